@@ -1,0 +1,16 @@
+//! Analysis of clusterlab runs: the Bass diffusion model and the diffusion metrics read off an
+//! adoption curve.
+//!
+//! - [`bass`]: Bass (1969) in closed form, its peak, and the discrete recursion that a
+//!   `global`-neighbourhood automaton follows in expectation;
+//! - [`mean_field`]: the mean-field recursion of the local (Goldenberg–Libai–Muller) rule,
+//!   the yardstick that spatial diffusion is compared with;
+//! - [`metrics`]: the take-up times `t10`, `t50`, `t90` of an adoption curve.
+//!
+//! **Architecture invariant:** pure functions of numbers; no I/O, no model state.
+
+#![deny(missing_docs)]
+
+pub mod bass;
+pub mod mean_field;
+pub mod metrics;

@@ -1,0 +1,195 @@
+//! `clusterlab diffuse`: one technology on a freshly generated grid, the quick way to teach
+//! and to benchmark.
+
+use crate::error::{CliError, CliResult};
+use crate::load::machine_limits;
+use crate::progress::step_bar;
+use crate::staged::Staged;
+use anyhow::Context;
+use clap::Args;
+use clusterlab_model::scenario::{validate, ParsedScenario, ScenarioFile, TechnologySection};
+use clusterlab_model::{Neighbourhood, TechId, World};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Spread one technology over a generated W×H grid and write `step,adopters,share` as CSV.
+///
+/// A firm adopts with probability 1 − (1 − p)(1 − q)^n, n its adopting neighbours, or
+/// p + q·share under `global` (the Bass model).
+#[derive(Debug, Args)]
+pub struct DiffuseArgs {
+    /// Grid size as WxH, e.g. 512x512.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    size: (u32, u32),
+
+    /// External-influence rate p, in [0, 1].
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    p: f64,
+
+    /// Imitation rate q, in [0, 1]: per adopting neighbour, or times the share under `global`.
+    #[arg(long, value_name = "Q", value_parser = parse_probability)]
+    q: f64,
+
+    /// von-neumann, moore, radius:R or global.
+    #[arg(long, value_name = "N", default_value = "moore", value_parser = parse_neighbourhood)]
+    neighbourhood: Neighbourhood,
+
+    /// Probability that a cell holds a firm, in [0, 1].
+    #[arg(long, value_name = "D", default_value_t = 1.0, value_parser = parse_probability)]
+    density: f64,
+
+    /// Number of steps.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    steps: u32,
+
+    /// Seed of every random stream.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+
+    /// Output CSV file (standard output when left out); written whole or not at all.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!("`{text}` is not a grid size (expected WxH with whole numbers of at least 1, e.g. 512x512)")
+    };
+    let (w, h) = text.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if w == 0 || h == 0 {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+fn parse_probability(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!(
+            "{v} is not a probability (expected a number in [0, 1])"
+        )),
+        Err(_) => Err(format!(
+            "`{text}` is not a number (expected a number in [0, 1])"
+        )),
+    }
+}
+
+fn parse_neighbourhood(text: &str) -> Result<Neighbourhood, String> {
+    Neighbourhood::parse(text)
+}
+
+/// Command-line options standing for scenario fields, for wording problems.
+fn option_for(field: &str) -> &str {
+    match field {
+        "region" | "region.width" | "region.height" => "--size",
+        "steps" => "--steps",
+        _ => field,
+    }
+}
+
+/// Runs the command.
+pub fn run(args: DiffuseArgs) -> CliResult {
+    let mut file = ScenarioFile {
+        name: "diffuse".to_string(),
+        seed: args.seed,
+        steps: args.steps,
+        ..ScenarioFile::default()
+    };
+    file.region.width = args.size.0;
+    file.region.height = args.size.1;
+    file.firms.density = args.density;
+    file.diffusion.neighbourhood = args.neighbourhood.to_string();
+    file.technologies = vec![TechnologySection {
+        id: Some("technology".to_string()),
+        p: args.p,
+        q: args.q,
+        ..TechnologySection::default()
+    }];
+    let (scenario, _warnings) = validate(
+        &ParsedScenario::from_file(file, "command line"),
+        None,
+        machine_limits(),
+    )
+    .map_err(|problems| {
+        CliError::inputs(
+            problems
+                .errors()
+                .map(|p| format!("{}: {}", option_for(&p.field), p.message))
+                .collect(),
+        )
+    })?;
+
+    let mut world = World::new(&scenario);
+    let mut staged = None;
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => {
+            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+            let s = staged.insert(Staged::in_dir(&dir)?);
+            Box::new(s.create(path)?)
+        }
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let tech = TechId(0);
+    let write_row = |w: &World, out: &mut dyn Write| {
+        writeln!(
+            out,
+            "{},{},{}",
+            w.current_step(),
+            w.adopters(tech),
+            w.adoption_share(tech)
+        )
+    };
+    writeln!(out, "step,adopters,share").context("cannot write the output")?;
+    write_row(&world, &mut out).context("cannot write the output")?;
+    let bar = step_bar(u64::from(scenario.steps()), args.quiet);
+    let mut write_error = None;
+    world.run_until(scenario.steps(), |w| {
+        if write_error.is_none() {
+            write_error = write_row(w, &mut out).err();
+        }
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e)
+            .context("cannot write the output")
+            .into());
+    }
+    out.flush().context("cannot write the output")?;
+    drop(out);
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_bad_ones_are_refused() {
+        assert_eq!(parse_size("512x256"), Ok((512, 256)));
+        assert_eq!(parse_size("3×4"), Ok((3, 4)));
+        for bad in ["", "x", "10", "0x5", "ax5", "5x", "-1x3", "1.5x2"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn probabilities_are_checked() {
+        assert_eq!(parse_probability("0.25"), Ok(0.25));
+        assert!(parse_probability("1.5")
+            .unwrap_err()
+            .contains("expected a number in [0, 1]"));
+        assert!(parse_probability("-0.1").is_err());
+        assert!(parse_probability("abc").is_err());
+        assert!(parse_probability("NaN").is_err());
+    }
+}

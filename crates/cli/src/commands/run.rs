@@ -1,0 +1,182 @@
+//! `clusterlab run`: one simulation of a scenario, written as a time series and a summary.
+
+use crate::error::{CliError, CliResult};
+use crate::load::{load_scenario, print_warnings};
+use crate::progress::step_bar;
+use crate::staged::Staged;
+use anyhow::Context;
+use clap::Args;
+use clusterlab_analysis::metrics::TakeUp;
+use clusterlab_model::scenario::ScenarioFile;
+use clusterlab_model::{TechId, World};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Run a scenario and write DIR/timeseries.csv and DIR/summary.json.
+///
+/// timeseries.csv has one row per step (step 0 is the initial state): `step`, then for each
+/// technology `adopters:<id>` and `share:<id>` (share of all firms). summary.json echoes the
+/// scenario with every default filled in, the seed, and per technology t10/t50/t90 (first
+/// step at which the share reaches 10/50/90%, null if never) and the final share.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); the bundled default cluster when left out.
+    scenario: Option<PathBuf>,
+
+    /// Seed of every random stream (default: the scenario's `seed`).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+
+    /// Number of steps (default: the scenario's `steps`).
+    #[arg(long, value_name = "N")]
+    steps: Option<u32>,
+
+    /// Output directory, created if missing; its two files are replaced whole.
+    #[arg(long, value_name = "DIR", default_value = "clusterlab-out")]
+    out: PathBuf,
+
+    /// No progress bar and no closing report.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Serialize)]
+struct TechnologySummary<'a> {
+    id: &'a str,
+    group: &'a str,
+    arrival: u32,
+    t10: Option<usize>,
+    t50: Option<usize>,
+    t90: Option<usize>,
+    final_adopters: u64,
+    final_share: f64,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    clusterlab_version: &'static str,
+    scenario_source: &'a str,
+    seed: u64,
+    steps: u32,
+    firms: u64,
+    technologies: Vec<TechnologySummary<'a>>,
+    scenario: &'a ScenarioFile,
+}
+
+/// Runs the command.
+pub fn run(args: RunArgs) -> CliResult {
+    let loaded = load_scenario(args.scenario.as_deref())?;
+    print_warnings(&loaded.warnings);
+    let mut scenario = loaded.scenario;
+    if let Some(seed) = args.seed {
+        scenario = scenario.with_seed(seed);
+    }
+    if let Some(steps) = args.steps {
+        scenario = scenario
+            .with_steps(steps)
+            .map_err(|e| CliError::input(format!("--steps: {e}")))?;
+    }
+
+    let mut world = World::new(&scenario);
+    let n_tech = scenario.technologies().len();
+    let mut staged = Staged::in_dir(&args.out)?;
+    let timeseries_path = args.out.join("timeseries.csv");
+    let mut timeseries = staged.create(&timeseries_path)?;
+
+    let mut header = String::from("step");
+    for t in scenario.technologies() {
+        header.push_str(&format!(",adopters:{0},share:{0}", t.id));
+    }
+    writeln!(timeseries, "{header}").context("cannot write the time series")?;
+    let mut take_up = vec![TakeUp::default(); n_tech];
+    let mut write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
+        write!(out, "{}", w.current_step())?;
+        for (k, take_up) in take_up.iter_mut().enumerate() {
+            let share = w.adoption_share(TechId(k));
+            take_up.observe(w.current_step() as usize, share);
+            write!(out, ",{},{}", w.adopters(TechId(k)), share)?;
+        }
+        writeln!(out)
+    };
+    write_row(&world, &mut timeseries).context("cannot write the time series")?;
+    let bar = step_bar(u64::from(scenario.steps()), args.quiet);
+    let mut write_error = None;
+    world.run_until(scenario.steps(), |w| {
+        if write_error.is_none() {
+            write_error = write_row(w, &mut timeseries).err();
+        }
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e)
+            .context(format!("cannot write {}", timeseries_path.display()))
+            .into());
+    }
+    timeseries
+        .flush()
+        .with_context(|| format!("cannot write {}", timeseries_path.display()))?;
+    drop(timeseries);
+
+    let technologies: Vec<TechnologySummary> = scenario
+        .technologies()
+        .iter()
+        .enumerate()
+        .map(|(k, t)| TechnologySummary {
+            id: &t.id,
+            group: &t.group,
+            arrival: t.arrival,
+            t10: take_up[k].t10,
+            t50: take_up[k].t50,
+            t90: take_up[k].t90,
+            final_adopters: world.adopters(TechId(k)),
+            final_share: world.adoption_share(TechId(k)),
+        })
+        .collect();
+    let summary = Summary {
+        clusterlab_version: env!("CARGO_PKG_VERSION"),
+        scenario_source: &loaded.source,
+        seed: scenario.seed(),
+        steps: scenario.steps(),
+        firms: world.n_firms(),
+        technologies,
+        scenario: scenario.as_written(),
+    };
+    let summary_path = args.out.join("summary.json");
+    let mut summary_file = staged.create(&summary_path)?;
+    serde_json::to_writer_pretty(&mut summary_file, &summary)
+        .context("cannot write the summary")?;
+    writeln!(summary_file)
+        .and_then(|_| summary_file.flush())
+        .with_context(|| format!("cannot write {}", summary_path.display()))?;
+    drop(summary_file);
+    staged.commit()?;
+
+    if !args.quiet {
+        report(&args.out, &summary);
+    }
+    Ok(())
+}
+
+fn report(out: &Path, summary: &Summary<'_>) {
+    println!(
+        "{}: {} firms, {} steps, seed {} -> {}",
+        summary.scenario.name,
+        summary.firms,
+        summary.steps,
+        summary.seed,
+        out.display()
+    );
+    let show = |t: Option<usize>| t.map_or("-".to_string(), |t| t.to_string());
+    for t in &summary.technologies {
+        println!(
+            "  {:<16} t10 {:>5}  t50 {:>5}  t90 {:>5}  final share {:.4}",
+            t.id,
+            show(t.t10),
+            show(t.t50),
+            show(t.t90),
+            t.final_share
+        );
+    }
+}

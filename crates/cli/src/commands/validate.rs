@@ -1,0 +1,53 @@
+//! `clusterlab validate`: check scenario files without running them.
+
+use crate::error::{CliError, CliResult};
+use crate::load::load_scenario;
+use clap::Args;
+use clusterlab_model::scenario::FirmPlacement;
+use std::path::PathBuf;
+
+/// Check scenario files (and the firm CSVs they name) and report every problem with its file,
+/// line, field and expected value. Exits with 2 if any file has an error.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(args: ValidateArgs) -> CliResult {
+    let mut errors = Vec::new();
+    for path in &args.files {
+        match load_scenario(Some(path)) {
+            Ok(loaded) => {
+                for w in loaded.warnings.warnings() {
+                    println!("{w}");
+                }
+                let s = &loaded.scenario;
+                let firms = match s.firms() {
+                    FirmPlacement::Density { density, .. } => {
+                        format!("about {:.0} firms", density * s.region().cells() as f64)
+                    }
+                    FirmPlacement::Listed { firms, .. } => format!("{} listed firms", firms.len()),
+                };
+                println!(
+                    "{}: ok: {}×{} region, {}, {} neighbourhood, {} technologies, {} steps",
+                    path.display(),
+                    s.region().width,
+                    s.region().height,
+                    firms,
+                    s.neighbourhood(),
+                    s.technologies().len(),
+                    s.steps()
+                );
+            }
+            Err(e) => errors.extend(e.lines),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::inputs(errors))
+    }
+}

@@ -1,0 +1,68 @@
+//! `clusterlab`: the command line over the clusterlab model.
+//!
+//! Each subcommand lives in `commands/`; they parse options, read files, call the model and
+//! write results. **Architecture invariant:** no model logic here — only reading, writing,
+//! and wording.
+
+mod commands;
+mod error;
+mod load;
+mod progress;
+mod staged;
+
+use clap::{Parser, Subcommand};
+use error::CliError;
+use std::process::ExitCode;
+
+/// A laboratory for the technological innovation of industrial clusters.
+#[derive(Debug, Parser)]
+#[command(
+    name = "clusterlab",
+    version,
+    about,
+    after_help = "Start with `clusterlab run` (a bundled default cluster) or \
+                  `clusterlab diffuse --size 200x200 --p 0.01 --q 0.3`.\n\
+                  Scenario fields and their defaults: docs/scenario.md."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// Worker threads (default: all cores, or RAYON_NUM_THREADS). Results do not depend on it.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Run(commands::run::RunArgs),
+    Diffuse(commands::diffuse::DiffuseArgs),
+    Validate(commands::validate::ValidateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(n) = cli.threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()
+        {
+            eprintln!("clusterlab: cannot start {n} threads: {e}");
+            return ExitCode::from(error::EXIT_FAILURE);
+        }
+    }
+    let result = match cli.command {
+        Command::Run(args) => commands::run::run(args),
+        Command::Diffuse(args) => commands::diffuse::run(args),
+        Command::Validate(args) => commands::validate::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError { lines, code }) => {
+            for line in lines {
+                eprintln!("clusterlab: {line}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

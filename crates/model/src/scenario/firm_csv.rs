@@ -1,0 +1,197 @@
+//! Firm CSV files: one row per firm, with its cell and attributes.
+
+use super::{FirmRecord, Problem};
+
+/// The text of a firm CSV and the name to report problems under.
+#[derive(Clone, Copy, Debug)]
+pub struct FirmCsv<'a> {
+    /// File name as the user gave it.
+    pub source: &'a str,
+    /// The whole file.
+    pub text: &'a str,
+}
+
+/// Columns the reader understands; `x` and `y` are required.
+pub const FIRM_COLUMNS: &[&str] = &["x", "y", "absorptive_capacity", "id"];
+
+impl FirmCsv<'_> {
+    /// Parses the rows, checking cells against a `width × height` region. Problems go to
+    /// `problems`; rows with errors are skipped.
+    pub(crate) fn read(
+        &self,
+        width: u32,
+        height: u32,
+        default_capacity: f64,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<FirmRecord> {
+        let problem = |line: Option<usize>, field: &str, message: String, warning: bool| Problem {
+            source: self.source.to_string(),
+            line,
+            field: field.to_string(),
+            message,
+            warning,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(self.text.as_bytes());
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                problems.push(problem(
+                    Some(1),
+                    "",
+                    format!("cannot read the header: {e}"),
+                    false,
+                ));
+                return Vec::new();
+            }
+        };
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let (x_col, y_col, cap_col) = (column("x"), column("y"), column("absorptive_capacity"));
+        for required in ["x", "y"] {
+            if column(required).is_none() {
+                problems.push(problem(
+                    Some(1),
+                    required,
+                    format!(
+                        "missing column `{required}` (expected a header with columns x,y and optionally absorptive_capacity; found {})",
+                        headers.iter().collect::<Vec<_>>().join(",")
+                    ),
+                    false,
+                ));
+            }
+        }
+        for h in headers.iter().filter(|h| !FIRM_COLUMNS.contains(h)) {
+            problems.push(problem(
+                Some(1),
+                h,
+                format!(
+                    "unknown column `{h}` is ignored (known: {})",
+                    FIRM_COLUMNS.join(", ")
+                ),
+                true,
+            ));
+        }
+        let (Some(x_col), Some(y_col)) = (x_col, y_col) else {
+            return Vec::new();
+        };
+
+        let mut firms = Vec::new();
+        let mut occupied = std::collections::HashMap::new();
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize);
+                    problems.push(problem(line, "", format!("malformed row: {e}"), false));
+                    continue;
+                }
+            };
+            let line = record.position().map(|p| p.line() as usize);
+            let mut ok = true;
+            let mut coord = |col: usize, name: &str, limit: u32| -> u32 {
+                let raw = record.get(col).unwrap_or("");
+                match raw.parse::<u32>() {
+                    Ok(v) if v < limit => v,
+                    _ => {
+                        problems.push(problem(
+                            line,
+                            name,
+                            format!("`{raw}` is not a cell of the region (expected a whole number from 0 to {})", limit - 1),
+                            false,
+                        ));
+                        ok = false;
+                        0
+                    }
+                }
+            };
+            let x = coord(x_col, "x", width);
+            let y = coord(y_col, "y", height);
+            let mut capacity = default_capacity;
+            if let Some(col) = cap_col {
+                let raw = record.get(col).unwrap_or("");
+                if !raw.is_empty() {
+                    match raw.parse::<f64>() {
+                        Ok(v) if (0.0..=1.0).contains(&v) => capacity = v,
+                        _ => {
+                            problems.push(problem(
+                                line,
+                                "absorptive_capacity",
+                                format!("`{raw}` is not a capacity (expected a number in [0, 1])"),
+                                false,
+                            ));
+                            ok = false;
+                        }
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            if let Some(first) = occupied.insert((x, y), line) {
+                problems.push(problem(
+                    line,
+                    "x,y",
+                    format!(
+                        "a second firm on cell ({x}, {y}), first placed on line {} (expected at most one firm per cell)",
+                        first.map_or("?".to_string(), |l| l.to_string())
+                    ),
+                    false,
+                ));
+                continue;
+            }
+            firms.push(FirmRecord {
+                x,
+                y,
+                absorptive_capacity: capacity,
+            });
+        }
+        firms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Vec<FirmRecord>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let firms = FirmCsv {
+            source: "f.csv",
+            text,
+        }
+        .read(10, 5, 0.5, &mut problems);
+        (firms, problems)
+    }
+
+    #[test]
+    fn reads_positions_and_capacities() {
+        let (firms, problems) = read("x,y,absorptive_capacity\n0,0,0.9\n9,4,\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(firms.len(), 2);
+        assert_eq!(firms[0].absorptive_capacity, 0.9);
+        assert_eq!(
+            firms[1].absorptive_capacity, 0.5,
+            "empty cell falls back to the default"
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let (_, problems) = read("x,capacity\n1,0.5\n");
+        let p = problems.iter().find(|p| !p.warning).unwrap();
+        assert_eq!(p.field, "y");
+        assert!(p.message.contains("missing column `y`"), "{}", p.message);
+        assert!(problems.iter().any(|p| p.warning && p.field == "capacity"));
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let (firms, problems) = read("x,y\n1,1\n10,1\n-1,2\n1,1\n2,a\n");
+        assert_eq!(firms.len(), 1);
+        let lines: Vec<_> = problems.iter().map(|p| p.line.unwrap()).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6]);
+        assert!(problems[2].message.contains("second firm"));
+    }
+}

@@ -1,0 +1,249 @@
+//! Scenarios: what a user describes, checked before anything runs.
+//!
+//! A scenario arrives as TOML text ([`parse_scenario_text`]) and, optionally, the text of a
+//! firm CSV ([`FirmCsv`]); [`validate`] checks every field and returns either a [`Scenario`]
+//! — the only way to build a [`crate::World`] — or every [`Problem`] found, each naming the
+//! source, line, field and expected value. This module reads text handed to it and never
+//! touches the file system.
+
+mod firm_csv;
+pub mod schema;
+mod toml_text;
+mod validate;
+
+pub use firm_csv::FirmCsv;
+pub use schema::{CapacitySpec, ScenarioFile, TechnologySection, FIELDS};
+pub use toml_text::{parse_scenario_text, LineIndex, ParsedScenario};
+pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE};
+
+use crate::neighbourhood::Neighbourhood;
+use std::fmt;
+
+/// The most steps a run may take.
+pub const MAX_STEPS: u32 = 1_000_000;
+
+/// One thing wrong (or worth a warning) in a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Which text it is in: a file name, or a command-line option.
+    pub source: String,
+    /// 1-based line, where known.
+    pub line: Option<usize>,
+    /// The field's path, such as `technology[1].p`; empty for syntax errors.
+    pub field: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// A warning does not stop the scenario from running.
+    pub warning: bool,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.warning {
+            f.write_str("warning: ")?;
+        }
+        f.write_str(&self.source)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found in a scenario, errors and warnings together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// Whether any problem is an error (not only warnings).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|p| !p.warning)
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter().filter(|p| !p.warning)
+    }
+
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter().filter(|p| p.warning)
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// What happens at the region's edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    /// Cells beyond the edge hold no firm.
+    Bounded,
+    /// The grid wraps around (a torus).
+    Torus,
+}
+
+/// A region: a `width × height` grid of cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Cells along x.
+    pub width: u32,
+    /// Cells along y.
+    pub height: u32,
+    /// Edge behaviour.
+    pub boundary: Boundary,
+}
+
+impl Region {
+    /// Number of cells.
+    pub fn cells(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+}
+
+/// A firm's absorptive capacity (Cohen & Levinthal 1990): the share of what reaches it that
+/// it can take in. Scales every adoption probability.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Capacity {
+    /// The same for every firm.
+    Fixed(f64),
+    /// Drawn uniformly from `[min, max]` per firm.
+    Uniform {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
+}
+
+/// A firm read from a firm CSV.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FirmRecord {
+    /// Column, 0-based from the left.
+    pub x: u32,
+    /// Row, 0-based from the top.
+    pub y: u32,
+    /// In [0, 1].
+    pub absorptive_capacity: f64,
+}
+
+/// Where the firms are.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FirmPlacement {
+    /// Each cell holds a firm with probability `density`.
+    Density {
+        /// In [0, 1].
+        density: f64,
+        /// Capacity of the placed firms.
+        capacity: Capacity,
+    },
+    /// Exactly these firms.
+    Listed {
+        /// At most one per cell.
+        firms: Vec<FirmRecord>,
+        /// Capacity of a firm placed later on an empty seed cell.
+        default_capacity: f64,
+    },
+}
+
+/// A technology that may spread through the cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Technology {
+    /// Unique name.
+    pub id: String,
+    /// Competition group: a firm holds at most one technology of a group.
+    pub group: String,
+    /// Step at whose end it appears.
+    pub arrival: u32,
+    /// External-influence rate, in [0, 1].
+    pub p: f64,
+    /// Imitation rate, in [0, 1].
+    pub q: f64,
+    /// Ranking within the group; firms switch only to strictly higher quality.
+    pub quality: f64,
+    /// Random firms that adopt on arrival.
+    pub seed_adopters: u64,
+    /// Cells whose firms adopt on arrival.
+    pub seed_cells: Vec<(u32, u32)>,
+}
+
+/// A checked scenario: building a [`crate::World`] from it cannot fail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) seed: u64,
+    pub(crate) steps: u32,
+    pub(crate) region: Region,
+    pub(crate) firms: FirmPlacement,
+    pub(crate) neighbourhood: Neighbourhood,
+    pub(crate) technologies: Vec<Technology>,
+    pub(crate) file: ScenarioFile,
+}
+
+impl Scenario {
+    /// The scenario's label.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The seed runs use unless told otherwise.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// Steps per run.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+    /// The grid.
+    pub fn region(&self) -> Region {
+        self.region
+    }
+    /// Firm placement.
+    pub fn firms(&self) -> &FirmPlacement {
+        &self.firms
+    }
+    /// The diffusion neighbourhood.
+    pub fn neighbourhood(&self) -> Neighbourhood {
+        self.neighbourhood
+    }
+    /// The technologies, in file order.
+    pub fn technologies(&self) -> &[Technology] {
+        &self.technologies
+    }
+    /// The scenario as written, with every default filled in: for echoing into results.
+    pub fn as_written(&self) -> &ScenarioFile {
+        &self.file
+    }
+
+    /// The same scenario with another seed.
+    pub fn with_seed(mut self, seed: u64) -> Scenario {
+        self.seed = seed;
+        self.file.seed = seed;
+        self
+    }
+
+    /// The same scenario with another number of steps; refused above [`MAX_STEPS`].
+    pub fn with_steps(mut self, steps: u32) -> Result<Scenario, String> {
+        if steps > MAX_STEPS {
+            return Err(format!(
+                "{steps} steps is too many (expected at most {MAX_STEPS})"
+            ));
+        }
+        self.steps = steps;
+        self.file.steps = steps;
+        Ok(self)
+    }
+}

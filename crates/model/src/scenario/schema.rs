@@ -1,0 +1,463 @@
+//! The scenario file as written: TOML sections with a documented default for every field.
+//!
+//! These types mirror the file one to one (`deny_unknown_fields` everywhere) and are echoed
+//! into every run's summary. [`super::validate`] turns them into a checked [`super::Scenario`].
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// One documented field of the scenario file.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldDoc {
+    /// Dotted path, `technology[].p` for array elements.
+    pub path: &'static str,
+    /// What the field holds.
+    pub expected: &'static str,
+    /// Its value when left out.
+    pub default: &'static str,
+    /// What it means in the model.
+    pub meaning: &'static str,
+}
+
+/// Every field of a scenario file, in file order: the reference `docs/scenario.md` is
+/// checked against this table by a test.
+pub const FIELDS: &[FieldDoc] = &[
+    FieldDoc {
+        path: "name",
+        expected: "a string",
+        default: "\"cluster\"",
+        meaning: "a label for the scenario, echoed in summaries",
+    },
+    FieldDoc {
+        path: "seed",
+        expected: "a whole number from 0 to 2^64-1",
+        default: "0",
+        meaning: "the seed every random stream of a run derives from (`--seed` overrides it)",
+    },
+    FieldDoc {
+        path: "steps",
+        expected: "a whole number from 0 to 1000000",
+        default: "100",
+        meaning: "how many synchronous steps a run takes (`--steps` overrides it)",
+    },
+    FieldDoc {
+        path: "region.width",
+        expected: "a whole number of cells, at least 1",
+        default: "100",
+        meaning: "the region's grid width W",
+    },
+    FieldDoc {
+        path: "region.height",
+        expected: "a whole number of cells, at least 1",
+        default: "100",
+        meaning: "the region's grid height H",
+    },
+    FieldDoc {
+        path: "region.boundary",
+        expected: "`bounded` or `torus`",
+        default: "\"bounded\"",
+        meaning: "`bounded`: cells at the edge have fewer neighbours; `torus`: edges wrap around",
+    },
+    FieldDoc {
+        path: "firms.density",
+        expected: "a number in [0, 1]",
+        default: "1.0",
+        meaning: "the probability that a cell holds a firm (ignored when `firms.csv` is given)",
+    },
+    FieldDoc {
+        path: "firms.csv",
+        expected: "a path to a CSV file, relative to the scenario file",
+        default: "none",
+        meaning: "firm positions and attributes: columns `x`, `y` (0-based cells) and optionally `absorptive_capacity`",
+    },
+    FieldDoc {
+        path: "firms.absorptive_capacity",
+        expected: "a number in [0, 1], or a table `{ min = A, max = B }` with 0 <= A <= B <= 1",
+        default: "1.0",
+        meaning: "each firm's absorptive capacity: fixed, or drawn uniformly from [min, max]; scales every adoption probability",
+    },
+    FieldDoc {
+        path: "diffusion.neighbourhood",
+        expected: "`von-neumann`, `moore`, `radius:R` (1 <= R <= 64) or `global`",
+        default: "\"moore\"",
+        meaning: "which firms a firm observes when deciding to adopt",
+    },
+    FieldDoc {
+        path: "technology[].id",
+        expected: "a string of letters, digits, `-`, `_` or `.`, unique in the scenario",
+        default: "\"tech-N\" for the N-th technology",
+        meaning: "the technology's name, used in output column names",
+    },
+    FieldDoc {
+        path: "technology[].arrival",
+        expected: "a whole number of steps, at least 0",
+        default: "0",
+        meaning: "the step at whose end the technology appears; firms may adopt it from the next step on",
+    },
+    FieldDoc {
+        path: "technology[].p",
+        expected: "a number in [0, 1]",
+        default: "0.03",
+        meaning: "external influence (innovation) rate: the per-step adoption probability without adopting neighbours",
+    },
+    FieldDoc {
+        path: "technology[].q",
+        expected: "a number in [0, 1]",
+        default: "0.38",
+        meaning: "imitation rate: per adopting neighbour (local neighbourhoods), or times the adoption share (`global`)",
+    },
+    FieldDoc {
+        path: "technology[].seed_adopters",
+        expected: "a whole number of firms, at least 0",
+        default: "0",
+        meaning: "firms chosen at random that adopt when the technology arrives",
+    },
+    FieldDoc {
+        path: "technology[].seed_cells",
+        expected: "a list of `[x, y]` cells inside the region",
+        default: "[]",
+        meaning: "cells whose firms adopt when the technology arrives (a firm is placed there if none is)",
+    },
+    FieldDoc {
+        path: "technology[].group",
+        expected: "a string",
+        default: "the technology's id",
+        meaning: "technologies sharing a group compete: a firm holds at most one of them",
+    },
+    FieldDoc {
+        path: "technology[].quality",
+        expected: "a finite number",
+        default: "1.0",
+        meaning: "within a group, a firm switches only to a technology of strictly higher quality",
+    },
+];
+
+/// The expected value of the field at `path` (array indices stripped), if documented.
+pub fn expected_of(path: &str) -> Option<&'static str> {
+    let mut normalised = String::with_capacity(path.len());
+    let mut in_index = false;
+    for ch in path.chars() {
+        match ch {
+            '[' => {
+                in_index = true;
+                normalised.push('[');
+            }
+            ']' => {
+                in_index = false;
+                normalised.push(']');
+            }
+            _ if in_index => {}
+            _ => normalised.push(ch),
+        }
+    }
+    // An element of a list field is described by the list's entry.
+    let mut key = normalised.as_str();
+    loop {
+        if let Some(f) = FIELDS.iter().find(|f| f.path == key) {
+            return Some(f.expected);
+        }
+        key = key.strip_suffix("[]")?;
+    }
+}
+
+fn default_name() -> String {
+    "cluster".to_string()
+}
+fn default_steps() -> u32 {
+    100
+}
+fn default_side() -> u32 {
+    100
+}
+fn default_boundary() -> String {
+    "bounded".to_string()
+}
+fn default_density() -> f64 {
+    1.0
+}
+fn default_neighbourhood() -> String {
+    "moore".to_string()
+}
+fn default_p() -> f64 {
+    0.03
+}
+fn default_q() -> f64 {
+    0.38
+}
+fn default_quality() -> f64 {
+    1.0
+}
+fn default_technologies() -> Vec<TechnologySection> {
+    vec![TechnologySection::default()]
+}
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// See [`FIELDS`]: `name`.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// See [`FIELDS`]: `seed`.
+    #[serde(default)]
+    pub seed: u64,
+    /// See [`FIELDS`]: `steps`.
+    #[serde(default = "default_steps")]
+    pub steps: u32,
+    /// The `[region]` table.
+    #[serde(default)]
+    pub region: RegionSection,
+    /// The `[firms]` table.
+    #[serde(default)]
+    pub firms: FirmsSection,
+    /// The `[diffusion]` table.
+    #[serde(default)]
+    pub diffusion: DiffusionSection,
+    /// The `[[technology]]` array of tables.
+    #[serde(default = "default_technologies", rename = "technology")]
+    pub technologies: Vec<TechnologySection>,
+}
+
+impl Default for ScenarioFile {
+    fn default() -> Self {
+        ScenarioFile {
+            name: default_name(),
+            seed: 0,
+            steps: default_steps(),
+            region: RegionSection::default(),
+            firms: FirmsSection::default(),
+            diffusion: DiffusionSection::default(),
+            technologies: default_technologies(),
+        }
+    }
+}
+
+/// `[region]`: the grid of cells.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSection {
+    /// Grid width in cells.
+    #[serde(default = "default_side")]
+    pub width: u32,
+    /// Grid height in cells.
+    #[serde(default = "default_side")]
+    pub height: u32,
+    /// `bounded` or `torus`.
+    #[serde(default = "default_boundary")]
+    pub boundary: String,
+}
+
+impl Default for RegionSection {
+    fn default() -> Self {
+        RegionSection {
+            width: default_side(),
+            height: default_side(),
+            boundary: default_boundary(),
+        }
+    }
+}
+
+/// `[firms]`: where firms sit and what they can absorb.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FirmsSection {
+    /// Probability that a cell holds a firm.
+    #[serde(default = "default_density")]
+    pub density: f64,
+    /// A firm CSV, relative to the scenario file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<String>,
+    /// Fixed or uniformly drawn absorptive capacity.
+    #[serde(default)]
+    pub absorptive_capacity: CapacitySpec,
+}
+
+impl Default for FirmsSection {
+    fn default() -> Self {
+        FirmsSection {
+            density: default_density(),
+            csv: None,
+            absorptive_capacity: CapacitySpec::default(),
+        }
+    }
+}
+
+/// A firm's absorptive capacity as written: a number, or a `{ min, max }` range.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum CapacitySpec {
+    /// Every firm has this capacity.
+    Fixed(f64),
+    /// Each firm draws its capacity uniformly from `[min, max]`.
+    Range {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
+}
+
+impl Default for CapacitySpec {
+    fn default() -> Self {
+        CapacitySpec::Fixed(1.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for CapacitySpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CapacityVisitor;
+        impl<'de> Visitor<'de> for CapacityVisitor {
+            type Value = CapacitySpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number in [0, 1] or a table { min = A, max = B }")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<CapacitySpec, E> {
+                Ok(CapacitySpec::Fixed(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CapacitySpec, E> {
+                Ok(CapacitySpec::Fixed(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CapacitySpec, E> {
+                Ok(CapacitySpec::Fixed(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CapacitySpec, A::Error> {
+                let (mut min, mut max) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "min" => min = Some(map.next_value::<f64>()?),
+                        "max" => max = Some(map.next_value::<f64>()?),
+                        other => return Err(de::Error::unknown_field(other, &["min", "max"])),
+                    }
+                }
+                match (min, max) {
+                    (Some(min), Some(max)) => Ok(CapacitySpec::Range { min, max }),
+                    (None, _) => Err(de::Error::missing_field("min")),
+                    (_, None) => Err(de::Error::missing_field("max")),
+                }
+            }
+        }
+        deserializer.deserialize_any(CapacityVisitor)
+    }
+}
+
+/// `[diffusion]`: the automaton's settings.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DiffusionSection {
+    /// `von-neumann`, `moore`, `radius:R` or `global`.
+    #[serde(default = "default_neighbourhood")]
+    pub neighbourhood: String,
+}
+
+impl Default for DiffusionSection {
+    fn default() -> Self {
+        DiffusionSection {
+            neighbourhood: default_neighbourhood(),
+        }
+    }
+}
+
+/// One `[[technology]]`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TechnologySection {
+    /// Name; `tech-N` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Step at whose end it appears.
+    #[serde(default)]
+    pub arrival: u32,
+    /// External-influence rate.
+    #[serde(default = "default_p")]
+    pub p: f64,
+    /// Imitation rate.
+    #[serde(default = "default_q")]
+    pub q: f64,
+    /// Random firms that adopt on arrival.
+    #[serde(default)]
+    pub seed_adopters: u64,
+    /// Cells whose firms adopt on arrival.
+    #[serde(default)]
+    pub seed_cells: Vec<[u32; 2]>,
+    /// Competition group; its own id when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Quality ranking within the group.
+    #[serde(default = "default_quality")]
+    pub quality: f64,
+}
+
+impl Default for TechnologySection {
+    fn default() -> Self {
+        TechnologySection {
+            id: None,
+            arrival: 0,
+            p: default_p(),
+            q: default_q(),
+            seed_adopters: 0,
+            seed_cells: Vec::new(),
+            group: None,
+            quality: default_quality(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_of_strips_indices() {
+        assert_eq!(expected_of("technology[3].p"), Some("a number in [0, 1]"));
+        assert_eq!(expected_of("region.width"), expected_of("region.height"));
+        assert_eq!(expected_of("nonsense"), None);
+        assert_eq!(
+            expected_of("technology[2].seed_cells[0][1]"),
+            expected_of("technology[].seed_cells")
+        );
+    }
+
+    #[test]
+    fn every_struct_field_is_documented() {
+        // Serialising a fully populated file lists every key the parser accepts.
+        let mut file = ScenarioFile::default();
+        file.firms.csv = Some("f.csv".into());
+        file.technologies[0].id = Some("t".into());
+        file.technologies[0].group = Some("g".into());
+        let value = serde_json::to_value(&file).unwrap();
+        let mut paths = Vec::new();
+        collect_paths(&value, "", &mut paths);
+        for p in paths {
+            assert!(
+                FIELDS.iter().any(|f| f.path == p),
+                "field `{p}` has no FieldDoc"
+            );
+        }
+    }
+
+    fn collect_paths(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    // Leaves and the capacity range count as fields.
+                    if k == "absorptive_capacity" || !v.is_object() && !v.is_array() {
+                        out.push(p);
+                    } else if k == "technology" {
+                        collect_paths(&v[0], "technology[]", out);
+                    } else if v.is_array() {
+                        out.push(p);
+                    } else {
+                        collect_paths(v, &p, out);
+                    }
+                }
+            }
+            _ => out.push(prefix.to_string()),
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Semantic checks: every value in range, every reference resolvable, the world affordable.
+
+use super::schema::{expected_of, CapacitySpec};
+use super::toml_text::{LineIndex, ParsedScenario};
+use super::{
+    Boundary, Capacity, FirmCsv, FirmPlacement, Problem, Problems, Region, Scenario, Technology,
+    MAX_STEPS,
+};
+use crate::neighbourhood::Neighbourhood;
+use crate::world::World;
+use std::collections::BTreeMap;
+
+/// Most technologies one competition group may hold.
+pub const MAX_GROUP_SIZE: usize = 250;
+
+/// What the machine can afford, supplied by the caller (the model does not probe the machine).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Limits {
+    /// Memory available to the world, in bytes; `None` for no check.
+    pub available_bytes: Option<u64>,
+}
+
+struct Checker<'a> {
+    source: &'a str,
+    lines: &'a LineIndex,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, field: &str, message: String, warning: bool) {
+        self.problems.push(Problem {
+            source: self.source.to_string(),
+            line: self.lines.line_of(field),
+            field: field.to_string(),
+            message,
+            warning,
+        });
+    }
+
+    fn error(&mut self, field: &str, message: impl Into<String>) {
+        let mut message = message.into();
+        if let Some(e) = expected_of(field) {
+            message = format!("{message} (expected {e})");
+        }
+        self.push(field, message, false);
+    }
+
+    fn warn(&mut self, field: &str, message: impl Into<String>) {
+        self.push(field, message.into(), true);
+    }
+
+    fn probability(&mut self, field: &str, value: f64) {
+        if !(0.0..=1.0).contains(&value) {
+            self.error(field, format!("{value} is not a probability"));
+        }
+    }
+}
+
+/// Checks a parsed scenario (and its firm CSV, when it names one) and builds the
+/// [`Scenario`]. Problems met while parsing are reported together with the rest, sorted by
+/// file and line. On success the warnings are returned beside the scenario.
+pub fn validate(
+    parsed: &ParsedScenario,
+    firm_csv: Option<FirmCsv<'_>>,
+    limits: Limits,
+) -> Result<(Scenario, Problems), Problems> {
+    let (file, lines) = (&parsed.file, &parsed.lines);
+    let mut c = Checker {
+        source: &parsed.source,
+        lines,
+        problems: parsed.problems.clone(),
+    };
+
+    if file.steps > MAX_STEPS {
+        c.error("steps", format!("{} steps is too many", file.steps));
+    }
+
+    // Region.
+    let region_file = &file.region;
+    for (field, v) in [
+        ("region.width", region_file.width),
+        ("region.height", region_file.height),
+    ] {
+        if v == 0 {
+            c.error(field, "a region needs at least one cell");
+        }
+    }
+    let boundary = match region_file.boundary.as_str() {
+        "bounded" => Boundary::Bounded,
+        "torus" => Boundary::Torus,
+        other => {
+            c.error("region.boundary", format!("unknown boundary `{other}`"));
+            Boundary::Bounded
+        }
+    };
+    let region = Region {
+        width: region_file.width,
+        height: region_file.height,
+        boundary,
+    };
+    if region.cells() > u64::from(u32::MAX) {
+        c.error(
+            "region",
+            format!(
+                "{}×{} = {} cells is more than a region can hold (expected at most {} cells)",
+                region.width,
+                region.height,
+                region.cells(),
+                u32::MAX
+            ),
+        );
+    }
+
+    // Neighbourhood.
+    let neighbourhood = match Neighbourhood::parse(&file.diffusion.neighbourhood) {
+        Ok(n) => n,
+        Err(message) => {
+            c.push("diffusion.neighbourhood", message, false);
+            Neighbourhood::Moore
+        }
+    };
+    if boundary == Boundary::Torus && neighbourhood != Neighbourhood::Global {
+        let span = 2 * neighbourhood.reach() + 1;
+        if region.width < span || region.height < span {
+            c.error(
+                "region.boundary",
+                format!(
+                    "a torus of {}×{} is too small for `{neighbourhood}`: a firm would count a neighbour twice (need width and height of at least {span})",
+                    region.width, region.height
+                ),
+            );
+        }
+    }
+
+    // Firms.
+    let capacity = match file.firms.absorptive_capacity {
+        CapacitySpec::Fixed(a) => {
+            c.probability("firms.absorptive_capacity", a);
+            Capacity::Fixed(a)
+        }
+        CapacitySpec::Range { min, max } => {
+            if !(0.0 <= min && min <= max && max <= 1.0) {
+                c.error(
+                    "firms.absorptive_capacity",
+                    format!("{{ min = {min}, max = {max} }} is not a range inside [0, 1]"),
+                );
+            }
+            Capacity::Uniform { min, max }
+        }
+    };
+    c.probability("firms.density", file.firms.density);
+    let firms = match (&file.firms.csv, firm_csv) {
+        (Some(_), Some(csv)) => {
+            if lines.contains("firms.density") {
+                c.warn(
+                    "firms.density",
+                    "ignored: firms are placed from `firms.csv`",
+                );
+            }
+            let default_capacity = match capacity {
+                Capacity::Fixed(a) => a,
+                Capacity::Uniform { min, max } => {
+                    c.warn(
+                        "firms.absorptive_capacity",
+                        "a range does not apply to listed firms; rows without a capacity get the range's midpoint",
+                    );
+                    0.5 * (min + max)
+                }
+            };
+            let firms = if region.width > 0 && region.height > 0 {
+                csv.read(
+                    region.width,
+                    region.height,
+                    default_capacity,
+                    &mut c.problems,
+                )
+            } else {
+                Vec::new()
+            };
+            FirmPlacement::Listed {
+                firms,
+                default_capacity,
+            }
+        }
+        (Some(path), None) => {
+            c.error(
+                "firms.csv",
+                format!("the firm file `{path}` was not supplied"),
+            );
+            FirmPlacement::Listed {
+                firms: Vec::new(),
+                default_capacity: 1.0,
+            }
+        }
+        (None, _) => FirmPlacement::Density {
+            density: file.firms.density,
+            capacity,
+        },
+    };
+
+    // Technologies.
+    if file.technologies.is_empty() {
+        c.error("technology", "a scenario needs at least one technology");
+    }
+    let mut technologies = Vec::with_capacity(file.technologies.len());
+    let mut first_with_id: BTreeMap<String, usize> = BTreeMap::new();
+    let mut group_sizes: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, t) in file.technologies.iter().enumerate() {
+        let at = |field: &str| format!("technology[{i}].{field}");
+        let id = t.id.clone().unwrap_or_else(|| format!("tech-{}", i + 1));
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+        {
+            c.error(&at("id"), format!("`{id}` is not a usable id"));
+        }
+        if let Some(first) = first_with_id.insert(id.clone(), i) {
+            c.error(
+                &at("id"),
+                format!("`{id}` is already the id of technology[{first}]"),
+            );
+        }
+        c.probability(&at("p"), t.p);
+        c.probability(&at("q"), t.q);
+        if !t.quality.is_finite() {
+            c.error(
+                &at("quality"),
+                format!("{} is not a finite number", t.quality),
+            );
+        }
+        if t.arrival > file.steps {
+            c.warn(
+                &at("arrival"),
+                format!(
+                    "arrives at step {} after the last step {}: it never appears",
+                    t.arrival, file.steps
+                ),
+            );
+        }
+        if t.p == 0.0 && t.seed_adopters == 0 && t.seed_cells.is_empty() {
+            c.warn(
+                &at("p"),
+                "p = 0 and no seed adopters: nobody ever adopts this technology",
+            );
+        }
+        if neighbourhood == Neighbourhood::Global && t.p + t.q > 1.0 {
+            c.warn(
+                &at("q"),
+                format!(
+                    "p + q = {} exceeds 1: under `global` the adoption probability is capped at 1",
+                    t.p + t.q
+                ),
+            );
+        }
+        if t.seed_adopters > region.cells() {
+            c.error(
+                &at("seed_adopters"),
+                format!(
+                    "{} seed adopters do not fit in {} cells",
+                    t.seed_adopters,
+                    region.cells()
+                ),
+            );
+        }
+        let mut seed_cells = Vec::with_capacity(t.seed_cells.len());
+        for (k, &[x, y]) in t.seed_cells.iter().enumerate() {
+            if x >= region.width || y >= region.height {
+                c.error(
+                    &format!("technology[{i}].seed_cells[{k}]"),
+                    format!(
+                        "[{x}, {y}] lies outside the {}×{} region",
+                        region.width, region.height
+                    ),
+                );
+            } else {
+                seed_cells.push((x, y));
+            }
+        }
+        let group = t.group.clone().unwrap_or_else(|| id.clone());
+        *group_sizes.entry(group.clone()).or_default() += 1;
+        technologies.push(Technology {
+            id,
+            group,
+            arrival: t.arrival,
+            p: t.p,
+            q: t.q,
+            quality: t.quality,
+            seed_adopters: t.seed_adopters,
+            seed_cells,
+        });
+    }
+    for (group, size) in &group_sizes {
+        if *size > MAX_GROUP_SIZE {
+            c.error(
+                "technology",
+                format!(
+                    "group `{group}` has {size} technologies (expected at most {MAX_GROUP_SIZE})"
+                ),
+            );
+        }
+    }
+
+    // Memory, once the shape is known to be sane.
+    if let Some(available) = limits.available_bytes {
+        let heterogeneous = match &firms {
+            FirmPlacement::Density { capacity, .. } => matches!(capacity, Capacity::Uniform { .. }),
+            FirmPlacement::Listed { .. } => true,
+        };
+        let needed = World::bytes_needed(region, neighbourhood, group_sizes.len(), heterogeneous);
+        if needed > available {
+            c.error(
+                "region",
+                format!(
+                    "a {}×{} grid needs {} of memory, more than the {} available",
+                    region.width,
+                    region.height,
+                    human_bytes(needed),
+                    human_bytes(available)
+                ),
+            );
+        }
+    }
+
+    let mut problems = c.problems;
+    // Stable: the scenario file first (its problems were found first), then by line.
+    problems.sort_by_key(|p| (p.source != parsed.source, p.source.clone(), p.line));
+    let problems = Problems(problems);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let scenario = Scenario {
+        name: file.name.clone(),
+        seed: file.seed,
+        steps: file.steps,
+        region,
+        firms,
+        neighbourhood,
+        technologies,
+        file: file.clone(),
+    };
+    Ok((scenario, problems))
+}
+
+/// Bytes in binary units, for messages.
+pub fn human_bytes(bytes: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
