@@ -20,18 +20,50 @@ pub struct Loaded {
     pub warnings: Problems,
 }
 
-/// Memory the machine can give a world: `MemAvailable` of `/proc/meminfo`, where there is one.
-pub fn machine_limits() -> Limits {
-    let available_bytes = std::fs::read_to_string("/proc/meminfo")
+/// The environment variable that caps the memory a world may take.
+pub const MAX_MEMORY_VAR: &str = "CLUSTERLAB_MAX_MEMORY";
+
+/// Parses a size such as `1073741824`, `512M` or `8G` (binary units).
+fn parse_size_bytes(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (digits, multiplier) = match t.char_indices().last()? {
+        (i, 'k' | 'K') => (&t[..i], 1u64 << 10),
+        (i, 'm' | 'M') => (&t[..i], 1 << 20),
+        (i, 'g' | 'G') => (&t[..i], 1 << 30),
+        (i, 't' | 'T') => (&t[..i], 1 << 40),
+        _ => (t, 1),
+    };
+    digits.trim().parse::<u64>().ok()?.checked_mul(multiplier)
+}
+
+fn read_number(path: &str) -> Option<u64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// Memory a world may take: the least of `MemAvailable` in `/proc/meminfo`, the control
+/// group's limit (v2 or v1), and `CLUSTERLAB_MAX_MEMORY`, where each exists.
+pub fn machine_limits() -> CliResult<Limits> {
+    let mem_available = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|text| {
             text.lines()
                 .find(|l| l.starts_with("MemAvailable:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map(|kb| kb * 1024);
-    Limits { available_bytes }
+                .map(|kb| kb * 1024)
+        });
+    let cgroup = read_number("/sys/fs/cgroup/memory.max")
+        .or_else(|| read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+    let user = match std::env::var(MAX_MEMORY_VAR) {
+        Ok(text) => Some(parse_size_bytes(&text).ok_or_else(|| {
+            CliError::input(format!(
+                "{MAX_MEMORY_VAR}: `{text}` is not a size (expected bytes, or a number with K, M, G or T, e.g. 8G)"
+            ))
+        })?),
+        Err(_) => None,
+    };
+    let available_bytes = [mem_available, cgroup, user].into_iter().flatten().min();
+    Ok(Limits { available_bytes })
 }
 
 fn problem_lines(problems: &Problems) -> Vec<String> {
@@ -75,7 +107,7 @@ pub fn load_scenario(path: Option<&Path>) -> CliResult<Loaded> {
         None => None,
     };
     let firm_csv = csv.as_ref().map(|(source, text)| FirmCsv { source, text });
-    let (scenario, warnings) = validate(&parsed, firm_csv, machine_limits())
+    let (scenario, warnings) = validate(&parsed, firm_csv, machine_limits()?)
         .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
     Ok(Loaded {
         scenario,
@@ -88,5 +120,21 @@ pub fn load_scenario(path: Option<&Path>) -> CliResult<Loaded> {
 pub fn print_warnings(problems: &Problems) {
     for w in problems.warnings() {
         eprintln!("clusterlab: {w}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_in_binary_units() {
+        assert_eq!(parse_size_bytes("1024"), Some(1024));
+        assert_eq!(parse_size_bytes("512M"), Some(512 << 20));
+        assert_eq!(parse_size_bytes("8g"), Some(8 << 30));
+        assert_eq!(parse_size_bytes(" 2 T "), Some(2 << 40));
+        assert_eq!(parse_size_bytes("lots"), None);
+        assert_eq!(parse_size_bytes("-1G"), None);
+        assert_eq!(parse_size_bytes(""), None);
     }
 }

@@ -23,11 +23,11 @@ pub struct DiffuseArgs {
     size: (u32, u32),
 
     /// External-influence rate p, in [0, 1].
-    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    #[arg(long, value_name = "P", value_parser = parse_probability, allow_negative_numbers = true)]
     p: f64,
 
     /// Imitation rate q, in [0, 1]: per adopting neighbour, or times the share under `global`.
-    #[arg(long, value_name = "Q", value_parser = parse_probability)]
+    #[arg(long, value_name = "Q", value_parser = parse_probability, allow_negative_numbers = true)]
     q: f64,
 
     /// von-neumann, moore, radius:R or global.
@@ -35,7 +35,7 @@ pub struct DiffuseArgs {
     neighbourhood: Neighbourhood,
 
     /// Probability that a cell holds a firm, in [0, 1].
-    #[arg(long, value_name = "D", default_value_t = 1.0, value_parser = parse_probability)]
+    #[arg(long, value_name = "D", default_value_t = 1.0, value_parser = parse_probability, allow_negative_numbers = true)]
     density: f64,
 
     /// Number of steps.
@@ -114,7 +114,7 @@ pub fn run(args: DiffuseArgs) -> CliResult {
     let (scenario, _warnings) = validate(
         &ParsedScenario::from_file(file, "command line"),
         None,
-        machine_limits(),
+        machine_limits()?,
     )
     .map_err(|problems| {
         CliError::inputs(

@@ -1,0 +1,360 @@
+//! The `clusterlab` binary end to end: what a user types, what lands on disk, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn clusterlab(args: &[&str], dir: &Path) -> Output {
+    clusterlab_with(args, dir, &[])
+}
+
+fn clusterlab_with(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn run_without_a_scenario_runs_the_bundled_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = clusterlab(&["run", "--steps", "30"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = tmp.path().join("clusterlab-out");
+    assert_eq!(entries(&out), ["summary.json", "timeseries.csv"]);
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "step,adopters:erp,share:erp,adopters:cnc,share:cnc,adopters:five-axis,share:five-axis"
+    );
+    assert_eq!(csv.lines().count(), 32, "a header and steps 0..=30");
+    assert!(lines.next().unwrap().starts_with("0,20,"));
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seed"], 2024);
+    assert_eq!(summary["steps"], 30);
+    assert_eq!(summary["scenario"]["region"]["width"], 200);
+    assert_eq!(
+        summary["scenario"]["steps"], 30,
+        "the echo shows the overrides"
+    );
+    let erp = &summary["technologies"][0];
+    assert_eq!(erp["id"], "erp");
+    for key in ["t10", "t50", "t90", "final_share", "final_adopters"] {
+        assert!(erp.get(key).is_some(), "summary lacks {key}");
+    }
+    // The final share in the summary is the last row of the time series.
+    let last = csv.lines().last().unwrap();
+    let share: f64 = last.split(',').nth(2).unwrap().parse().unwrap();
+    assert_eq!(erp["final_share"].as_f64().unwrap(), share);
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_output_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = examples().join("default.toml");
+    let scenario = scenario.to_str().unwrap();
+    for (threads, dir) in [("1", "one"), ("2", "two")] {
+        let o = clusterlab(
+            &[
+                "run",
+                scenario,
+                "--threads",
+                threads,
+                "--seed",
+                "7",
+                "--out",
+                dir,
+                "--quiet",
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for file in ["timeseries.csv", "summary.json"] {
+        let one = std::fs::read(tmp.path().join("one").join(file)).unwrap();
+        let two = std::fs::read(tmp.path().join("two").join(file)).unwrap();
+        assert!(one == two, "{file} differs between 1 and 2 threads");
+    }
+    let o = clusterlab(
+        &[
+            "diffuse",
+            "--size",
+            "300x200",
+            "--p",
+            "0.01",
+            "--q",
+            "0.2",
+            "--threads",
+            "1",
+        ],
+        tmp.path(),
+    );
+    let t = clusterlab(
+        &[
+            "diffuse",
+            "--size",
+            "300x200",
+            "--p",
+            "0.01",
+            "--q",
+            "0.2",
+            "--threads",
+            "2",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success() && o.stdout == t.stdout);
+}
+
+#[test]
+fn diffuse_writes_csv_to_stdout_or_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = clusterlab(
+        &[
+            "diffuse", "--size", "64x48", "--p", "0.01", "--q", "0.3", "--steps", "10", "--seed",
+            "3",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "step,adopters,share");
+    assert_eq!(rows.len(), 12);
+    assert!(rows[1].starts_with("0,0,0"));
+    let last: Vec<f64> = rows[11].split(',').map(|v| v.parse().unwrap()).collect();
+    assert_eq!(last[0], 10.0);
+    assert!(
+        (last[2] - last[1] / (64.0 * 48.0)).abs() < 1e-12,
+        "share = adopters / firms"
+    );
+
+    let o = clusterlab(
+        &[
+            "diffuse",
+            "--size",
+            "64x48",
+            "--p",
+            "0.01",
+            "--q",
+            "0.3",
+            "--steps",
+            "10",
+            "--seed",
+            "3",
+            "--out",
+            "sub/d.csv",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("sub/d.csv")).unwrap(),
+        text
+    );
+    assert_eq!(entries(&tmp.path().join("sub")), ["d.csv"]);
+}
+
+/// Bad input: exit code 2, a message naming the problem, and no output left behind.
+fn refused(args: &[&str], dir: &Path, says: &str) {
+    refused_with(args, dir, &[], says)
+}
+
+fn refused_with(args: &[&str], dir: &Path, env: &[(&str, &str)], says: &str) {
+    let o = clusterlab_with(args, dir, env);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(says),
+        "{args:?}: `{}` does not say `{says}`",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty(), "{args:?} wrote to stdout");
+    assert!(!dir.join("out").exists(), "{args:?} left output behind");
+}
+
+#[test]
+fn bad_input_is_refused_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let diffuse = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut v = vec!["diffuse", "--out", "out/x.csv"];
+        v.extend_from_slice(extra);
+        v
+    };
+    refused(
+        &diffuse(&["--size", "10x10", "--p", "1.5", "--q", "0.1"]),
+        d,
+        "1.5 is not a probability (expected a number in [0, 1])",
+    );
+    refused(
+        &diffuse(&["--size", "10x10", "--p", "0.1", "--q", "-0.2"]),
+        d,
+        "not a probability",
+    );
+    refused(
+        &diffuse(&["--size", "", "--p", "0.1", "--q", "0.1"]),
+        d,
+        "is not a grid size",
+    );
+    refused(
+        &diffuse(&["--size", "tenxten", "--p", "0.1", "--q", "0.1"]),
+        d,
+        "is not a grid size (expected WxH",
+    );
+    refused(
+        &diffuse(&[
+            "--size",
+            "10x10",
+            "--p",
+            "0.1",
+            "--q",
+            "0.1",
+            "--neighbourhood",
+            "moor",
+        ]),
+        d,
+        "did you mean `moore`?",
+    );
+    // Memory: the machine's (or the control group's), capped here so the test does not depend
+    // on the machine; the grid needs 2 bytes per padded cell and 2 bytes of scratch per 16.
+    let small_memory = [("CLUSTERLAB_MAX_MEMORY", "64M")];
+    refused_with(
+        &diffuse(&["--size", "8000x8000", "--p", "0.1", "--q", "0.1"]),
+        d,
+        &small_memory,
+        "--size: a 8000×8000 grid needs 129.8 MiB of memory, more than the 64.0 MiB available",
+    );
+    refused_with(
+        &["run", "--out", "out"],
+        d,
+        &[("CLUSTERLAB_MAX_MEMORY", "lots")],
+        "CLUSTERLAB_MAX_MEMORY: `lots` is not a size",
+    );
+    refused(
+        &diffuse(&["--size", "100000x100000", "--p", "0.1", "--q", "0.1"]),
+        d,
+        "more than a region can hold",
+    );
+
+    std::fs::write(
+        d.join("s.toml"),
+        "[region]\nwidth = 10\nheight = 10\n[firms]\ncsv = \"firms.csv\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("firms.csv"), "x,capacity\n1,0.5\n").unwrap();
+    refused(
+        &["run", "s.toml", "--out", "out"],
+        d,
+        "firms.csv:1: y: missing column `y`",
+    );
+    std::fs::remove_file(d.join("firms.csv")).unwrap();
+    refused(
+        &["run", "s.toml", "--out", "out"],
+        d,
+        "s.toml:5: firms.csv: cannot read the firm file",
+    );
+    refused(
+        &["run", "missing.toml", "--out", "out"],
+        d,
+        "cannot read the scenario missing.toml",
+    );
+    std::fs::write(d.join("p.toml"), "[[technology]]\np = 2\n").unwrap();
+    refused(
+        &["run", "p.toml", "--out", "out"],
+        d,
+        "p.toml:2: technology[0].p: 2 is not a probability",
+    );
+    refused(
+        &["run", "--steps", "2000000", "--out", "out"],
+        d,
+        "--steps: 2000000 steps is too many",
+    );
+}
+
+#[test]
+fn validate_reports_every_problem_and_accepts_the_examples() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        "[region]\nwidht = 5\n[diffusion]\nneighbourhood = \"radius:0\"\n[[technology]]\nq = 7\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["validate", "bad.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with("clusterlab: bad.toml:2: region.widht: unknown field `widht`"));
+    assert!(lines[1].starts_with(
+        "clusterlab: bad.toml:4: diffusion.neighbourhood: `radius:0` has no valid radius"
+    ));
+    assert!(lines[2].starts_with("clusterlab: bad.toml:6: technology[0].q: 7 is not a probability"));
+
+    let mut args = vec!["validate".to_string()];
+    for name in [
+        "default",
+        "bass-global",
+        "competing-standards",
+        "listed-firms",
+    ] {
+        args.push(
+            examples()
+                .join(format!("{name}.toml"))
+                .display()
+                .to_string(),
+        );
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = clusterlab(&args, tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).matches(": ok: ").count(),
+        4
+    );
+}
+
+#[test]
+fn help_names_every_command_and_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = clusterlab(&["--help"], tmp.path());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for command in ["run", "diffuse", "validate"] {
+        assert!(help.contains(command), "{help}");
+    }
+    let o = clusterlab(&["diffuse", "--help"], tmp.path());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for option in [
+        "--size",
+        "--p",
+        "--q",
+        "--neighbourhood",
+        "--density",
+        "--steps",
+        "--seed",
+        "--out",
+        "--threads",
+    ] {
+        assert!(help.contains(option), "diffuse --help lacks {option}");
+    }
+}

@@ -1,0 +1,233 @@
+//! Scenario files in, problems (or a scenario) out: every check as data through one helper.
+
+use clusterlab_model::scenario::{
+    parse_scenario_text, validate, FirmCsv, FirmPlacement, Limits, Problems,
+};
+use clusterlab_model::{Neighbourhood, Scenario};
+
+fn load(toml: &str, csv: Option<&str>, limits: Limits) -> Result<(Scenario, Problems), Problems> {
+    let parsed = parse_scenario_text(toml, "s.toml")?;
+    let firm_csv = csv.map(|text| FirmCsv {
+        source: "firms.csv",
+        text,
+    });
+    validate(&parsed, firm_csv, limits)
+}
+
+/// The problems of `toml`, each rendered as `file:line: field: message`; `expected` lists
+/// prefixes they must start with, in order, and nothing else may be reported as an error.
+fn check_errors(toml: &str, expected: &[&str]) {
+    let problems = match load(toml, None, Limits::default()) {
+        Ok(_) => panic!("expected errors, the scenario was accepted:\n{toml}"),
+        Err(p) => p,
+    };
+    let got: Vec<String> = problems.errors().map(|p| p.to_string()).collect();
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "got:\n{}\nexpected:\n{}",
+        got.join("\n"),
+        expected.join("\n")
+    );
+    for (g, e) in got.iter().zip(expected) {
+        assert!(
+            g.starts_with(e),
+            "got `{g}`, expected it to start with `{e}`"
+        );
+    }
+}
+
+#[test]
+fn a_scenario_of_three_lines_runs_on_defaults() {
+    let (s, warnings) = load(
+        "[region]\nwidth = 30\nheight = 20\n",
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(warnings.0.len(), 0);
+    assert_eq!((s.region().width, s.region().height), (30, 20));
+    assert_eq!(s.neighbourhood(), Neighbourhood::Moore);
+    assert_eq!(s.steps(), 100);
+    assert_eq!(s.technologies().len(), 1);
+    let t = &s.technologies()[0];
+    assert_eq!(
+        (t.id.as_str(), t.p, t.q, t.arrival),
+        ("tech-1", 0.03, 0.38, 0)
+    );
+    assert!(matches!(s.firms(), FirmPlacement::Density { density, .. } if *density == 1.0));
+    // An empty file is a scenario too.
+    assert!(load("", None, Limits::default()).is_ok());
+}
+
+#[test]
+fn every_problem_is_reported_with_line_field_and_expected_value() {
+    check_errors(
+        r#"name = "bad"
+stesp = 10
+[region]
+width = "wide"
+height = 0
+boundary = "klein-bottle"
+[firms]
+density = 1.5
+[diffusion]
+neighbourhood = "moor"
+[[technology]]
+id = "a b"
+p = -0.1
+q = 2
+[[technology]]
+id = "x"
+colour = "red"
+seed_cells = [[500, 1]]
+[[technology]]
+id = "x"
+"#,
+        &[
+            "s.toml:2: stesp: unknown field `stesp`",
+            "s.toml:4: region.width: invalid type: string \"wide\" (expected a whole number of cells, at least 1)",
+            "s.toml:5: region.height: a region needs at least one cell (expected a whole number of cells, at least 1)",
+            "s.toml:6: region.boundary: unknown boundary `klein-bottle` (expected `bounded` or `torus`)",
+            "s.toml:8: firms.density: 1.5 is not a probability (expected a number in [0, 1])",
+            "s.toml:10: diffusion.neighbourhood: unknown neighbourhood `moor`",
+            "s.toml:12: technology[0].id: `a b` is not a usable id",
+            "s.toml:13: technology[0].p: -0.1 is not a probability",
+            "s.toml:14: technology[0].q: 2 is not a probability",
+            "s.toml:17: technology[1].colour: unknown field `colour`",
+            "s.toml:18: technology[1].seed_cells[0]: [500, 1] lies outside the 100×0 region",
+            "s.toml:20: technology[2].id: `x` is already the id of technology[1]",
+        ],
+    );
+}
+
+#[test]
+fn unknown_fields_get_a_hint() {
+    let problems = load("[region]\nwidht = 4\n", None, Limits::default()).unwrap_err();
+    let message = &problems.0[0].message;
+    assert!(message.contains("did you mean `width`?"), "{message}");
+}
+
+#[test]
+fn unknown_tables_and_wrong_shapes_are_reported() {
+    check_errors(
+        "[regoin]\nwidth = 5\n[firms]\nabsorptive_capacity = { min = 0.9, max = 0.2 }\n[[technology]]\nseed_cells = [[1, \"a\"]]\n",
+        &[
+            "s.toml:1: regoin: unknown field `regoin`",
+            "s.toml:4: firms.absorptive_capacity: { min = 0.9, max = 0.2 } is not a range inside [0, 1]",
+            "s.toml:6: technology[0].seed_cells[0][1]: invalid type: string \"a\" (expected a list of `[x, y]` cells",
+        ],
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_with_their_lines() {
+    let problems = load(
+        "name = \"x\"\n[region\nwidth = 3\n",
+        None,
+        Limits::default(),
+    )
+    .unwrap_err();
+    let first = &problems.0[0];
+    assert_eq!(first.line, Some(2));
+    assert!(
+        first.message.starts_with("TOML syntax:"),
+        "{}",
+        first.message
+    );
+}
+
+#[test]
+fn a_torus_too_small_for_the_neighbourhood_is_refused() {
+    check_errors(
+        "[region]\nwidth = 6\nheight = 20\nboundary = \"torus\"\n[diffusion]\nneighbourhood = \"radius:3\"\n",
+        &["s.toml:4: region.boundary: a torus of 6×20 is too small for `radius:3`"],
+    );
+}
+
+#[test]
+fn a_grid_larger_than_memory_is_refused() {
+    let limits = Limits {
+        available_bytes: Some(1 << 30),
+    };
+    let problems = load("[region]\nwidth = 60000\nheight = 60000\n", None, limits).unwrap_err();
+    let p = problems.errors().next().unwrap();
+    assert_eq!(p.field, "region");
+    // 2 bytes per padded cell plus scratch: 60002² · 2 + 3750 · 60000 · 2 bytes.
+    assert!(
+        p.message.contains(
+            "a 60000×60000 grid needs 7.1 GiB of memory, more than the 1.0 GiB available"
+        ),
+        "{}",
+        p.message
+    );
+    // And more cells than a region can index, whatever the memory.
+    let problems = load(
+        "[region]\nwidth = 100000\nheight = 100000\n",
+        None,
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(problems.0[0]
+        .message
+        .contains("more than a region can hold"));
+}
+
+#[test]
+fn warnings_do_not_stop_a_scenario() {
+    let (_, warnings) = load(
+        "steps = 10\n[[technology]]\np = 0\n[[technology]]\narrival = 20\n",
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    let w: Vec<String> = warnings.warnings().map(|w| w.to_string()).collect();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].starts_with("warning: s.toml:3: technology[0].p: p = 0 and no seed adopters"));
+    assert!(w[1].contains("technology[1].arrival: arrives at step 20 after the last step 10"));
+}
+
+#[test]
+fn firm_csv_problems_name_the_csv_file() {
+    let toml = "[region]\nwidth = 5\nheight = 5\n[firms]\ncsv = \"firms.csv\"\n";
+    let problems = load(toml, Some("x,capacity\n1,2\n"), Limits::default()).unwrap_err();
+    let p = problems.errors().next().unwrap();
+    assert_eq!(p.to_string().split(": ").next(), Some("firms.csv:1"));
+    assert!(p.message.contains("missing column `y`"));
+    // A csv named but not supplied by the caller is an error on the scenario's field.
+    let parsed = parse_scenario_text(toml, "s.toml").unwrap();
+    let problems = validate(&parsed, None, Limits::default()).unwrap_err();
+    assert_eq!(problems.0[0].field, "firms.csv");
+    // A good one places exactly its firms.
+    let (s, _) = load(toml, Some("x,y\n0,0\n4,4\n"), Limits::default()).unwrap();
+    assert!(matches!(s.firms(), FirmPlacement::Listed { firms, .. } if firms.len() == 2));
+}
+
+#[test]
+fn bundled_examples_are_valid() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let parsed = parse_scenario_text(&text, &path.display().to_string())
+                .unwrap_or_else(|p| panic!("{p}"));
+            let csv_text = parsed
+                .file
+                .firms
+                .csv
+                .as_ref()
+                .map(|c| std::fs::read_to_string(dir.join(c)).unwrap());
+            let csv = csv_text.as_deref().map(|text| FirmCsv {
+                source: "csv",
+                text,
+            });
+            let (_, warnings) =
+                validate(&parsed, csv, Limits::default()).unwrap_or_else(|p| panic!("{p}"));
+            assert!(warnings.0.is_empty(), "{}: {warnings}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 4, "found {n} examples");
+}
