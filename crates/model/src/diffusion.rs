@@ -72,55 +72,111 @@ pub(crate) struct GroupPass<'a> {
     pub offsets: &'a [isize],
     /// State values of all members of the group, for the tally.
     pub tally_values: &'a [u8],
-    /// Use the portable kernel even where a faster one is available (for tests).
-    pub portable_only: bool,
+    /// Which compilation of the band kernel runs.
+    pub path: KernelPath,
 }
 
-/// Steps the rows `first_row .. first_row + rows` of one group. `next_band` holds those rows
-/// in padded layout (whole padded rows); `counts` is scratch of at least `width` entries;
-/// `tally[m]` receives the number of holders of `tally_values[m]` in the band after the step.
+/// A compilation of the band kernel: the same safe Rust, built for wider vectors where the
+/// CPU has them. All paths give identical results (tested).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KernelPath {
+    /// Built for the target's baseline (SSE2 on x86-64); runs anywhere.
+    Portable,
+    /// Built with AVX2: 32-byte vectors.
+    Avx2,
+    /// Built with AVX-512 (F, BW, VL): 64-byte vectors and mask registers.
+    Avx512,
+}
+
+impl KernelPath {
+    /// Whether this CPU can run the path.
+    pub fn is_supported(self) -> bool {
+        match self {
+            KernelPath::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            KernelPath::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            KernelPath::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512bw")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                    && std::arch::is_x86_feature_detected!("avx2")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// The fastest path this CPU supports.
+    pub fn best() -> KernelPath {
+        [KernelPath::Avx512, KernelPath::Avx2]
+            .into_iter()
+            .find(|p| p.is_supported())
+            .unwrap_or(KernelPath::Portable)
+    }
+}
+
+/// Scratch owned by one band of rows, allocated once with the world.
+#[derive(Clone, Debug)]
+pub(crate) struct BandScratch {
+    /// Neighbour counts of one row, for the general path.
+    pub counts: Vec<u16>,
+    /// Neighbour counts of one row, for the fused path.
+    pub byte_counts: Vec<u8>,
+    /// Holders per member of the group, in the band after the step.
+    pub tally: Vec<u64>,
+}
+
+/// Steps the rows `first_row ..` of one group held in `next_band` (whole padded rows) and
+/// tallies the holders of each member into `scratch.tally`.
 pub(crate) fn step_band(
     pass: &GroupPass<'_>,
     first_row: usize,
     next_band: &mut [u8],
-    counts: &mut [u16],
-    tally: &mut [u64],
+    scratch: &mut BandScratch,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if !pass.portable_only && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: `step_band_avx2` is only `unsafe` because it is compiled with AVX2
-            // enabled; the CPU was just checked to support AVX2, so executing it is sound.
-            // It is otherwise the same safe code as `step_band_portable` (tested equal).
-            unsafe { step_band_avx2(pass, first_row, next_band, counts, tally) };
-            return;
+    scratch.tally.fill(0);
+    match pass.path {
+        #[cfg(target_arch = "x86_64")]
+        KernelPath::Avx512 => {
+            debug_assert!(KernelPath::Avx512.is_supported());
+            // SAFETY: the function is `unsafe` to call only because it is compiled with
+            // AVX-512 enabled. A world selects this path only where `is_supported` found the
+            // CPU to have AVX-512 F/BW/VL and AVX2 (`KernelPath::best` and
+            // `World::use_kernel_path` both check), so every instruction it holds can run.
+            // Its body is the same safe code as the portable path, tested to agree.
+            unsafe { step_band_avx512(pass, first_row, next_band, scratch) }
         }
+        #[cfg(target_arch = "x86_64")]
+        KernelPath::Avx2 => {
+            debug_assert!(KernelPath::Avx2.is_supported());
+            // SAFETY: as above, for AVX2: selected only where the CPU was found to have it.
+            unsafe { step_band_avx2(pass, first_row, next_band, scratch) }
+        }
+        _ => band_kernel(pass, first_row, next_band, scratch),
     }
-    step_band_portable(pass, first_row, next_band, counts, tally);
 }
 
-/// The band kernel compiled for any CPU of the target.
-pub(crate) fn step_band_portable(
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2")]
+fn step_band_avx512(
     pass: &GroupPass<'_>,
     first_row: usize,
     next_band: &mut [u8],
-    counts: &mut [u16],
-    tally: &mut [u64],
+    scratch: &mut BandScratch,
 ) {
-    band_kernel(pass, first_row, next_band, counts, tally);
+    band_kernel(pass, first_row, next_band, scratch);
 }
 
-/// The band kernel compiled with AVX2, for 32-byte vectors.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(crate) fn step_band_avx2(
+fn step_band_avx2(
     pass: &GroupPass<'_>,
     first_row: usize,
     next_band: &mut [u8],
-    counts: &mut [u16],
-    tally: &mut [u64],
+    scratch: &mut BandScratch,
 ) {
-    band_kernel(pass, first_row, next_band, counts, tally);
+    band_kernel(pass, first_row, next_band, scratch);
 }
 
 #[inline(always)]
@@ -128,12 +184,17 @@ fn band_kernel(
     pass: &GroupPass<'_>,
     first_row: usize,
     next_band: &mut [u8],
-    counts: &mut [u16],
-    tally: &mut [u64],
+    scratch: &mut BandScratch,
 ) {
+    let BandScratch {
+        counts,
+        byte_counts,
+        tally,
+    } = scratch;
     let grid = pass.grid;
     let (width, stride, halo) = (grid.width(), grid.stride(), grid.halo());
     let counts = &mut counts[..width];
+    let bytes = &mut byte_counts[..width];
     for (r, next_row) in next_band.chunks_exact_mut(stride).enumerate() {
         let y = first_row + r;
         let start = grid.row_start(y);
@@ -144,32 +205,43 @@ fn band_kernel(
         let first_cell = grid.cell_id(0, y);
         for &tech in pass.arrived {
             let kernel = &pass.kernels[tech];
-            if !pass.offsets.is_empty() {
-                count_neighbours(
-                    pass.current,
-                    start,
-                    width,
-                    pass.offsets,
-                    kernel.value,
-                    counts,
-                );
-            }
+            let offsets = pass.offsets;
+            let row = Row {
+                current: pass.current,
+                start,
+                width,
+                offsets,
+                first_cell,
+            };
             match capacity_row {
-                None if kernel.use_small => {
-                    decide_small(current_row, next_row, counts, kernel, first_cell)
+                // One capacity for all and few neighbours: the fused passes.
+                None if kernel.use_small => match offsets.len() {
+                    0 => decide_fused::<0>(row, next_row, bytes, kernel),
+                    4 => decide_fused::<4>(row, next_row, bytes, kernel),
+                    8 => decide_fused::<8>(row, next_row, bytes, kernel),
+                    12 => decide_fused::<12>(row, next_row, bytes, kernel),
+                    _ => {
+                        count_neighbours(pass.current, start, width, offsets, kernel.value, counts);
+                        decide_general(current_row, next_row, counts, None, kernel, first_cell);
+                    }
+                },
+                _ => {
+                    if !offsets.is_empty() {
+                        count_neighbours(pass.current, start, width, offsets, kernel.value, counts);
+                    }
+                    decide_general(
+                        current_row,
+                        next_row,
+                        counts,
+                        capacity_row,
+                        kernel,
+                        first_cell,
+                    );
                 }
-                _ => decide_general(
-                    current_row,
-                    next_row,
-                    counts,
-                    capacity_row,
-                    kernel,
-                    first_cell,
-                ),
             }
         }
         for (m, &value) in pass.tally_values.iter().enumerate() {
-            tally[m] += next_row.iter().map(|&s| u64::from(s == value)).sum::<u64>();
+            tally[m] += count_equal(next_row, value);
         }
     }
 }
@@ -194,19 +266,85 @@ fn count_neighbours(
     }
 }
 
-#[inline(always)]
-fn decide_small(
-    current_row: &[u8],
-    next_row: &mut [u8],
-    counts: &[u16],
-    kernel: &TechKernel,
+/// Where a row lies in the current layer: what the per-row passes share.
+#[derive(Clone, Copy, Debug)]
+struct Row<'a> {
+    current: &'a [u8],
+    /// Padded index of the row's first interior cell.
+    start: usize,
+    width: usize,
+    /// Padded-index offsets of the neighbours.
+    offsets: &'a [isize],
+    /// Cell id of the row's first cell.
     first_cell: u32,
+}
+
+/// Cells of `row` equal to `value`, counted in 16-bit lanes (chunks small enough not to
+/// overflow them) so the loop stays in narrow vectors.
+#[inline(always)]
+fn count_equal(row: &[u8], value: u8) -> u64 {
+    row.chunks(1 << 15)
+        .map(|chunk| {
+            u64::from(
+                chunk
+                    .iter()
+                    .map(|&s| u16::from(s == value))
+                    .fold(0u16, u16::wrapping_add),
+            )
+        })
+        .sum()
+}
+
+/// Counts the `N` neighbours holding the technology and decides. Two passes over the row,
+/// each a simple loop the compiler vectorises: counting in bytes, then deciding in 32-bit
+/// lanes, where the threshold is picked from the table by a chain of compare-and-selects
+/// (an indexed load would not vectorise).
+#[inline(always)]
+fn decide_fused<const N: usize>(
+    row: Row<'_>,
+    next_row: &mut [u8],
+    counts: &mut [u8],
+    kernel: &TechKernel,
 ) {
+    let Row {
+        current,
+        start,
+        width,
+        offsets,
+        first_cell,
+    } = row;
     let (value, eligible_below, stream) = (kernel.value, kernel.eligible_below, kernel.stream);
-    let table = &kernel.small;
-    for (x, ((next, &current), &n)) in next_row.iter_mut().zip(current_row).zip(counts).enumerate()
+    let table = kernel.small;
+    let counts = &mut counts[..width];
+    if N > 0 {
+        let sources: [&[u8]; N] = std::array::from_fn(|j| {
+            let from = start.wrapping_add_signed(offsets[j]);
+            &current[from..from + width]
+        });
+        for (x, count) in counts.iter_mut().enumerate() {
+            let mut n = 0u8;
+            for source in &sources {
+                n += u8::from(source[x] == value);
+            }
+            *count = n;
+        }
+    }
+    let current_row = &current[start..start + width];
+    let next_row = &mut next_row[..width];
+    for (x, ((next, &current), &n)) in next_row
+        .iter_mut()
+        .zip(current_row)
+        .zip(counts.iter())
+        .enumerate()
     {
-        let threshold = table[usize::from(n) & (SMALL_TABLE - 1)];
+        let mut threshold = table[0];
+        for (j, &t) in table.iter().enumerate().take(N + 1).skip(1) {
+            threshold = if u32::from(n) >= j as u32 {
+                t
+            } else {
+                threshold
+            };
+        }
         let adopts =
             (current <= eligible_below) & (stream.draw31(first_cell + x as u32) < threshold);
         *next = if adopts { value } else { *next };

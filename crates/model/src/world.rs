@@ -9,7 +9,8 @@
 //! eighth of a byte of scratch.
 
 use crate::diffusion::{
-    global_probability, local_probability, step_band, GroupPass, TechKernel, BAND_ROWS, SMALL_TABLE,
+    global_probability, local_probability, step_band, BandScratch, GroupPass, KernelPath,
+    TechKernel, BAND_ROWS, SMALL_TABLE,
 };
 use crate::grid::{Grid, EMPTY};
 use crate::neighbourhood::Neighbourhood;
@@ -43,13 +44,6 @@ struct Group {
     values: Vec<u8>,
 }
 
-/// Scratch owned by one band of rows, allocated once.
-#[derive(Clone, Debug)]
-struct Band {
-    counts: Vec<u16>,
-    tally: Vec<u64>,
-}
-
 /// A cluster's firms on a grid and the technologies spreading among them.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -69,8 +63,8 @@ pub struct World {
     tech_group: Vec<usize>,
     kernels: Vec<TechKernel>,
     adopters: Vec<u64>,
-    bands: Vec<Band>,
-    portable_only: bool,
+    bands: Vec<BandScratch>,
+    kernel_path: KernelPath,
 }
 
 /// The capacity level of capacity `a` in [0, 1].
@@ -171,7 +165,11 @@ impl World {
             }
         };
 
-        let mut groups: Vec<Group> = (0..group_names.len())
+        // The last group takes the occupancy layer itself, so building holds at most the two
+        // layers per group a step needs.
+        let n_groups = group_names.len();
+        let mut occupancy = Some(occupancy);
+        let mut groups: Vec<Group> = (0..n_groups)
             .map(|g| {
                 let mut members: Vec<usize> = (0..scenario.technologies.len())
                     .filter(|&k| tech_group[k] == g)
@@ -183,16 +181,21 @@ impl World {
                         .total_cmp(&scenario.technologies[b].quality)
                 });
                 let values = (1..=members.len() as u8).collect();
+                let next = occupancy.as_ref().expect("taken by the last group").clone();
+                let current = if g + 1 == n_groups {
+                    occupancy.take().expect("taken once")
+                } else {
+                    next.clone()
+                };
                 Group {
-                    current: occupancy.clone(),
-                    next: occupancy.clone(),
+                    current,
+                    next,
                     arrived: Vec::with_capacity(members.len()),
                     members,
                     values,
                 }
             })
             .collect();
-        drop(occupancy);
         for group in &mut groups {
             grid.refresh_halo(&mut group.current);
             grid.refresh_halo(&mut group.next);
@@ -237,8 +240,9 @@ impl World {
         let max_members = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
         let n_bands = grid.height().div_ceil(BAND_ROWS);
         let bands = (0..n_bands)
-            .map(|_| Band {
+            .map(|_| BandScratch {
                 counts: vec![0; grid.width()],
+                byte_counts: vec![0; grid.width()],
                 tally: vec![0; max_members],
             })
             .collect();
@@ -259,7 +263,7 @@ impl World {
             adopters: vec![0; scenario.technologies.len()],
             kernels,
             bands,
-            portable_only: false,
+            kernel_path: KernelPath::best(),
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
@@ -323,11 +327,19 @@ impl World {
         }
     }
 
-    /// Steps with the portable kernel only, never a CPU-specific one (to test that both
-    /// give the same result).
-    #[doc(hidden)]
-    pub fn use_portable_kernel(&mut self) {
-        self.portable_only = true;
+    /// The compilation of the diffusion kernel this world steps with ([`KernelPath::best`]
+    /// unless changed).
+    pub fn kernel_path(&self) -> KernelPath {
+        self.kernel_path
+    }
+
+    /// Steps with another compilation of the kernel, to compare them; refused (false) where
+    /// the CPU cannot run it.
+    pub fn use_kernel_path(&mut self, path: KernelPath) -> bool {
+        if path.is_supported() {
+            self.kernel_path = path;
+        }
+        path.is_supported()
     }
 
     /// One synchronous step of the diffusion automaton, then the arrivals of the new step.
@@ -359,21 +371,14 @@ impl World {
                 arrived: &group.arrived,
                 offsets: &self.offsets,
                 tally_values: &group.values,
-                portable_only: self.portable_only,
+                path: self.kernel_path,
             };
             group.next[interior.clone()]
                 .par_chunks_mut(band_len)
                 .zip(self.bands.par_iter_mut())
                 .enumerate()
-                .for_each(|(b, (next_band, band))| {
-                    band.tally.fill(0);
-                    step_band(
-                        &pass,
-                        b * BAND_ROWS,
-                        next_band,
-                        &mut band.counts,
-                        &mut band.tally,
-                    );
+                .for_each(|(b, (next_band, scratch))| {
+                    step_band(&pass, b * BAND_ROWS, next_band, scratch);
                 });
             for (m, &k) in group.members.iter().enumerate() {
                 self.adopters[k] = self.bands.iter().map(|b| b.tally[m]).sum();

@@ -2,6 +2,7 @@
 //! boundaries, capacities and competing technologies; and its independence of threads and of
 //! the CPU-specific code path.
 
+use clusterlab_model::diffusion::KernelPath;
 use clusterlab_model::reference::ReferenceWorld;
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::{Scenario, TechId, World};
@@ -214,15 +215,15 @@ fn listed_firms_match_reference() {
     assert!(world.adopters(TechId(0)) > 0);
 }
 
-fn run_shares(scenario: &Scenario, threads: usize, portable: bool) -> Vec<Vec<u64>> {
+fn run_shares(scenario: &Scenario, threads: usize, path: Option<KernelPath>) -> Vec<Vec<u64>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
     pool.install(|| {
         let mut world = World::new(scenario);
-        if portable {
-            world.use_portable_kernel();
+        if let Some(path) = path {
+            assert!(world.use_kernel_path(path));
         }
         let mut series = Vec::new();
         world.run_until(scenario.steps(), |w| {
@@ -251,16 +252,16 @@ fn same_seed_same_result_on_one_and_two_threads() {
         q = 0.2
         "#,
     );
-    let one = run_shares(&s, 1, false);
-    let two = run_shares(&s, 2, false);
+    let one = run_shares(&s, 1, None);
+    let two = run_shares(&s, 2, None);
     assert_eq!(one, two);
-    let other_seed = run_shares(&s.clone().with_seed(1), 2, false);
+    let other_seed = run_shares(&s.clone().with_seed(1), 2, None);
     assert_ne!(one, other_seed, "a different seed gives a different run");
 }
 
 #[test]
-fn portable_and_vectorised_kernels_agree() {
-    for neighbourhood in ["moore", "von-neumann", "radius:3", "global"] {
+fn every_kernel_path_agrees_with_the_portable_one() {
+    for neighbourhood in ["moore", "von-neumann", "radius:2", "radius:3", "global"] {
         let s = scenario(&format!(
             r#"
             steps = 15
@@ -274,11 +275,26 @@ fn portable_and_vectorised_kernels_agree() {
             q = 0.3
             "#
         ));
+        let portable = run_shares(&s, 2, Some(KernelPath::Portable));
+        let mut compared = 0;
+        for path in [KernelPath::Avx2, KernelPath::Avx512] {
+            if path.is_supported() {
+                assert_eq!(
+                    run_shares(&s, 2, Some(path)),
+                    portable,
+                    "{neighbourhood} {path:?}"
+                );
+                compared += 1;
+            }
+        }
         assert_eq!(
-            run_shares(&s, 2, false),
-            run_shares(&s, 2, true),
-            "{neighbourhood}"
+            run_shares(&s, 2, None),
+            portable,
+            "{neighbourhood} best path"
         );
+        if cfg!(target_arch = "x86_64") && KernelPath::Avx2.is_supported() {
+            assert!(compared >= 1);
+        }
     }
 }
 
