@@ -231,3 +231,27 @@ fn bundled_examples_are_valid() {
     }
     assert!(n >= 4, "found {n} examples");
 }
+
+#[test]
+fn docs_scenario_md_documents_every_field() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scenario.md"),
+    )
+    .unwrap();
+    for field in clusterlab_model::scenario::FIELDS {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", field.path)))
+            .unwrap_or_else(|| panic!("docs/scenario.md has no row for `{}`", field.path));
+        assert!(
+            row.contains(field.expected),
+            "{}: expected value differs",
+            field.path
+        );
+        assert!(
+            row.contains(field.default),
+            "{}: default differs",
+            field.path
+        );
+    }
+}
