@@ -3,7 +3,7 @@
 
 use crate::error::{CliError, CliResult};
 use crate::load::machine_limits;
-use crate::progress::step_bar;
+use crate::progress::run_writing_rows;
 use crate::staged::Staged;
 use anyhow::Context;
 use clap::Args;
@@ -146,22 +146,14 @@ pub fn run(args: DiffuseArgs) -> CliResult {
         )
     };
     writeln!(out, "step,adopters,share").context("cannot write the output")?;
-    write_row(&world, &mut out).context("cannot write the output")?;
-    let bar = step_bar(u64::from(scenario.steps()), args.quiet);
-    let mut write_error = None;
-    world.run_until(scenario.steps(), |w| {
-        if write_error.is_none() {
-            write_error = write_row(w, &mut out).err();
-        }
-        bar.inc(1);
-    });
-    bar.finish_and_clear();
-    if let Some(e) = write_error {
-        return Err(anyhow::Error::new(e)
-            .context("cannot write the output")
-            .into());
-    }
-    out.flush().context("cannot write the output")?;
+    run_writing_rows(
+        &mut world,
+        scenario.steps(),
+        args.quiet,
+        out.as_mut(),
+        write_row,
+    )
+    .context("cannot write the output")?;
     drop(out);
     if let Some(staged) = staged {
         staged.commit()?;

@@ -2,7 +2,7 @@
 
 use crate::error::{CliError, CliResult};
 use crate::load::{load_scenario, print_warnings};
-use crate::progress::step_bar;
+use crate::progress::run_writing_rows;
 use crate::staged::Staged;
 use anyhow::Context;
 use clap::Args;
@@ -90,7 +90,7 @@ pub fn run(args: RunArgs) -> CliResult {
     }
     writeln!(timeseries, "{header}").context("cannot write the time series")?;
     let mut take_up = vec![TakeUp::default(); n_tech];
-    let mut write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
+    let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
         write!(out, "{}", w.current_step())?;
         for (k, take_up) in take_up.iter_mut().enumerate() {
             let share = w.adoption_share(TechId(k));
@@ -99,24 +99,14 @@ pub fn run(args: RunArgs) -> CliResult {
         }
         writeln!(out)
     };
-    write_row(&world, &mut timeseries).context("cannot write the time series")?;
-    let bar = step_bar(u64::from(scenario.steps()), args.quiet);
-    let mut write_error = None;
-    world.run_until(scenario.steps(), |w| {
-        if write_error.is_none() {
-            write_error = write_row(w, &mut timeseries).err();
-        }
-        bar.inc(1);
-    });
-    bar.finish_and_clear();
-    if let Some(e) = write_error {
-        return Err(anyhow::Error::new(e)
-            .context(format!("cannot write {}", timeseries_path.display()))
-            .into());
-    }
-    timeseries
-        .flush()
-        .with_context(|| format!("cannot write {}", timeseries_path.display()))?;
+    run_writing_rows(
+        &mut world,
+        scenario.steps(),
+        args.quiet,
+        &mut timeseries,
+        write_row,
+    )
+    .with_context(|| format!("cannot write {}", timeseries_path.display()))?;
     drop(timeseries);
 
     let technologies: Vec<TechnologySummary> = scenario
