@@ -13,8 +13,12 @@ use clusterlab_model::{Scenario, TechId, World};
 use std::time::Instant;
 
 fn scenario(size: u32, neighbourhood: &str) -> Scenario {
+    scenario_with_capacity(size, neighbourhood, "1.0")
+}
+
+fn scenario_with_capacity(size: u32, neighbourhood: &str, capacity: &str) -> Scenario {
     let text = format!(
-        "[region]\nwidth = {size}\nheight = {size}\n[diffusion]\nneighbourhood = \"{neighbourhood}\"\n[[technology]]\np = 0.0005\nq = 0.1\n"
+        "[region]\nwidth = {size}\nheight = {size}\n[firms]\nabsorptive_capacity = {capacity}\n[diffusion]\nneighbourhood = \"{neighbourhood}\"\n[[technology]]\np = 0.0005\nq = 0.1\n"
     );
     let parsed = parse_scenario_text(&text, "bench").unwrap();
     validate(&parsed, None, Limits::default()).unwrap().0
@@ -68,6 +72,12 @@ fn main() {
         );
         println!("RESULT {neighbourhood} {all:.4e}");
     }
+    let differing = scenario_with_capacity(size, "moore", "{ min = 0.4, max = 1.0 }");
+    let (rate, _) = measure(&differing, steps, threads, best, 3);
+    println!(
+        "moore, capacities drawn from [0.4, 1]: {rate:.3e} cell-updates/s on {threads} threads"
+    );
+    println!("RESULT moore-capacities {rate:.4e}");
     let moore = scenario(size, "moore");
     let portable = measure(&moore, steps, threads, KernelPath::Portable, 2).0;
     for path in [KernelPath::Portable, KernelPath::Avx2, KernelPath::Avx512] {

@@ -23,8 +23,11 @@ use crate::rng::CellStream;
 /// Rows per band: the unit of parallel work.
 pub(crate) const BAND_ROWS: usize = 16;
 
-/// Largest neighbour count whose threshold table fits the fixed-size fast path.
+/// Neighbour counts (0 to 15) the fixed-size tables of the fused path hold.
 pub(crate) const SMALL_TABLE: usize = 16;
+
+/// Entries of the per-level table of the fused path: 256 capacity levels × 16 counts.
+pub(crate) const LEVEL_TABLE: usize = 256 * SMALL_TABLE;
 
 /// `1 − (1 − p)(1 − q)^n`: the probability that at least one of the external source and the
 /// `n` adopting neighbours convinces the firm (Goldenberg, Libai & Muller 2001).
@@ -47,10 +50,13 @@ pub(crate) struct TechKernel {
     pub eligible_below: u8,
     /// The adoption stream of the current step.
     pub stream: CellStream,
-    /// Whether [`Self::small`] applies: one capacity for all, at most [`SMALL_TABLE`] counts.
-    pub use_small: bool,
-    /// Thresholds by neighbour count, fixed size so the lookup needs no bounds test.
+    /// Whether the fused path applies: at most [`SMALL_TABLE`] neighbour counts.
+    pub fused: bool,
+    /// Thresholds by neighbour count for one capacity shared by all firms.
     pub small: [u32; SMALL_TABLE],
+    /// Thresholds by `level · 16 + count` for capacities that differ (fused path): a
+    /// fixed-size table indexed under a mask, so the lookup needs no bounds test.
+    pub by_level: Box<[u32; LEVEL_TABLE]>,
     /// `table[level · stride + n]` for capacity level `level` (0 when capacities are equal).
     pub table: Vec<u32>,
     /// Entries per capacity level: the largest neighbour count plus one (1 for `global`).
@@ -213,31 +219,27 @@ fn band_kernel(
                 offsets,
                 first_cell,
             };
-            match capacity_row {
-                // One capacity for all and few neighbours: the fused passes.
-                None if kernel.use_small => match offsets.len() {
-                    0 => decide_fused::<0>(row, next_row, bytes, kernel),
-                    4 => decide_fused::<4>(row, next_row, bytes, kernel),
-                    8 => decide_fused::<8>(row, next_row, bytes, kernel),
-                    12 => decide_fused::<12>(row, next_row, bytes, kernel),
-                    _ => {
-                        count_neighbours(pass.current, start, width, offsets, kernel.value, counts);
-                        decide_general(current_row, next_row, counts, None, kernel, first_cell);
-                    }
-                },
-                _ => {
-                    if !offsets.is_empty() {
-                        count_neighbours(pass.current, start, width, offsets, kernel.value, counts);
-                    }
-                    decide_general(
-                        current_row,
-                        next_row,
-                        counts,
-                        capacity_row,
-                        kernel,
-                        first_cell,
-                    );
+            if kernel.fused {
+                // Few neighbours: count in bytes, then decide (see `fused`).
+                match offsets.len() {
+                    0 => fused::<0>(row, capacity_row, next_row, bytes, kernel),
+                    4 => fused::<4>(row, capacity_row, next_row, bytes, kernel),
+                    8 => fused::<8>(row, capacity_row, next_row, bytes, kernel),
+                    12 => fused::<12>(row, capacity_row, next_row, bytes, kernel),
+                    n => unreachable!("no neighbourhood has {n} neighbours and a small table"),
                 }
+            } else {
+                if !offsets.is_empty() {
+                    count_neighbours(pass.current, start, width, offsets, kernel.value, counts);
+                }
+                decide_general(
+                    current_row,
+                    next_row,
+                    counts,
+                    capacity_row,
+                    kernel,
+                    first_cell,
+                );
             }
         }
         for (m, &value) in pass.tally_values.iter().enumerate() {
@@ -295,13 +297,15 @@ fn count_equal(row: &[u8], value: u8) -> u64 {
         .sum()
 }
 
-/// Counts the `N` neighbours holding the technology and decides. Two passes over the row,
-/// each a simple loop the compiler vectorises: counting in bytes, then deciding in 32-bit
-/// lanes, where the threshold is picked from the table by a chain of compare-and-selects
-/// (an indexed load would not vectorise).
+/// Counts the `N` neighbours holding the technology and decides: two passes over the row,
+/// each a simple loop the compiler vectorises — counting in bytes, then deciding in 32-bit
+/// lanes. With one capacity for all, the threshold is picked by a chain of compare-and-selects
+/// (an indexed load would not vectorise); with differing capacities, from the per-level table
+/// under a mask (a gather).
 #[inline(always)]
-fn decide_fused<const N: usize>(
+fn fused<const N: usize>(
     row: Row<'_>,
+    capacity_row: Option<&[u8]>,
     next_row: &mut [u8],
     counts: &mut [u8],
     kernel: &TechKernel,
@@ -314,7 +318,6 @@ fn decide_fused<const N: usize>(
         first_cell,
     } = row;
     let (value, eligible_below, stream) = (kernel.value, kernel.eligible_below, kernel.stream);
-    let table = kernel.small;
     let counts = &mut counts[..width];
     if N > 0 {
         let sources: [&[u8]; N] = std::array::from_fn(|j| {
@@ -331,23 +334,44 @@ fn decide_fused<const N: usize>(
     }
     let current_row = &current[start..start + width];
     let next_row = &mut next_row[..width];
-    for (x, ((next, &current), &n)) in next_row
-        .iter_mut()
-        .zip(current_row)
-        .zip(counts.iter())
-        .enumerate()
-    {
-        let mut threshold = table[0];
-        for (j, &t) in table.iter().enumerate().take(N + 1).skip(1) {
-            threshold = if u32::from(n) >= j as u32 {
-                t
-            } else {
-                threshold
-            };
+    match capacity_row {
+        None => {
+            let table = kernel.small;
+            for (x, ((next, &current), &n)) in next_row
+                .iter_mut()
+                .zip(current_row)
+                .zip(counts.iter())
+                .enumerate()
+            {
+                let mut threshold = table[0];
+                for (j, &t) in table.iter().enumerate().take(N + 1).skip(1) {
+                    threshold = if u32::from(n) >= j as u32 {
+                        t
+                    } else {
+                        threshold
+                    };
+                }
+                let adopts = (current <= eligible_below)
+                    & (stream.draw31(first_cell + x as u32) < threshold);
+                // A select, not a branch: it compiles to a blend.
+                *next = if adopts { value } else { *next };
+            }
         }
-        let adopts =
-            (current <= eligible_below) & (stream.draw31(first_cell + x as u32) < threshold);
-        *next = if adopts { value } else { *next };
+        Some(capacity_row) => {
+            let table: &[u32; LEVEL_TABLE] = &kernel.by_level;
+            for (x, (((next, &current), &n), &level)) in next_row
+                .iter_mut()
+                .zip(current_row)
+                .zip(counts.iter())
+                .zip(&capacity_row[..width])
+                .enumerate()
+            {
+                let index = (usize::from(level) * SMALL_TABLE + usize::from(n)) & (LEVEL_TABLE - 1);
+                let adopts = (current <= eligible_below)
+                    & (stream.draw31(first_cell + x as u32) < table[index]);
+                *next = if adopts { value } else { *next };
+            }
+        }
     }
 }
 

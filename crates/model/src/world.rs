@@ -10,7 +10,7 @@
 
 use crate::diffusion::{
     global_probability, local_probability, step_band, BandScratch, GroupPass, KernelPath,
-    TechKernel, BAND_ROWS, SMALL_TABLE,
+    TechKernel, BAND_ROWS, LEVEL_TABLE, SMALL_TABLE,
 };
 use crate::grid::{Grid, EMPTY};
 use crate::neighbourhood::Neighbourhood;
@@ -208,8 +208,9 @@ impl World {
                 value: 0,
                 eligible_below: 0,
                 stream: CellStream::new(seed, Purpose::Adoption, 0, 0),
-                use_small: false,
+                fused: false,
                 small: [0; SMALL_TABLE],
+                by_level: Box::new([0; LEVEL_TABLE]),
                 table: Vec::new(),
                 stride: 1,
             };
@@ -232,7 +233,7 @@ impl World {
                     max_count + 1
                 };
                 kernel.stride = stride;
-                kernel.use_small = !levels && stride <= SMALL_TABLE;
+                kernel.fused = stride <= SMALL_TABLE;
                 kernel.table = vec![0; if levels { 256 * stride } else { stride }];
             }
         }
@@ -418,10 +419,15 @@ impl World {
             };
             *entry = probability_threshold(a * prob);
         }
-        if kernel.use_small {
-            for (n, entry) in kernel.small.iter_mut().enumerate() {
-                *entry = kernel.table[n.min(stride - 1)];
+        if kernel.fused {
+            let levels = kernel.table.len() / stride;
+            for (i, entry) in kernel.by_level.iter_mut().enumerate() {
+                let (level, n) = (i / SMALL_TABLE, i % SMALL_TABLE);
+                *entry = kernel.table[level.min(levels - 1) * stride + n.min(stride - 1)];
             }
+            kernel
+                .small
+                .copy_from_slice(&kernel.by_level[..SMALL_TABLE]);
         }
     }
 

@@ -85,7 +85,8 @@ fn von_neumann_torus_matches_reference() {
 
 #[test]
 fn radius_with_heterogeneous_capacity_matches_reference() {
-    for boundary in ["bounded", "torus"] {
+    // radius:2 takes the fused path (12 neighbours), radius:4 the general one.
+    for (boundary, radius) in [("bounded", 4), ("torus", 4), ("bounded", 2), ("torus", 2)] {
         check_against_reference(
             &format!(
                 r#"
@@ -97,7 +98,7 @@ fn radius_with_heterogeneous_capacity_matches_reference() {
                 density = 0.8
                 absorptive_capacity = {{ min = 0.2, max = 0.9 }}
                 [diffusion]
-                neighbourhood = "radius:4"
+                neighbourhood = "radius:{radius}"
                 [[technology]]
                 p = 0.002
                 q = 0.05
@@ -111,22 +112,26 @@ fn radius_with_heterogeneous_capacity_matches_reference() {
 
 #[test]
 fn global_matches_reference() {
-    check_against_reference(
-        r#"
+    for capacity in ["0.8", "{ min = 0.3, max = 0.9 }"] {
+        check_against_reference(
+            &format!(
+                r#"
         [region]
         width = 40
         height = 40
         [firms]
         density = 0.5
-        absorptive_capacity = 0.8
+        absorptive_capacity = {capacity}
         [diffusion]
         neighbourhood = "global"
         [[technology]]
         p = 0.02
         q = 0.5
-        "#,
-        20,
-    );
+        "#
+            ),
+            20,
+        );
+    }
 }
 
 #[test]
