@@ -185,6 +185,8 @@ fn warnings_do_not_stop_a_scenario() {
     assert_eq!(w.len(), 2, "{w:?}");
     assert!(w[0].starts_with("warning: s.toml:3: technology[0].p: p = 0 and no seed adopters"));
     assert!(w[1].contains("technology[1].arrival: arrives at step 20 after the last step 10"));
+    let (_, warnings) = load("[firms]\ndensity = 0\n", None, Limits::default()).unwrap();
+    assert!(warnings.0[0].message.contains("places no firms"));
 }
 
 #[test]

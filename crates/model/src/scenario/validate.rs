@@ -177,6 +177,12 @@ pub fn validate(
             } else {
                 Vec::new()
             };
+            if firms.is_empty() {
+                c.warn(
+                    "firms.csv",
+                    "the firm file lists no firms: nothing can adopt",
+                );
+            }
             FirmPlacement::Listed {
                 firms,
                 default_capacity,
@@ -190,6 +196,16 @@ pub fn validate(
             FirmPlacement::Listed {
                 firms: Vec::new(),
                 default_capacity: 1.0,
+            }
+        }
+        (None, _) if file.firms.density == 0.0 => {
+            c.warn(
+                "firms.density",
+                "density 0 places no firms: nothing can adopt",
+            );
+            FirmPlacement::Density {
+                density: 0.0,
+                capacity,
             }
         }
         (None, _) => FirmPlacement::Density {
