@@ -50,8 +50,12 @@ pub(crate) struct TechKernel {
     pub eligible_below: u8,
     /// The adoption stream of the current step.
     pub stream: CellStream,
-    /// Whether the fused path applies: at most [`SMALL_TABLE`] neighbour counts.
+    /// Whether the fused path applies: at most [`SMALL_TABLE`] neighbour counts and no
+    /// equally good rival in the group.
     pub fused: bool,
+    /// For a technology with an equally good rival in its group: the stream of random
+    /// priorities that decides between them when a firm adopts both at the same step.
+    pub tie_break: Option<CellStream>,
     /// Thresholds by neighbour count for one capacity shared by all firms.
     pub small: [u32; SMALL_TABLE],
     /// Thresholds by `level · 16 + count` for capacities that differ (fused path): a
@@ -131,6 +135,8 @@ pub(crate) struct BandScratch {
     pub byte_counts: Vec<u8>,
     /// Holders per member of the group, in the band after the step.
     pub tally: Vec<u64>,
+    /// Tie-break priority of the technology chosen at this step, per cell of a row.
+    pub tie_keys: Vec<u32>,
 }
 
 /// Steps the rows `first_row ..` of one group held in `next_band` (whole padded rows) and
@@ -196,6 +202,7 @@ fn band_kernel(
         counts,
         byte_counts,
         tally,
+        tie_keys,
     } = scratch;
     let grid = pass.grid;
     let (width, stride, halo) = (grid.width(), grid.stride(), grid.halo());
@@ -239,6 +246,7 @@ fn band_kernel(
                     capacity_row,
                     kernel,
                     first_cell,
+                    tie_keys,
                 );
             }
         }
@@ -376,6 +384,7 @@ fn fused<const N: usize>(
 }
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn decide_general(
     current_row: &[u8],
     next_row: &mut [u8],
@@ -383,6 +392,7 @@ fn decide_general(
     capacity_row: Option<&[u8]>,
     kernel: &TechKernel,
     first_cell: u32,
+    tie_keys: &mut [u32],
 ) {
     let (value, eligible_below, stream) = (kernel.value, kernel.eligible_below, kernel.stream);
     let (table, stride) = (kernel.table.as_slice(), kernel.stride);
@@ -395,10 +405,20 @@ fn decide_general(
             0
         };
         let threshold = table[level * stride + n];
-        let adopts =
-            (current <= eligible_below) & (stream.draw31(first_cell + x as u32) < threshold);
-        if adopts {
-            next_row[x] = value;
+        let cell = first_cell + x as u32;
+        if (current <= eligible_below) & (stream.draw31(cell) < threshold) {
+            match kernel.tie_break {
+                None => next_row[x] = value,
+                Some(ties) => {
+                    // Members are stepped by ascending quality, so a value above the bound was
+                    // chosen at this step by an equally good member: the higher key wins.
+                    let key = ties.at(cell);
+                    if next_row[x] <= eligible_below || key > tie_keys[x] {
+                        next_row[x] = value;
+                        tie_keys[x] = key;
+                    }
+                }
+            }
         }
     }
 }

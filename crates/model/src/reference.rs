@@ -143,10 +143,17 @@ impl ReferenceWorld {
                     let draw = CellStream::new(self.seed, Purpose::Adoption, t, k as u32)
                         .draw31((y * self.width + x) as u32);
                     if draw < threshold {
+                        let tie_key = |j: usize| {
+                            CellStream::new(self.seed, Purpose::TieBreak, t, j as u32)
+                                .at((y * self.width + x) as u32)
+                        };
                         match chosen.iter_mut().find(|(g, _)| *g == tech.group) {
                             Some(entry) => {
-                                // Higher quality wins; on a tie, the later technology.
-                                if self.technologies[entry.1].quality <= tech.quality {
+                                // Higher quality wins; between equals, the higher random key.
+                                let best = self.technologies[entry.1].quality;
+                                if best < tech.quality
+                                    || (best == tech.quality && tie_key(entry.1) < tie_key(k))
+                                {
                                     entry.1 = k;
                                 }
                             }

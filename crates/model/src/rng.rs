@@ -26,6 +26,8 @@ pub enum Purpose {
     SeedAdopters = 3,
     /// The adoption draw of the diffusion automaton.
     Adoption = 4,
+    /// The random priority that breaks a tie between equally good technologies adopted at once.
+    TieBreak = 5,
 }
 
 /// One step of SplitMix64's output function: a bijective 64-bit finaliser.

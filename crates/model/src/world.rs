@@ -209,6 +209,7 @@ impl World {
                 eligible_below: 0,
                 stream: CellStream::new(seed, Purpose::Adoption, 0, 0),
                 fused: false,
+                tie_break: None,
                 small: [0; SMALL_TABLE],
                 by_level: Box::new([0; LEVEL_TABLE]),
                 table: Vec::new(),
@@ -233,7 +234,16 @@ impl World {
                     max_count + 1
                 };
                 kernel.stride = stride;
-                kernel.fused = stride <= SMALL_TABLE;
+                let has_rival = group
+                    .members
+                    .iter()
+                    .filter(|&&j| scenario.technologies[j].quality == quality)
+                    .count()
+                    > 1;
+                kernel.fused = stride <= SMALL_TABLE && !has_rival;
+                if has_rival {
+                    kernel.tie_break = Some(CellStream::new(seed, Purpose::TieBreak, 0, k as u32));
+                }
                 kernel.table = vec![0; if levels { 256 * stride } else { stride }];
             }
         }
@@ -244,6 +254,7 @@ impl World {
             .map(|_| BandScratch {
                 counts: vec![0; grid.width()],
                 byte_counts: vec![0; grid.width()],
+                tie_keys: vec![0; grid.width()],
                 tally: vec![0; max_members],
             })
             .collect();
@@ -348,6 +359,10 @@ impl World {
         let t = self.step;
         for k in 0..self.technologies.len() {
             self.kernels[k].stream = CellStream::new(self.seed, Purpose::Adoption, t, k as u32);
+            if self.kernels[k].tie_break.is_some() {
+                self.kernels[k].tie_break =
+                    Some(CellStream::new(self.seed, Purpose::TieBreak, t, k as u32));
+            }
             if self.neighbourhood == Neighbourhood::Global {
                 self.refresh_thresholds(k);
             }

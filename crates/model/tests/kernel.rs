@@ -392,3 +392,38 @@ fn equal_quality_rivals_lock_in_and_never_switch() {
     });
     assert_eq!(previous.0 + previous.1, world.n_firms());
 }
+
+/// Regression (review of issue 2): when a firm adopts two equally good rivals at the same
+/// step, each wins half the time — not the one listed last. Under `global` with p = 0.5 for
+/// both and no adopters yet, a firm takes `a` alone with probability 1/4, `b` alone 1/4, and
+/// both 1/4, so each should hold 3/8 of the firms after one step; over 10^6 firms the sd of a
+/// share is 4.8e-4, and 5 sd is allowed.
+#[test]
+fn equally_good_rivals_adopted_at_once_split_evenly() {
+    let s = scenario(
+        r#"
+        steps = 1
+        [region]
+        width = 1000
+        height = 1000
+        [diffusion]
+        neighbourhood = "global"
+        [[technology]]
+        id = "a"
+        group = "g"
+        p = 0.5
+        q = 0.0
+        [[technology]]
+        id = "b"
+        group = "g"
+        p = 0.5
+        q = 0.0
+        "#,
+    );
+    let mut world = World::new(&s);
+    world.step();
+    for k in 0..2 {
+        let share = world.adoption_share(TechId(k));
+        assert!((share - 0.375).abs() < 5.0 * 4.8e-4, "technology {k}: {share}");
+    }
+}
