@@ -237,13 +237,13 @@ fn bad_input_is_refused_cleanly() {
         "did you mean `moore`?",
     );
     // Memory: the machine's (or the control group's), capped here so the test does not depend
-    // on the machine; the grid needs 2 bytes per padded cell and 2 bytes of scratch per 16.
+    // on the machine; the grid needs 2 bytes per padded cell and 1 byte of scratch per 16.
     let small_memory = [("CLUSTERLAB_MAX_MEMORY", "64M")];
     refused_with(
         &diffuse(&["--size", "8000x8000", "--p", "0.1", "--q", "0.1"]),
         d,
         &small_memory,
-        "--size: a 8000×8000 grid needs 129.8 MiB of memory, more than the 64.0 MiB available",
+        "--size: a 8000×8000 grid needs 126.0 MiB of memory, more than the 64.0 MiB available",
     );
     refused_with(
         &["run", "--out", "out"],

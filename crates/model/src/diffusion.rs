@@ -206,8 +206,7 @@ fn band_kernel(
     } = scratch;
     let grid = pass.grid;
     let (width, stride, halo) = (grid.width(), grid.stride(), grid.halo());
-    let counts = &mut counts[..width];
-    let bytes = &mut byte_counts[..width];
+    // Scratch rows exist only for the paths some technology takes; each path slices its own.
     for (r, next_row) in next_band.chunks_exact_mut(stride).enumerate() {
         let y = first_row + r;
         let start = grid.row_start(y);
@@ -229,10 +228,10 @@ fn band_kernel(
             if kernel.fused {
                 // Few neighbours: count in bytes, then decide (see `fused`).
                 match offsets.len() {
-                    0 => fused::<0>(row, capacity_row, next_row, bytes, kernel),
-                    4 => fused::<4>(row, capacity_row, next_row, bytes, kernel),
-                    8 => fused::<8>(row, capacity_row, next_row, bytes, kernel),
-                    12 => fused::<12>(row, capacity_row, next_row, bytes, kernel),
+                    0 => fused::<0>(row, capacity_row, next_row, byte_counts, kernel),
+                    4 => fused::<4>(row, capacity_row, next_row, byte_counts, kernel),
+                    8 => fused::<8>(row, capacity_row, next_row, byte_counts, kernel),
+                    12 => fused::<12>(row, capacity_row, next_row, byte_counts, kernel),
                     n => unreachable!("no neighbourhood has {n} neighbours and a small table"),
                 }
             } else {

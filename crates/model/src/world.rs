@@ -73,18 +73,29 @@ fn level_of(a: f64) -> u8 {
 }
 
 impl World {
-    /// Memory a world of this shape needs, in bytes (validation refuses what the machine
-    /// cannot hold).
+    /// Memory a world of this shape needs, in bytes, at most (validation refuses what the
+    /// machine cannot hold): the layers, the band scratch, and each technology's threshold
+    /// tables. `equal_rivals`: whether some group holds two technologies of equal quality.
     pub fn bytes_needed(
         region: Region,
         neighbourhood: Neighbourhood,
         n_groups: usize,
+        n_technologies: usize,
         heterogeneous_capacity: bool,
+        equal_rivals: bool,
     ) -> u64 {
         let padded = Grid::padded_cells(region, neighbourhood.reach());
         let layers = 2 * n_groups as u64 + u64::from(heterogeneous_capacity);
         let bands = u64::from(region.height).div_ceil(BAND_ROWS as u64);
-        padded * layers + bands * u64::from(region.width) * 2
+        // Per band and cell of a row: byte counts (fused path), 16-bit counts (general path,
+        // also taken by equal rivals) and 32-bit tie keys (equal rivals).
+        let general = neighbourhood.size() >= SMALL_TABLE || equal_rivals;
+        let per_cell = 1 + 2 * u64::from(general) + 4 * u64::from(equal_rivals);
+        let scratch = bands * u64::from(region.width) * per_cell;
+        let stride = neighbourhood.size() as u64 + 1;
+        let levels = if heterogeneous_capacity { 256 } else { 1 };
+        let tables = n_technologies as u64 * 4 * (LEVEL_TABLE as u64 + levels * stride);
+        padded * layers + scratch + tables
     }
 
     /// Builds the world of `scenario` with the scenario's seed: places the firms, draws their
@@ -248,13 +259,18 @@ impl World {
             }
         }
 
+        // Scratch only for the paths some technology takes (see `bytes_needed`).
         let max_members = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
+        let any_fused = kernels.iter().any(|k| k.fused);
+        let any_general = kernels.iter().any(|k| !k.fused);
+        let any_ties = kernels.iter().any(|k| k.tie_break.is_some());
+        let row = |needed: bool| if needed { grid.width() } else { 0 };
         let n_bands = grid.height().div_ceil(BAND_ROWS);
         let bands = (0..n_bands)
             .map(|_| BandScratch {
-                counts: vec![0; grid.width()],
-                byte_counts: vec![0; grid.width()],
-                tie_keys: vec![0; grid.width()],
+                counts: vec![0; row(any_general)],
+                byte_counts: vec![0; row(any_fused)],
+                tie_keys: vec![0; row(any_ties)],
                 tally: vec![0; max_members],
             })
             .collect();

@@ -424,6 +424,9 @@ fn equally_good_rivals_adopted_at_once_split_evenly() {
     world.step();
     for k in 0..2 {
         let share = world.adoption_share(TechId(k));
-        assert!((share - 0.375).abs() < 5.0 * 4.8e-4, "technology {k}: {share}");
+        assert!(
+            (share - 0.375).abs() < 5.0 * 4.8e-4,
+            "technology {k}: {share}"
+        );
     }
 }

@@ -80,7 +80,7 @@ q = 2
 [[technology]]
 id = "x"
 colour = "red"
-seed_cells = [[500, 1]]
+seed_cells = [[500, 1], [1, 2, 3], [4]]
 [[technology]]
 id = "x"
 "#,
@@ -96,6 +96,8 @@ id = "x"
             "s.toml:14: technology[0].q: 2 is not a probability",
             "s.toml:17: technology[1].colour: unknown field `colour`",
             "s.toml:18: technology[1].seed_cells[0]: [500, 1] lies outside the 100×0 region",
+            "s.toml:18: technology[1].seed_cells[1]: [1, 2, 3] is not a cell: a cell is two numbers (expected a list of `[x, y]` cells inside the region)",
+            "s.toml:18: technology[1].seed_cells[2]: [4] is not a cell",
             "s.toml:20: technology[2].id: `x` is already the id of technology[1]",
         ],
     );
@@ -153,10 +155,10 @@ fn a_grid_larger_than_memory_is_refused() {
     let problems = load("[region]\nwidth = 60000\nheight = 60000\n", None, limits).unwrap_err();
     let p = problems.errors().next().unwrap();
     assert_eq!(p.field, "region");
-    // 2 bytes per padded cell plus scratch: 60002² · 2 + 3750 · 60000 · 2 bytes.
+    // 2 bytes per padded cell plus a byte of scratch per 16 cells: 60002² · 2 + 3750 · 60000.
     assert!(
         p.message.contains(
-            "a 60000×60000 grid needs 7.1 GiB of memory, more than the 1.0 GiB available"
+            "a 60000×60000 grid needs 6.9 GiB of memory, more than the 1.0 GiB available"
         ),
         "{}",
         p.message

@@ -14,7 +14,7 @@ mod validate;
 pub use firm_csv::FirmCsv;
 pub use schema::{CapacitySpec, ScenarioFile, TechnologySection, FIELDS};
 pub use toml_text::{parse_scenario_text, LineIndex, ParsedScenario};
-pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE};
+pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE, MAX_TECHNOLOGIES};
 
 use crate::neighbourhood::Neighbourhood;
 use std::fmt;

@@ -379,7 +379,7 @@ pub struct TechnologySection {
     pub seed_adopters: u64,
     /// Cells whose firms adopt on arrival.
     #[serde(default)]
-    pub seed_cells: Vec<[u32; 2]>,
+    pub seed_cells: Vec<Vec<u32>>,
     /// Competition group; its own id when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,

@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 /// Most technologies one competition group may hold.
 pub const MAX_GROUP_SIZE: usize = 250;
 
+/// Most technologies a scenario may hold.
+pub const MAX_TECHNOLOGIES: usize = 1000;
+
 /// What the machine can afford, supplied by the caller (the model does not probe the machine).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Limits {
@@ -218,6 +221,15 @@ pub fn validate(
     if file.technologies.is_empty() {
         c.error("technology", "a scenario needs at least one technology");
     }
+    if file.technologies.len() > MAX_TECHNOLOGIES {
+        c.error(
+            "technology",
+            format!(
+                "{} technologies is too many (expected at most {MAX_TECHNOLOGIES})",
+                file.technologies.len()
+            ),
+        );
+    }
     let mut technologies = Vec::with_capacity(file.technologies.len());
     let mut first_with_id: BTreeMap<String, usize> = BTreeMap::new();
     let mut group_sizes: BTreeMap<String, usize> = BTreeMap::new();
@@ -280,17 +292,21 @@ pub fn validate(
             );
         }
         let mut seed_cells = Vec::with_capacity(t.seed_cells.len());
-        for (k, &[x, y]) in t.seed_cells.iter().enumerate() {
-            if x >= region.width || y >= region.height {
-                c.error(
-                    &format!("technology[{i}].seed_cells[{k}]"),
+        for (k, cell) in t.seed_cells.iter().enumerate() {
+            let field = format!("technology[{i}].seed_cells[{k}]");
+            match cell.as_slice() {
+                &[x, y] if x < region.width && y < region.height => seed_cells.push((x, y)),
+                &[x, y] => c.error(
+                    &field,
                     format!(
                         "[{x}, {y}] lies outside the {}×{} region",
                         region.width, region.height
                     ),
-                );
-            } else {
-                seed_cells.push((x, y));
+                ),
+                other => c.error(
+                    &field,
+                    format!("{other:?} is not a cell: a cell is two numbers"),
+                ),
             }
         }
         let group = t.group.clone().unwrap_or_else(|| id.clone());
@@ -323,7 +339,19 @@ pub fn validate(
             FirmPlacement::Density { capacity, .. } => matches!(capacity, Capacity::Uniform { .. }),
             FirmPlacement::Listed { .. } => true,
         };
-        let needed = World::bytes_needed(region, neighbourhood, group_sizes.len(), heterogeneous);
+        let equal_rivals = technologies.iter().enumerate().any(|(i, a)| {
+            technologies[..i]
+                .iter()
+                .any(|b| a.group == b.group && a.quality == b.quality)
+        });
+        let needed = World::bytes_needed(
+            region,
+            neighbourhood,
+            group_sizes.len(),
+            technologies.len(),
+            heterogeneous,
+            equal_rivals,
+        );
         if needed > available {
             c.error(
                 "region",
