@@ -6,6 +6,8 @@ use std::fmt;
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for a failure while working (an output that could not be written).
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code after an interrupt (128 + SIGINT), as shells report it.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// A failure of a command, already worded for the user.
 #[derive(Debug)]
@@ -38,6 +40,20 @@ impl CliError {
         CliError {
             lines: vec![format!("{error:#}")],
             code: EXIT_FAILURE,
+        }
+    }
+}
+
+impl CliError {
+    /// A failure while stepping and writing: an interrupt, or an output error in `what`.
+    pub fn while_writing(error: std::io::Error, what: &str) -> CliError {
+        if error.kind() == std::io::ErrorKind::Interrupted {
+            CliError {
+                lines: vec!["interrupted: no output was written".to_string()],
+                code: EXIT_INTERRUPTED,
+            }
+        } else {
+            CliError::failure(anyhow::Error::new(error).context(format!("cannot write {what}")))
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Reading scenarios from files: the only place that touches the scenario's files.
 
 use crate::error::{CliError, CliResult};
-use clusterlab_model::scenario::{parse_scenario_text, validate, FirmCsv, Limits, Problems};
+use clusterlab_model::scenario::{
+    parse_scenario_text, validate, FirmCsv, Limits, Problems, MAX_STEPS,
+};
 use clusterlab_model::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +20,8 @@ pub struct Loaded {
     pub source: String,
     /// Warnings found while checking it.
     pub warnings: Problems,
+    /// The firm file it read, as a path from the working directory.
+    pub firm_file: Option<String>,
 }
 
 /// The environment variable that caps the memory a world may take.
@@ -66,12 +70,23 @@ pub fn machine_limits() -> CliResult<Limits> {
     Ok(Limits { available_bytes })
 }
 
+/// Every problem, errors and warnings, one per line.
 fn problem_lines(problems: &Problems) -> Vec<String> {
-    problems.errors().map(|p| p.to_string()).collect()
+    problems.0.iter().map(|p| p.to_string()).collect()
 }
 
-/// Reads, parses and checks the scenario at `path` (the bundled default when `None`).
-pub fn load_scenario(path: Option<&Path>) -> CliResult<Loaded> {
+/// Values given on the command line in place of the scenario's own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    /// `--seed`.
+    pub seed: Option<u64>,
+    /// `--steps`.
+    pub steps: Option<u32>,
+}
+
+/// Reads, parses and checks the scenario at `path` (the bundled default when `None`), with
+/// the command line's overrides applied before the checks so they are checked too.
+pub fn load_scenario(path: Option<&Path>, overrides: Overrides) -> CliResult<Loaded> {
     let (text, source, base) = match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -86,33 +101,38 @@ pub fn load_scenario(path: Option<&Path>) -> CliResult<Loaded> {
             PathBuf::new(),
         ),
     };
-    let parsed = parse_scenario_text(&text, &source)
+    let mut parsed = parse_scenario_text(&text, &source)
         .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
-    let csv = match &parsed.file.firms.csv {
-        Some(csv_path) => {
-            let resolved = base.join(csv_path);
-            let text = std::fs::read_to_string(&resolved).map_err(|e| {
-                let line = parsed
-                    .lines
-                    .line_of("firms.csv")
-                    .map(|l| format!(":{l}"))
-                    .unwrap_or_default();
-                CliError::input(format!(
-                    "{source}{line}: firms.csv: cannot read the firm file {}: {e}",
-                    resolved.display()
-                ))
-            })?;
-            Some((resolved.display().to_string(), text))
+    if let Some(steps) = overrides.steps {
+        if steps > MAX_STEPS {
+            return Err(CliError::input(format!(
+                "--steps: {steps} steps is too many (expected at most {MAX_STEPS})"
+            )));
         }
-        None => None,
-    };
-    let firm_csv = csv.as_ref().map(|(source, text)| FirmCsv { source, text });
+        parsed.file.steps = steps;
+    }
+    if let Some(seed) = overrides.seed {
+        parsed.file.seed = seed;
+    }
+    let csv = parsed.file.firms.csv.as_ref().map(|csv_path| {
+        let resolved = base.join(csv_path);
+        let name = resolved.display().to_string();
+        std::fs::read_to_string(&resolved)
+            .map(|text| (name.clone(), text))
+            .map_err(|e| format!("cannot read the firm file {name}: {e}"))
+    });
+    let firm_csv = csv.as_ref().map(|read| {
+        read.as_ref()
+            .map(|(source, text)| FirmCsv { source, text })
+            .map_err(Clone::clone)
+    });
     let (scenario, warnings) = validate(&parsed, firm_csv, machine_limits()?)
         .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
     Ok(Loaded {
         scenario,
         source,
         warnings,
+        firm_file: csv.and_then(|read| read.ok()).map(|(name, _)| name),
     })
 }
 

@@ -42,7 +42,28 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            // clap's message, under our prefix; exit 2 as for all bad input.
+            let message = e.render().to_string();
+            eprint!(
+                "clusterlab: {}",
+                message.strip_prefix("error: ").unwrap_or(&message)
+            );
+            return ExitCode::from(error::EXIT_BAD_INPUT);
+        }
+    };
+    progress::handle_interrupts();
     if let Some(n) = cli.threads {
         if let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(usize::from(n))

@@ -4,6 +4,7 @@
 use clusterlab_model::World;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A bar counting `steps` steps, hidden when standard error is not a terminal or `quiet`.
 pub fn step_bar(steps: u64, quiet: bool) -> ProgressBar {
@@ -19,8 +20,22 @@ pub fn step_bar(steps: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// Set by the first SIGINT or SIGTERM; checked between steps.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Makes SIGINT and SIGTERM stop a run between two steps, so that its staged output is
+/// removed rather than left half-written. A second signal ends the process at once.
+pub fn handle_interrupts() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(crate::error::EXIT_INTERRUPTED));
+        }
+    });
+}
+
 /// Steps `world` until step `steps`, writing `row` for the current state first and after every
-/// step, then flushes `out`. Stops writing at the first error (and returns it).
+/// step, then flushes `out`. Stops at the first write error, or with an
+/// [`io::ErrorKind::Interrupted`] error after a signal.
 pub fn run_writing_rows(
     world: &mut World,
     steps: u32,
@@ -30,16 +45,15 @@ pub fn run_writing_rows(
 ) -> io::Result<()> {
     row(world, out)?;
     let bar = step_bar(u64::from(steps), quiet);
-    let mut error = None;
-    world.run_until(steps, |w| {
-        if error.is_none() {
-            error = row(w, out).err();
+    while world.current_step() < steps {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            bar.abandon();
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
         }
+        world.step();
+        row(world, out)?;
         bar.inc(1);
-    });
-    bar.finish_and_clear();
-    match error {
-        Some(e) => Err(e),
-        None => out.flush(),
     }
+    bar.finish_and_clear();
+    out.flush()
 }

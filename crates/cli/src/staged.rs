@@ -4,10 +4,42 @@
 //! only when the whole command has succeeded. If the command fails or is dropped, the
 //! temporary files are removed, and so is the directory if this command created it.
 
+use crate::error::{CliError, CliResult};
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+
+/// Checks, before any work is done, that each of `files` can be written: none is an existing
+/// directory, and the nearest existing ancestor of each is a directory. `option` names the
+/// command-line option in the message.
+pub fn check_outputs(option: &str, files: &[PathBuf]) -> CliResult {
+    for file in files {
+        if file.is_dir() {
+            return Err(CliError::input(format!(
+                "{option}: {} is a directory (expected a file name)",
+                file.display()
+            )));
+        }
+        let mut ancestor = file.parent();
+        while let Some(dir) = ancestor {
+            if dir.as_os_str().is_empty() {
+                break;
+            }
+            if dir.exists() {
+                if !dir.is_dir() {
+                    return Err(CliError::input(format!(
+                        "{option}: {} exists and is not a directory",
+                        dir.display()
+                    )));
+                }
+                break;
+            }
+            ancestor = dir.parent();
+        }
+    }
+    Ok(())
+}
 
 /// A set of output files being written.
 #[derive(Debug)]
@@ -99,6 +131,16 @@ mod tests {
             writeln!(w, "half").unwrap();
         }
         assert!(!root.path().join("a").exists());
+    }
+
+    #[test]
+    fn outputs_that_cannot_be_written_are_refused_up_front() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("f");
+        std::fs::write(&file, "").unwrap();
+        assert!(check_outputs("--out", &[root.path().to_path_buf()]).is_err());
+        assert!(check_outputs("--out", &[file.join("x.csv")]).is_err());
+        assert!(check_outputs("--out", &[root.path().join("new/dir/x.csv")]).is_ok());
     }
 
     #[test]

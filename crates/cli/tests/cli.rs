@@ -293,6 +293,111 @@ fn bad_input_is_refused_cleanly() {
 }
 
 #[test]
+fn every_problem_is_reported_even_when_the_firm_file_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("s.toml"),
+        "steps = 5\n[firms]\ncsv = \"nope.csv\"\n[[technology]]\np = 2\narrival = 9\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["validate", "s.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("s.toml:3: firms.csv: cannot read the firm file nope.csv"),
+        "{err}"
+    );
+    assert!(
+        err.contains("s.toml:5: technology[0].p: 2 is not a probability"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: s.toml:6: technology[0].arrival: arrives at step 9 after the last step 5"
+        ),
+        "{err}"
+    );
+    // An override of the steps is checked like the file's own.
+    std::fs::write(
+        tmp.path().join("late.toml"),
+        "steps = 5\n[[technology]]\narrival = 3\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["run", "late.toml", "--steps", "2", "--quiet"], tmp.path());
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("arrives at step 3 after the last step 2"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_stops_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args([
+            "diffuse", "--size", "40x40", "--p", "0.01", "--q", "0.1", "--steps", "1000000",
+        ])
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 5];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    // A million steps would take minutes; a closed pipe ends the run at the next row.
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(&first, b"step,");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminated_run_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args([
+            "diffuse",
+            "--size",
+            "300x300",
+            "--p",
+            "0.0001",
+            "--q",
+            "0.01",
+            "--steps",
+            "1000000",
+            "--quiet",
+            "--out",
+            "new/o.csv",
+        ])
+        .current_dir(tmp.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run is under way (its staged file exists), then send SIGTERM.
+    let new = tmp.path().join("new");
+    let started = std::time::Instant::now();
+    while !(new.exists() && std::fs::read_dir(&new).unwrap().next().is_some()) {
+        assert!(started.elapsed().as_secs() < 60, "the run did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert!(stderr(&output).contains("interrupted: no output was written"));
+    assert!(
+        !new.exists(),
+        "the staged file and the directory it created are removed"
+    );
+}
+
+#[test]
 fn validate_reports_every_problem_and_accepts_the_examples() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -106,4 +106,5 @@ fn main() {
         fast / naive
     );
     println!("RESULT naive {naive:.4e}");
+    println!("RESULT fast-512 {fast:.4e}");
 }

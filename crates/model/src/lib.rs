@@ -22,4 +22,4 @@ mod world;
 
 pub use neighbourhood::Neighbourhood;
 pub use scenario::{Problem, Problems, Scenario};
-pub use world::{TechId, World};
+pub use world::{SeedShortfall, TechId, World};

@@ -201,10 +201,6 @@ impl ReferenceWorld {
     fn seed_technology(&mut self, k: usize) {
         for (x, y) in self.technologies[k].seed_cells.clone() {
             let i = y as usize * self.width + x as usize;
-            assert!(
-                self.firm[i],
-                "the reference places no firms: seed cells of late technologies must hold one"
-            );
             if self.eligible_for(i, k) {
                 self.give(i, k);
             }

@@ -18,6 +18,19 @@ use crate::rng::{probability_threshold, CellStream, Purpose, SplitMix64};
 use crate::scenario::{Capacity, FirmPlacement, Region, Scenario, Technology};
 use rayon::prelude::*;
 
+/// A technology that arrived asking for more seed adopters than there were eligible firms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeedShortfall {
+    /// The technology.
+    pub tech: TechId,
+    /// Its arrival step.
+    pub step: u32,
+    /// `seed_adopters` of the scenario.
+    pub wanted: u64,
+    /// How many firms were eligible and adopted.
+    pub placed: u64,
+}
+
 /// Index of a technology in its scenario's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TechId(pub usize);
@@ -54,10 +67,6 @@ pub struct World {
     offsets: Vec<isize>,
     n_firms: u64,
     capacity: CapacityLayer,
-    /// Capacity level given to a firm created on an empty seed cell of a listed placement.
-    default_level: u8,
-    /// Capacity drawn for density placement, kept to create firms on empty seed cells.
-    capacity_spec: Option<Capacity>,
     groups: Vec<Group>,
     technologies: Vec<Technology>,
     tech_group: Vec<usize>,
@@ -65,6 +74,7 @@ pub struct World {
     adopters: Vec<u64>,
     bands: Vec<BandScratch>,
     kernel_path: KernelPath,
+    shortfalls: Vec<SeedShortfall>,
 }
 
 /// The capacity level of capacity `a` in [0, 1].
@@ -176,6 +186,25 @@ impl World {
             }
         };
 
+        // Every seed cell holds a firm from the start, so the population is fixed for the run.
+        let mut capacity = capacity;
+        for t in &scenario.technologies {
+            for &(x, y) in &t.seed_cells {
+                let (x, y) = (x as usize, y as usize);
+                let i = grid.index(x, y);
+                if occupancy[i] == EMPTY {
+                    occupancy[i] = 0;
+                    n_firms += 1;
+                    if let CapacityLayer::Levels(levels) = &mut capacity {
+                        levels[i] = match capacity_spec {
+                            Some(spec) => draw_level(seed, spec, grid.cell_id(x, y)),
+                            None => default_level,
+                        };
+                    }
+                }
+            }
+        }
+
         // The last group takes the occupancy layer itself, so building holds at most the two
         // layers per group a step needs.
         let n_groups = group_names.len();
@@ -283,8 +312,6 @@ impl World {
             offsets,
             n_firms,
             capacity,
-            default_level,
-            capacity_spec,
             groups,
             technologies: scenario.technologies.clone(),
             tech_group,
@@ -292,6 +319,7 @@ impl World {
             kernels,
             bands,
             kernel_path: KernelPath::best(),
+            shortfalls: Vec::new(),
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
@@ -335,6 +363,10 @@ impl World {
         } else {
             self.adopters[tech.0] as f64 / self.n_firms as f64
         }
+    }
+    /// Technologies so far that found fewer eligible firms than their `seed_adopters`.
+    pub fn seed_shortfalls(&self) -> &[SeedShortfall] {
+        &self.shortfalls
     }
     /// Whether cell `(x, y)` holds a firm.
     pub fn has_firm(&self, x: usize, y: usize) -> bool {
@@ -494,10 +526,8 @@ impl World {
         for (x, y) in seed_cells {
             let (x, y) = (x as usize, y as usize);
             let i = grid.index(x, y);
-            if self.groups[g].current[i] == EMPTY {
-                self.create_firm(x, y);
-            }
             let current = &mut self.groups[g].current;
+            debug_assert!(current[i] != EMPTY, "seed cells hold firms from the start");
             if current[i] <= eligible_below {
                 current[i] = value;
             }
@@ -512,6 +542,14 @@ impl World {
                 .filter(|&i| current[i] <= eligible_below)
                 .count() as u64;
             let mut needed = wanted.min(eligible);
+            if needed < wanted {
+                self.shortfalls.push(SeedShortfall {
+                    tech: TechId(k),
+                    step: self.step,
+                    wanted,
+                    placed: needed,
+                });
+            }
             // Selection sampling (Knuth's Algorithm S): each eligible firm is taken with
             // probability needed / eligible-remaining, giving a uniform sample of exact size.
             let mut rng = SplitMix64::new(self.seed, Purpose::SeedAdopters, k as u32);
@@ -529,21 +567,6 @@ impl World {
             }
         }
         self.recount_group(g);
-    }
-
-    /// Puts a firm on empty cell `(x, y)`, in every group's layer.
-    fn create_firm(&mut self, x: usize, y: usize) {
-        let i = self.grid.index(x, y);
-        for group in &mut self.groups {
-            group.current[i] = 0;
-        }
-        if let CapacityLayer::Levels(levels) = &mut self.capacity {
-            levels[i] = match self.capacity_spec {
-                Some(spec) => draw_level(self.seed, spec, self.grid.cell_id(x, y)),
-                None => self.default_level,
-            };
-        }
-        self.n_firms += 1;
     }
 
     fn recount_group(&mut self, g: usize) {

@@ -208,7 +208,7 @@ fn listed_firms_match_reference() {
         source: "firms.csv",
         text: &csv,
     };
-    let (scenario, _) = validate(&parsed, Some(firm_csv), Limits::default()).unwrap();
+    let (scenario, _) = validate(&parsed, Some(Ok(firm_csv)), Limits::default()).unwrap();
     let mut world = World::new(&scenario);
     assert_eq!(world.n_firms(), 81);
     let mut reference = ReferenceWorld::from_world(&world);
@@ -325,6 +325,8 @@ fn seed_adopters_are_exactly_placed() {
     );
     let world = World::new(&s);
     assert_eq!(world.adopters(TechId(0)), world.n_firms());
+    let shortfall = world.seed_shortfalls()[0];
+    assert_eq!((shortfall.wanted, shortfall.placed), (100, world.n_firms()));
 }
 
 #[test]
@@ -429,4 +431,41 @@ fn equally_good_rivals_adopted_at_once_split_evenly() {
             "technology {k}: {share}"
         );
     }
+}
+
+/// Regression (review of issue 2): a seed cell without a firm gets one at the start, not when
+/// its technology arrives, so the number of firms (the denominator of every share) is fixed
+/// for the whole run.
+#[test]
+fn seed_cells_hold_firms_from_the_start() {
+    let toml = r#"
+        steps = 10
+        [region]
+        width = 30
+        height = 30
+        [firms]
+        csv = "firms.csv"
+        [[technology]]
+        id = "late"
+        arrival = 5
+        p = 0.0
+        q = 0.5
+        seed_cells = [[20, 20]]
+    "#;
+    let parsed = parse_scenario_text(toml, "t.toml").unwrap();
+    let csv = clusterlab_model::scenario::FirmCsv {
+        source: "firms.csv",
+        text: "x,y\n0,0\n1,0\n",
+    };
+    let (s, _) = validate(&parsed, Some(Ok(csv)), Limits::default()).unwrap();
+    let mut world = World::new(&s);
+    assert_eq!(world.n_firms(), 3);
+    assert!(world.has_firm(20, 20));
+    world.run_until(10, |w| assert_eq!(w.n_firms(), 3));
+    assert!(world.holds(20, 20, TechId(0)));
+    check_against_reference(
+        toml.replace("[firms]\n        csv = \"firms.csv\"", "")
+            .as_str(),
+        10,
+    );
 }

@@ -11,7 +11,7 @@ fn load(toml: &str, csv: Option<&str>, limits: Limits) -> Result<(Scenario, Prob
         source: "firms.csv",
         text,
     });
-    validate(&parsed, firm_csv, limits)
+    validate(&parsed, firm_csv.map(Ok), limits)
 }
 
 /// The problems of `toml`, each rendered as `file:line: field: message`; `expected` lists
@@ -123,6 +123,17 @@ fn unknown_tables_and_wrong_shapes_are_reported() {
 }
 
 #[test]
+fn a_table_of_the_wrong_shape_says_what_the_table_holds() {
+    check_errors(
+        "region = 5\ntechnology = { p = 0.1 }\n",
+        &[
+            "s.toml:1: region: invalid type: integer `5` (expected a table `[region]` with `width`, `height`, `boundary`)",
+            "s.toml:2: technology: invalid type: map (expected tables `[[technology]]`, one per technology)",
+        ],
+    );
+}
+
+#[test]
 fn syntax_errors_are_reported_with_their_lines() {
     let problems = load(
         "name = \"x\"\n[region\nwidth = 3\n",
@@ -143,7 +154,7 @@ fn syntax_errors_are_reported_with_their_lines() {
 fn a_torus_too_small_for_the_neighbourhood_is_refused() {
     check_errors(
         "[region]\nwidth = 6\nheight = 20\nboundary = \"torus\"\n[diffusion]\nneighbourhood = \"radius:3\"\n",
-        &["s.toml:4: region.boundary: a torus of 6×20 is too small for `radius:3`"],
+        &["s.toml:4: region.boundary: a torus of 6×20 is too small for `radius:3`: a firm would count a neighbour twice (expected width and height of at least 7, or `bounded`)"],
     );
 }
 
@@ -202,6 +213,16 @@ fn firm_csv_problems_name_the_csv_file() {
     let parsed = parse_scenario_text(toml, "s.toml").unwrap();
     let problems = validate(&parsed, None, Limits::default()).unwrap_err();
     assert_eq!(problems.0[0].field, "firms.csv");
+    // One that could not be read is reported with the scenario's other problems.
+    let bad = parse_scenario_text(&format!("{toml}[[technology]]\np = 2\n"), "s.toml").unwrap();
+    let problems = validate(
+        &bad,
+        Some(Err("cannot read f.csv".into())),
+        Limits::default(),
+    )
+    .unwrap_err();
+    let fields: Vec<&str> = problems.errors().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["firms.csv", "technology[0].p"]);
     // A good one places exactly its firms.
     let (s, _) = load(toml, Some("x,y\n0,0\n4,4\n"), Limits::default()).unwrap();
     assert!(matches!(s.firms(), FirmPlacement::Listed { firms, .. } if firms.len() == 2));
@@ -228,7 +249,7 @@ fn bundled_examples_are_valid() {
                 text,
             });
             let (_, warnings) =
-                validate(&parsed, csv, Limits::default()).unwrap_or_else(|p| panic!("{p}"));
+                validate(&parsed, csv.map(Ok), Limits::default()).unwrap_or_else(|p| panic!("{p}"));
             assert!(warnings.0.is_empty(), "{}: {warnings}", path.display());
             n += 1;
         }

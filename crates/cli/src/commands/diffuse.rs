@@ -4,8 +4,7 @@
 use crate::error::{CliError, CliResult};
 use crate::load::machine_limits;
 use crate::progress::run_writing_rows;
-use crate::staged::Staged;
-use anyhow::Context;
+use crate::staged::{check_outputs, Staged};
 use clap::Args;
 use clusterlab_model::scenario::{validate, ParsedScenario, ScenarioFile, TechnologySection};
 use clusterlab_model::{Neighbourhood, TechId, World};
@@ -111,7 +110,7 @@ pub fn run(args: DiffuseArgs) -> CliResult {
         q: args.q,
         ..TechnologySection::default()
     }];
-    let (scenario, _warnings) = validate(
+    let (scenario, warnings) = validate(
         &ParsedScenario::from_file(file, "command line"),
         None,
         machine_limits()?,
@@ -125,6 +124,17 @@ pub fn run(args: DiffuseArgs) -> CliResult {
         )
     })?;
 
+    for w in warnings.warnings() {
+        eprintln!(
+            "clusterlab: warning: {}: {}",
+            option_for(&w.field),
+            w.message
+        );
+    }
+    if let Some(path) = &args.out {
+        check_outputs("--out", std::slice::from_ref(path))?;
+    }
+
     let mut world = World::new(&scenario);
     let mut staged = None;
     let mut out: Box<dyn Write> = match &args.out {
@@ -133,7 +143,8 @@ pub fn run(args: DiffuseArgs) -> CliResult {
             let s = staged.insert(Staged::in_dir(&dir)?);
             Box::new(s.create(path)?)
         }
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        // Standard output flushes by line, so a reader sees each step as it is taken.
+        None => Box::new(std::io::stdout().lock()),
     };
     let tech = TechId(0);
     let write_row = |w: &World, out: &mut dyn Write| {
@@ -145,15 +156,21 @@ pub fn run(args: DiffuseArgs) -> CliResult {
             w.adoption_share(tech)
         )
     };
-    writeln!(out, "step,adopters,share").context("cannot write the output")?;
-    run_writing_rows(
-        &mut world,
-        scenario.steps(),
-        args.quiet,
-        out.as_mut(),
-        write_row,
-    )
-    .context("cannot write the output")?;
+    let written = writeln!(out, "step,adopters,share").and_then(|_| {
+        run_writing_rows(
+            &mut world,
+            scenario.steps(),
+            args.quiet,
+            out.as_mut(),
+            write_row,
+        )
+    });
+    match written {
+        // A reader that stops early (`| head`) is not a failure, and not worth the work left.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && args.out.is_none() => return Ok(()),
+        Err(e) => return Err(CliError::while_writing(e, "the output")),
+        Ok(()) => {}
+    }
     drop(out);
     if let Some(staged) = staged {
         staged.commit()?;

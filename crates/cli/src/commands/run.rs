@@ -1,9 +1,9 @@
 //! `clusterlab run`: one simulation of a scenario, written as a time series and a summary.
 
 use crate::error::{CliError, CliResult};
-use crate::load::{load_scenario, print_warnings};
+use crate::load::{load_scenario, print_warnings, Overrides};
 use crate::progress::run_writing_rows;
-use crate::staged::Staged;
+use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
 use clusterlab_analysis::metrics::TakeUp;
@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 ///
 /// timeseries.csv has one row per step (step 0 is the initial state): `step`, then for each
 /// technology `adopters:<id>` and `share:<id>` (share of all firms). summary.json echoes the
-/// scenario with every default filled in, the seed, and per technology t10/t50/t90 (first
-/// step at which the share reaches 10/50/90%, null if never) and the final share.
+/// scenario with every default filled in, the seed, the firm file read (if any), and per
+/// technology t10/t50/t90 (first step at which the share reaches 10/50/90%, null if never)
+/// and the final share.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); the bundled default cluster when left out.
@@ -57,6 +58,8 @@ struct TechnologySummary<'a> {
 struct Summary<'a> {
     clusterlab_version: &'static str,
     scenario_source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    firm_file: Option<&'a str>,
     seed: u64,
     steps: u32,
     firms: u64,
@@ -66,22 +69,20 @@ struct Summary<'a> {
 
 /// Runs the command.
 pub fn run(args: RunArgs) -> CliResult {
-    let loaded = load_scenario(args.scenario.as_deref())?;
+    let overrides = Overrides {
+        seed: args.seed,
+        steps: args.steps,
+    };
+    let loaded = load_scenario(args.scenario.as_deref(), overrides)?;
     print_warnings(&loaded.warnings);
-    let mut scenario = loaded.scenario;
-    if let Some(seed) = args.seed {
-        scenario = scenario.with_seed(seed);
-    }
-    if let Some(steps) = args.steps {
-        scenario = scenario
-            .with_steps(steps)
-            .map_err(|e| CliError::input(format!("--steps: {e}")))?;
-    }
+    let scenario = loaded.scenario;
+    let timeseries_path = args.out.join("timeseries.csv");
+    let summary_path = args.out.join("summary.json");
+    check_outputs("--out", &[timeseries_path.clone(), summary_path.clone()])?;
 
     let mut world = World::new(&scenario);
     let n_tech = scenario.technologies().len();
     let mut staged = Staged::in_dir(&args.out)?;
-    let timeseries_path = args.out.join("timeseries.csv");
     let mut timeseries = staged.create(&timeseries_path)?;
 
     let mut header = String::from("step");
@@ -106,7 +107,13 @@ pub fn run(args: RunArgs) -> CliResult {
         &mut timeseries,
         write_row,
     )
-    .with_context(|| format!("cannot write {}", timeseries_path.display()))?;
+    .map_err(|e| CliError::while_writing(e, &timeseries_path.display().to_string()))?;
+    for s in world.seed_shortfalls() {
+        eprintln!(
+            "clusterlab: warning: technology `{}` asked for {} seed adopters at step {}, but only {} firms were eligible",
+            scenario.technologies()[s.tech.0].id, s.wanted, s.step, s.placed
+        );
+    }
     drop(timeseries);
 
     let technologies: Vec<TechnologySummary> = scenario
@@ -127,13 +134,13 @@ pub fn run(args: RunArgs) -> CliResult {
     let summary = Summary {
         clusterlab_version: env!("CARGO_PKG_VERSION"),
         scenario_source: &loaded.source,
+        firm_file: loaded.firm_file.as_deref(),
         seed: scenario.seed(),
         steps: scenario.steps(),
         firms: world.n_firms(),
         technologies,
         scenario: scenario.as_written(),
     };
-    let summary_path = args.out.join("summary.json");
     let mut summary_file = staged.create(&summary_path)?;
     serde_json::to_writer_pretty(&mut summary_file, &summary)
         .context("cannot write the summary")?;

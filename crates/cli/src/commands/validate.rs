@@ -1,7 +1,7 @@
 //! `clusterlab validate`: check scenario files without running them.
 
 use crate::error::{CliError, CliResult};
-use crate::load::load_scenario;
+use crate::load::{load_scenario, print_warnings, Overrides};
 use clap::Args;
 use clusterlab_model::scenario::FirmPlacement;
 use std::path::PathBuf;
@@ -19,11 +19,9 @@ pub struct ValidateArgs {
 pub fn run(args: ValidateArgs) -> CliResult {
     let mut errors = Vec::new();
     for path in &args.files {
-        match load_scenario(Some(path)) {
+        match load_scenario(Some(path), Overrides::default()) {
             Ok(loaded) => {
-                for w in loaded.warnings.warnings() {
-                    println!("{w}");
-                }
+                print_warnings(&loaded.warnings);
                 let s = &loaded.scenario;
                 let firms = match s.firms() {
                     FirmPlacement::Density { density, .. } => {
@@ -31,14 +29,20 @@ pub fn run(args: ValidateArgs) -> CliResult {
                     }
                     FirmPlacement::Listed { firms, .. } => format!("{} listed firms", firms.len()),
                 };
+                let n_tech = s.technologies().len();
                 println!(
-                    "{}: ok: {}×{} region, {}, {} neighbourhood, {} technologies, {} steps",
+                    "{}: ok: {}×{} region, {}, {} neighbourhood, {} {}, {} steps",
                     path.display(),
                     s.region().width,
                     s.region().height,
                     firms,
                     s.neighbourhood(),
-                    s.technologies().len(),
+                    n_tech,
+                    if n_tech == 1 {
+                        "technology"
+                    } else {
+                        "technologies"
+                    },
                     s.steps()
                 );
             }

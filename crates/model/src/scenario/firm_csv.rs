@@ -31,15 +31,32 @@ impl FirmCsv<'_> {
             message,
             warning,
         };
+        // Comment lines are dropped here rather than by the reader, keeping each remaining
+        // line's number in the file for the problems.
+        let mut kept = String::with_capacity(self.text.len());
+        let mut file_line = Vec::new();
+        for (i, line) in self.text.lines().enumerate() {
+            if !line.trim_start().starts_with('#') {
+                kept.push_str(line);
+                kept.push('\n');
+                file_line.push(i + 1);
+            }
+        }
+        let line_in_file = |line: u64| {
+            file_line
+                .get(line as usize - 1)
+                .copied()
+                .or(Some(line as usize))
+        };
+        let header_line = file_line.first().copied().or(Some(1));
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .from_reader(self.text.as_bytes());
+            .from_reader(kept.as_bytes());
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
                 problems.push(problem(
-                    Some(1),
+                    header_line,
                     "",
                     format!("cannot read the header: {e}"),
                     false,
@@ -48,11 +65,21 @@ impl FirmCsv<'_> {
             }
         };
         let column = |name: &str| headers.iter().position(|h| h == name);
+        for (i, h) in headers.iter().enumerate() {
+            if headers.iter().take(i).any(|earlier| earlier == h) {
+                problems.push(problem(
+                    header_line,
+                    h,
+                    format!("column `{h}` appears twice (expected each column once)"),
+                    false,
+                ));
+            }
+        }
         let (x_col, y_col, cap_col) = (column("x"), column("y"), column("absorptive_capacity"));
         for required in ["x", "y"] {
             if column(required).is_none() {
                 problems.push(problem(
-                    Some(1),
+                    header_line,
                     required,
                     format!(
                         "missing column `{required}` (expected a header with columns x,y and optionally absorptive_capacity; found {})",
@@ -64,7 +91,7 @@ impl FirmCsv<'_> {
         }
         for h in headers.iter().filter(|h| !FIRM_COLUMNS.contains(h)) {
             problems.push(problem(
-                Some(1),
+                header_line,
                 h,
                 format!(
                     "unknown column `{h}` is ignored (known: {})",
@@ -83,12 +110,12 @@ impl FirmCsv<'_> {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize);
+                    let line = e.position().and_then(|p| line_in_file(p.line()));
                     problems.push(problem(line, "", format!("malformed row: {e}"), false));
                     continue;
                 }
             };
-            let line = record.position().map(|p| p.line() as usize);
+            let line = record.position().and_then(|p| line_in_file(p.line()));
             let mut ok = true;
             let mut coord = |col: usize, name: &str, limit: u32| -> u32 {
                 let raw = record.get(col).unwrap_or("");
@@ -184,6 +211,24 @@ mod tests {
         assert_eq!(p.field, "y");
         assert!(p.message.contains("missing column `y`"), "{}", p.message);
         assert!(problems.iter().any(|p| p.warning && p.field == "capacity"));
+    }
+
+    #[test]
+    fn lines_count_comment_lines_too() {
+        let (_, problems) = read("# my firms\n# more\nx,y,colour\n1,1,red\n# a note\n10,0,blue\n");
+        let lines: Vec<_> = problems
+            .iter()
+            .map(|p| (p.line.unwrap(), p.field.as_str()))
+            .collect();
+        assert_eq!(lines, vec![(3, "colour"), (6, "x")]);
+    }
+
+    #[test]
+    fn a_repeated_column_is_refused() {
+        let (_, problems) = read("x,y,x\n1,1,2\n");
+        assert!(problems
+            .iter()
+            .any(|p| !p.warning && p.message.contains("appears twice")));
     }
 
     #[test]

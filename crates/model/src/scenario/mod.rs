@@ -234,16 +234,4 @@ impl Scenario {
         self.file.seed = seed;
         self
     }
-
-    /// The same scenario with another number of steps; refused above [`MAX_STEPS`].
-    pub fn with_steps(mut self, steps: u32) -> Result<Scenario, String> {
-        if steps > MAX_STEPS {
-            return Err(format!(
-                "{steps} steps is too many (expected at most {MAX_STEPS})"
-            ));
-        }
-        self.steps = steps;
-        self.file.steps = steps;
-        Ok(self)
-    }
 }

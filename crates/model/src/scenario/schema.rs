@@ -117,7 +117,7 @@ pub const FIELDS: &[FieldDoc] = &[
         path: "technology[].seed_cells",
         expected: "a list of `[x, y]` cells inside the region",
         default: "[]",
-        meaning: "cells whose firms adopt when the technology arrives (a firm is placed there if none is)",
+        meaning: "cells whose firms adopt when the technology arrives (a cell without a firm gets one at the start)",
     },
     FieldDoc {
         path: "technology[].group",
@@ -131,6 +131,24 @@ pub const FIELDS: &[FieldDoc] = &[
         default: "1.0",
         meaning: "within a group, a firm switches only to a technology of strictly higher quality",
     },
+];
+
+/// What the tables of the file hold, for problems with a table as a whole.
+pub const SECTIONS: &[(&str, &str)] = &[
+    (
+        "region",
+        "a table `[region]` with `width`, `height`, `boundary`",
+    ),
+    (
+        "firms",
+        "a table `[firms]` with `density`, `csv`, `absorptive_capacity`",
+    ),
+    ("diffusion", "a table `[diffusion]` with `neighbourhood`"),
+    ("technology", "tables `[[technology]]`, one per technology"),
+    (
+        "technology[]",
+        "a table `[[technology]]` with `id`, `p`, `q`, ...",
+    ),
 ];
 
 /// The expected value of the field at `path` (array indices stripped), if documented.
@@ -156,6 +174,9 @@ pub fn expected_of(path: &str) -> Option<&'static str> {
     loop {
         if let Some(f) = FIELDS.iter().find(|f| f.path == key) {
             return Some(f.expected);
+        }
+        if let Some((_, expected)) = SECTIONS.iter().find(|(p, _)| *p == key) {
+            return Some(expected);
         }
         key = key.strip_suffix("[]")?;
     }

@@ -227,7 +227,7 @@ pub fn parse_scenario_text(text: &str, source: &str) -> Result<ParsedScenario, P
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     let starts = line_starts(text);
     if !syntax_errors.is_empty() {
-        let problems = syntax_errors
+        let mut problems: Vec<Problem> = syntax_errors
             .iter()
             .map(|e| Problem {
                 source: source.to_string(),
@@ -237,6 +237,7 @@ pub fn parse_scenario_text(text: &str, source: &str) -> Result<ParsedScenario, P
                 warning: false,
             })
             .collect();
+        problems.sort_by_key(|p| p.line);
         return Err(Problems(problems));
     }
     let span = root.span();

@@ -60,11 +60,12 @@ impl Checker<'_> {
 }
 
 /// Checks a parsed scenario (and its firm CSV, when it names one) and builds the
-/// [`Scenario`]. Problems met while parsing are reported together with the rest, sorted by
-/// file and line. On success the warnings are returned beside the scenario.
+/// [`Scenario`]. `firm_csv` is the firm file's text, or why it could not be read. Problems met
+/// while parsing are reported together with the rest, sorted by file and line. On success the
+/// warnings are returned beside the scenario.
 pub fn validate(
     parsed: &ParsedScenario,
-    firm_csv: Option<FirmCsv<'_>>,
+    firm_csv: Option<Result<FirmCsv<'_>, String>>,
     limits: Limits,
 ) -> Result<(Scenario, Problems), Problems> {
     let (file, lines) = (&parsed.file, &parsed.lines);
@@ -125,12 +126,13 @@ pub fn validate(
     if boundary == Boundary::Torus && neighbourhood != Neighbourhood::Global {
         let span = 2 * neighbourhood.reach() + 1;
         if region.width < span || region.height < span {
-            c.error(
+            c.push(
                 "region.boundary",
                 format!(
-                    "a torus of {}×{} is too small for `{neighbourhood}`: a firm would count a neighbour twice (need width and height of at least {span})",
+                    "a torus of {}×{} is too small for `{neighbourhood}`: a firm would count a neighbour twice (expected width and height of at least {span}, or `bounded`)",
                     region.width, region.height
                 ),
+                false,
             );
         }
     }
@@ -153,7 +155,14 @@ pub fn validate(
     };
     c.probability("firms.density", file.firms.density);
     let firms = match (&file.firms.csv, firm_csv) {
-        (Some(_), Some(csv)) => {
+        (Some(_), Some(Err(reason))) => {
+            c.push("firms.csv", reason, false);
+            FirmPlacement::Listed {
+                firms: Vec::new(),
+                default_capacity: 1.0,
+            }
+        }
+        (Some(_), Some(Ok(csv))) => {
             if lines.contains("firms.density") {
                 c.warn(
                     "firms.density",
@@ -266,10 +275,16 @@ pub fn validate(
                 ),
             );
         }
-        if t.p == 0.0 && t.seed_adopters == 0 && t.seed_cells.is_empty() {
+        let seeded = t.seed_adopters > 0 || !t.seed_cells.is_empty();
+        if t.p == 0.0 && !seeded {
             c.warn(
                 &at("p"),
                 "p = 0 and no seed adopters: nobody ever adopts this technology",
+            );
+        } else if t.p == 0.0 && t.q == 0.0 {
+            c.warn(
+                &at("q"),
+                "p = 0 and q = 0: only the seed adopters ever hold this technology",
             );
         }
         if neighbourhood == Neighbourhood::Global && t.p + t.q > 1.0 {
@@ -290,6 +305,20 @@ pub fn validate(
                     region.cells()
                 ),
             );
+        } else {
+            let firms = match &firms {
+                FirmPlacement::Density { density, .. } => density * region.cells() as f64,
+                FirmPlacement::Listed { firms, .. } => firms.len() as f64,
+            };
+            if t.seed_adopters as f64 > firms {
+                c.warn(
+                    &at("seed_adopters"),
+                    format!(
+                        "{} seed adopters, but about {firms:.0} firms: every eligible firm adopts, and no more",
+                        t.seed_adopters
+                    ),
+                );
+            }
         }
         let mut seed_cells = Vec::with_capacity(t.seed_cells.len());
         for (k, cell) in t.seed_cells.iter().enumerate() {
@@ -373,6 +402,12 @@ pub fn validate(
     if problems.has_errors() {
         return Err(problems);
     }
+    // The echo shows the values the run used, defaults included.
+    let mut file = file.clone();
+    for (section, t) in file.technologies.iter_mut().zip(&technologies) {
+        section.id = Some(t.id.clone());
+        section.group = Some(t.group.clone());
+    }
     let scenario = Scenario {
         name: file.name.clone(),
         seed: file.seed,
@@ -381,7 +416,7 @@ pub fn validate(
         firms,
         neighbourhood,
         technologies,
-        file: file.clone(),
+        file,
     };
     Ok((scenario, problems))
 }
