@@ -263,7 +263,7 @@ fn docs_scenario_md_documents_every_field() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scenario.md"),
     )
     .unwrap();
-    for field in clusterlab_model::scenario::FIELDS {
+    for field in clusterlab_model::scenario::all_fields() {
         let row = doc
             .lines()
             .find(|l| l.starts_with(&format!("| `{}` |", field.path)))

@@ -12,7 +12,16 @@ pub struct FirmCsv<'a> {
 }
 
 /// Columns the reader understands; `x` and `y` are required.
-pub const FIRM_COLUMNS: &[&str] = &["x", "y", "absorptive_capacity", "id"];
+pub const FIRM_COLUMNS: &[&str] = &[
+    "x",
+    "y",
+    "absorptive_capacity",
+    "knowledge",
+    "rd_intensity",
+    "capital",
+    "openness",
+    "id",
+];
 
 impl FirmCsv<'_> {
     /// Parses the rows, checking cells against a `width × height` region. Problems go to
@@ -75,7 +84,7 @@ impl FirmCsv<'_> {
                 ));
             }
         }
-        let (x_col, y_col, cap_col) = (column("x"), column("y"), column("absorptive_capacity"));
+        let (x_col, y_col) = (column("x"), column("y"));
         for required in ["x", "y"] {
             if column(required).is_none() {
                 problems.push(problem(
@@ -135,24 +144,32 @@ impl FirmCsv<'_> {
             };
             let x = coord(x_col, "x", width);
             let y = coord(y_col, "y", height);
-            let mut capacity = default_capacity;
-            if let Some(col) = cap_col {
-                let raw = record.get(col).unwrap_or("");
-                if !raw.is_empty() {
-                    match raw.parse::<f64>() {
-                        Ok(v) if (0.0..=1.0).contains(&v) => capacity = v,
-                        _ => {
-                            problems.push(problem(
-                                line,
-                                "absorptive_capacity",
-                                format!("`{raw}` is not a capacity (expected a number in [0, 1])"),
-                                false,
-                            ));
-                            ok = false;
-                        }
+            // Optional numeric columns: empty means "take the scenario's value".
+            let mut number = |name: &str, lo: f64, hi: f64, expected: &str| -> Option<f64> {
+                let raw = record.get(column(name)?).unwrap_or("");
+                if raw.is_empty() {
+                    return None;
+                }
+                match raw.parse::<f64>() {
+                    Ok(v) if v >= lo && v <= hi && v.is_finite() => Some(v),
+                    _ => {
+                        problems.push(problem(
+                            line,
+                            name,
+                            format!("`{raw}` is out of range (expected {expected})"),
+                            false,
+                        ));
+                        ok = false;
+                        None
                     }
                 }
-            }
+            };
+            let capacity = number("absorptive_capacity", 0.0, 1.0, "a number in [0, 1]")
+                .unwrap_or(default_capacity);
+            let knowledge = number("knowledge", 0.0, f64::MAX, "a number of at least 0");
+            let rd_intensity = number("rd_intensity", 0.0, 1.0, "a number in [0, 1]");
+            let capital = number("capital", 0.0, f64::MAX, "a number of at least 0");
+            let openness = number("openness", 0.0, 1.0, "a number in [0, 1]");
             if !ok {
                 continue;
             }
@@ -172,6 +189,10 @@ impl FirmCsv<'_> {
                 x,
                 y,
                 absorptive_capacity: capacity,
+                knowledge,
+                rd_intensity,
+                capital,
+                openness,
             });
         }
         firms

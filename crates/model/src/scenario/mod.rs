@@ -6,15 +6,18 @@
 //! source, line, field and expected value. This module reads text handed to it and never
 //! touches the file system.
 
+pub mod economy;
 mod firm_csv;
 pub mod schema;
 mod toml_text;
 mod validate;
 
 pub use firm_csv::FirmCsv;
-pub use schema::{CapacitySpec, ScenarioFile, TechnologySection, FIELDS};
+pub use schema::{all_fields, ScenarioFile, TechnologySection, ValueSpec, FIELDS};
 pub use toml_text::{parse_scenario_text, LineIndex, ParsedScenario};
 pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE, MAX_TECHNOLOGIES};
+
+mod validate_economy;
 
 use crate::neighbourhood::Neighbourhood;
 use std::fmt;
@@ -115,10 +118,9 @@ impl Region {
     }
 }
 
-/// A firm's absorptive capacity (Cohen & Levinthal 1990): the share of what reaches it that
-/// it can take in. Scales every adoption probability.
+/// A firm attribute at the start: the same for every firm, or drawn per firm.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Capacity {
+pub enum Attribute {
     /// The same for every firm.
     Fixed(f64),
     /// Drawn uniformly from `[min, max]` per firm.
@@ -130,6 +132,122 @@ pub enum Capacity {
     },
 }
 
+impl Attribute {
+    /// The value for uniform draw `u` in [0, 1).
+    pub fn at(self, u: f64) -> f64 {
+        match self {
+            Attribute::Fixed(v) => v,
+            Attribute::Uniform { min, max } => min + (max - min) * u,
+        }
+    }
+
+    /// The middle of the attribute's values.
+    pub fn mean(self) -> f64 {
+        self.at(0.5)
+    }
+}
+
+/// A firm's absorptive capacity (Cohen & Levinthal 1990): the share of what reaches it that
+/// it can take in. Scales every adoption probability.
+pub type Capacity = Attribute;
+
+/// Which processes of the step run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Processes {
+    /// Cournot competition on the local and the external market.
+    pub market: bool,
+    /// R&D and innovation.
+    pub rnd: bool,
+    /// Learning and spillover.
+    pub spillover: bool,
+    /// Labour mobility.
+    pub mobility: bool,
+    /// Network ties.
+    pub network: bool,
+    /// The diffusion automaton.
+    pub diffusion: bool,
+    /// Exit and spin-offs.
+    pub demography: bool,
+}
+
+impl Processes {
+    /// The names accepted in `processes`, in step order.
+    pub const NAMES: [&'static str; 7] = [
+        "market",
+        "rnd",
+        "spillover",
+        "mobility",
+        "network",
+        "diffusion",
+        "demography",
+    ];
+
+    /// Whether any process of the economy runs (so firms carry economic state).
+    pub fn economy(&self) -> bool {
+        self.market
+            || self.rnd
+            || self.spillover
+            || self.mobility
+            || self.network
+            || self.demography
+    }
+
+    pub(crate) fn set(&mut self, name: &str) -> bool {
+        let slot = match name {
+            "market" => &mut self.market,
+            "rnd" => &mut self.rnd,
+            "spillover" => &mut self.spillover,
+            "mobility" => &mut self.mobility,
+            "network" => &mut self.network,
+            "diffusion" => &mut self.diffusion,
+            "demography" => &mut self.demography,
+            _ => return false,
+        };
+        *slot = true;
+        true
+    }
+}
+
+/// Firms' economic attributes at the start.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FirmAttributes {
+    /// Knowledge stock.
+    pub knowledge: Attribute,
+    /// Share of profit spent on R&D.
+    pub rd_intensity: Attribute,
+    /// Capital.
+    pub capital: Attribute,
+    /// Chance per step of showing technologies and knowledge.
+    pub openness: Attribute,
+}
+
+/// The checked parameters of the cluster's economy (see `docs/scenario.md`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EconomyConfig {
+    /// Firms' attributes at the start.
+    pub attributes: FirmAttributes,
+    /// `[production]`.
+    pub production: economy::ProductionSection,
+    /// `[market]`.
+    pub market: economy::MarketSection,
+    /// `[innovation]`.
+    pub innovation: economy::InnovationSection,
+    /// `[spillover]`.
+    pub spillover: economy::SpilloverSection,
+    /// `[mobility]`.
+    pub mobility: economy::MobilitySection,
+    /// `[network]`.
+    pub network: economy::NetworkSection,
+    /// `[government]`.
+    pub government: economy::GovernmentSection,
+    /// `[demography]`.
+    pub demography: economy::DemographySection,
+    /// `[[research_body]]`.
+    pub research_bodies: Vec<economy::ResearchBodySection>,
+    /// `[[intermediary]]`.
+    pub intermediaries: Vec<economy::IntermediarySection>,
+}
+
 /// A firm read from a firm CSV.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FirmRecord {
@@ -139,6 +257,14 @@ pub struct FirmRecord {
     pub y: u32,
     /// In [0, 1].
     pub absorptive_capacity: f64,
+    /// Knowledge stock, if the file gives it.
+    pub knowledge: Option<f64>,
+    /// R&D intensity, if the file gives it.
+    pub rd_intensity: Option<f64>,
+    /// Capital, if the file gives it.
+    pub capital: Option<f64>,
+    /// Openness, if the file gives it.
+    pub openness: Option<f64>,
 }
 
 /// Where the firms are.
@@ -179,6 +305,10 @@ pub struct Technology {
     pub seed_adopters: u64,
     /// Cells whose firms adopt on arrival.
     pub seed_cells: Vec<(u32, u32)>,
+    /// Share by which holding it lowers unit cost.
+    pub cost_gain: f64,
+    /// Created by a radical innovation during the run (its `arrival` is then unknown).
+    pub radical: bool,
 }
 
 /// A checked scenario: building a [`crate::World`] from it cannot fail.
@@ -191,6 +321,8 @@ pub struct Scenario {
     pub(crate) firms: FirmPlacement,
     pub(crate) neighbourhood: Neighbourhood,
     pub(crate) technologies: Vec<Technology>,
+    pub(crate) processes: Processes,
+    pub(crate) economy: EconomyConfig,
     pub(crate) file: ScenarioFile,
 }
 
@@ -222,6 +354,14 @@ impl Scenario {
     /// The technologies, in file order.
     pub fn technologies(&self) -> &[Technology] {
         &self.technologies
+    }
+    /// Which processes run.
+    pub fn processes(&self) -> Processes {
+        self.processes
+    }
+    /// The economy's parameters (used when [`Processes::economy`]).
+    pub fn economy(&self) -> &EconomyConfig {
+        &self.economy
     }
     /// The scenario as written, with every default filled in: for echoing into results.
     pub fn as_written(&self) -> &ScenarioFile {

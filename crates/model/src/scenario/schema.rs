@@ -3,6 +3,10 @@
 //! These types mirror the file one to one (`deny_unknown_fields` everywhere) and are echoed
 //! into every run's summary. [`super::validate`] turns them into a checked [`super::Scenario`].
 
+use super::economy::{
+    DemographySection, GovernmentSection, InnovationSection, IntermediarySection, MarketSection,
+    MobilitySection, NetworkSection, ProductionSection, ResearchBodySection, SpilloverSection,
+};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -42,6 +46,12 @@ pub const FIELDS: &[FieldDoc] = &[
         meaning: "how many synchronous steps a run takes (`--steps` overrides it)",
     },
     FieldDoc {
+        path: "processes",
+        expected: "a list of process names from `market`, `rnd`, `spillover`, `mobility`, `network`, `diffusion`, `demography`",
+        default: "[\"diffusion\"]",
+        meaning: "which processes of the step run (always in the order of `docs/ODD.md`); the economy's need `market`",
+    },
+    FieldDoc {
         path: "region.width",
         expected: "a whole number of cells, at least 1",
         default: "100",
@@ -69,13 +79,37 @@ pub const FIELDS: &[FieldDoc] = &[
         path: "firms.csv",
         expected: "a path to a CSV file, relative to the scenario file",
         default: "none",
-        meaning: "firm positions and attributes: columns `x`, `y` (0-based cells) and optionally `absorptive_capacity`",
+        meaning: "firm positions and attributes: columns `x`, `y` (0-based cells); optionally `absorptive_capacity`, `knowledge`, `rd_intensity`, `capital`, `openness`, `id`",
     },
     FieldDoc {
         path: "firms.absorptive_capacity",
         expected: "a number in [0, 1], or a table `{ min = A, max = B }` with 0 <= A <= B <= 1",
         default: "1.0",
         meaning: "each firm's absorptive capacity: fixed, or drawn uniformly from [min, max]; scales every adoption probability",
+    },
+    FieldDoc {
+        path: "firms.knowledge",
+        expected: "a number of at least 0, or a table `{ min = A, max = B }`",
+        default: "{ min = 0.5, max = 2.0 }",
+        meaning: "each firm's knowledge stock at the start (with `processes` of the economy)",
+    },
+    FieldDoc {
+        path: "firms.rd_intensity",
+        expected: "a number in [0, 1], or a table `{ min = A, max = B }` inside [0, 1]",
+        default: "0.1",
+        meaning: "share of its profit a firm spends on R&D, before rivalry raises it",
+    },
+    FieldDoc {
+        path: "firms.capital",
+        expected: "a number of at least 0, or a table `{ min = A, max = B }`",
+        default: "20.0",
+        meaning: "each firm's capital at the start; a firm whose capital falls below 0 exits",
+    },
+    FieldDoc {
+        path: "firms.openness",
+        expected: "a number in [0, 1], or a table `{ min = A, max = B }` inside [0, 1]",
+        default: "0.5",
+        meaning: "how willingly a firm shares: the chance per step that it shows its technologies and knowledge",
     },
     FieldDoc {
         path: "diffusion.neighbourhood",
@@ -131,7 +165,18 @@ pub const FIELDS: &[FieldDoc] = &[
         default: "1.0",
         meaning: "within a group, a firm switches only to a technology of strictly higher quality",
     },
+    FieldDoc {
+        path: "technology[].cost_gain",
+        expected: "a number in [0, 1)",
+        default: "0.0",
+        meaning: "share by which holding the technology lowers a firm's unit cost (with `market`)",
+    },
 ];
+
+/// Every documented field: [`FIELDS`] and the economy's sections.
+pub fn all_fields() -> impl Iterator<Item = &'static FieldDoc> {
+    FIELDS.iter().chain(super::economy::economy_fields())
+}
 
 /// What the tables of the file hold, for problems with a table as a whole.
 pub const SECTIONS: &[(&str, &str)] = &[
@@ -172,7 +217,7 @@ pub fn expected_of(path: &str) -> Option<&'static str> {
     // An element of a list field is described by the list's entry.
     let mut key = normalised.as_str();
     loop {
-        if let Some(f) = FIELDS.iter().find(|f| f.path == key) {
+        if let Some(f) = all_fields().find(|f| f.path == key) {
             return Some(f.expected);
         }
         if let Some((_, expected)) = SECTIONS.iter().find(|(p, _)| *p == key) {
@@ -209,6 +254,21 @@ fn default_q() -> f64 {
 fn default_quality() -> f64 {
     1.0
 }
+fn default_processes() -> Vec<String> {
+    vec!["diffusion".to_string()]
+}
+fn default_knowledge() -> ValueSpec {
+    ValueSpec::Range { min: 0.5, max: 2.0 }
+}
+fn default_rd_intensity() -> ValueSpec {
+    ValueSpec::Fixed(0.1)
+}
+fn default_capital() -> ValueSpec {
+    ValueSpec::Fixed(20.0)
+}
+fn default_openness() -> ValueSpec {
+    ValueSpec::Fixed(0.5)
+}
 fn default_technologies() -> Vec<TechnologySection> {
     vec![TechnologySection::default()]
 }
@@ -226,6 +286,9 @@ pub struct ScenarioFile {
     /// See [`FIELDS`]: `steps`.
     #[serde(default = "default_steps")]
     pub steps: u32,
+    /// See [`FIELDS`]: `processes`.
+    #[serde(default = "default_processes")]
+    pub processes: Vec<String>,
     /// The `[region]` table.
     #[serde(default)]
     pub region: RegionSection,
@@ -238,6 +301,36 @@ pub struct ScenarioFile {
     /// The `[[technology]]` array of tables.
     #[serde(default = "default_technologies", rename = "technology")]
     pub technologies: Vec<TechnologySection>,
+    /// `[production]`.
+    #[serde(default)]
+    pub production: ProductionSection,
+    /// `[market]`.
+    #[serde(default)]
+    pub market: MarketSection,
+    /// `[innovation]`.
+    #[serde(default)]
+    pub innovation: InnovationSection,
+    /// `[spillover]`.
+    #[serde(default)]
+    pub spillover: SpilloverSection,
+    /// `[mobility]`.
+    #[serde(default)]
+    pub mobility: MobilitySection,
+    /// `[network]`.
+    #[serde(default)]
+    pub network: NetworkSection,
+    /// `[government]`.
+    #[serde(default)]
+    pub government: GovernmentSection,
+    /// `[demography]`.
+    #[serde(default)]
+    pub demography: DemographySection,
+    /// `[[research_body]]`.
+    #[serde(default, rename = "research_body")]
+    pub research_bodies: Vec<ResearchBodySection>,
+    /// `[[intermediary]]`.
+    #[serde(default, rename = "intermediary")]
+    pub intermediaries: Vec<IntermediarySection>,
 }
 
 impl Default for ScenarioFile {
@@ -246,10 +339,21 @@ impl Default for ScenarioFile {
             name: default_name(),
             seed: 0,
             steps: default_steps(),
+            processes: default_processes(),
             region: RegionSection::default(),
             firms: FirmsSection::default(),
             diffusion: DiffusionSection::default(),
             technologies: default_technologies(),
+            production: ProductionSection::default(),
+            market: MarketSection::default(),
+            innovation: InnovationSection::default(),
+            spillover: SpilloverSection::default(),
+            mobility: MobilitySection::default(),
+            network: NetworkSection::default(),
+            government: GovernmentSection::default(),
+            demography: DemographySection::default(),
+            research_bodies: Vec::new(),
+            intermediaries: Vec::new(),
         }
     }
 }
@@ -291,7 +395,19 @@ pub struct FirmsSection {
     pub csv: Option<String>,
     /// Fixed or uniformly drawn absorptive capacity.
     #[serde(default)]
-    pub absorptive_capacity: CapacitySpec,
+    pub absorptive_capacity: ValueSpec,
+    /// Knowledge stock at the start.
+    #[serde(default = "default_knowledge")]
+    pub knowledge: ValueSpec,
+    /// Share of profit spent on R&D.
+    #[serde(default = "default_rd_intensity")]
+    pub rd_intensity: ValueSpec,
+    /// Capital at the start.
+    #[serde(default = "default_capital")]
+    pub capital: ValueSpec,
+    /// Chance per step of showing technologies and knowledge.
+    #[serde(default = "default_openness")]
+    pub openness: ValueSpec,
 }
 
 impl Default for FirmsSection {
@@ -299,18 +415,23 @@ impl Default for FirmsSection {
         FirmsSection {
             density: default_density(),
             csv: None,
-            absorptive_capacity: CapacitySpec::default(),
+            absorptive_capacity: ValueSpec::default(),
+            knowledge: default_knowledge(),
+            rd_intensity: default_rd_intensity(),
+            capital: default_capital(),
+            openness: default_openness(),
         }
     }
 }
 
-/// A firm's absorptive capacity as written: a number, or a `{ min, max }` range.
+/// A firm attribute as written: a number for every firm, or a `{ min, max }` range each firm
+/// draws from uniformly.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
-pub enum CapacitySpec {
-    /// Every firm has this capacity.
+pub enum ValueSpec {
+    /// Every firm has this value.
     Fixed(f64),
-    /// Each firm draws its capacity uniformly from `[min, max]`.
+    /// Each firm draws its value uniformly from `[min, max]`.
     Range {
         /// Lower end.
         min: f64,
@@ -319,30 +440,30 @@ pub enum CapacitySpec {
     },
 }
 
-impl Default for CapacitySpec {
+impl Default for ValueSpec {
     fn default() -> Self {
-        CapacitySpec::Fixed(1.0)
+        ValueSpec::Fixed(1.0)
     }
 }
 
-impl<'de> Deserialize<'de> for CapacitySpec {
+impl<'de> Deserialize<'de> for ValueSpec {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct CapacityVisitor;
         impl<'de> Visitor<'de> for CapacityVisitor {
-            type Value = CapacitySpec;
+            type Value = ValueSpec;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number in [0, 1] or a table { min = A, max = B }")
+                f.write_str("a number or a table { min = A, max = B }")
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<CapacitySpec, E> {
-                Ok(CapacitySpec::Fixed(v))
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ValueSpec, E> {
+                Ok(ValueSpec::Fixed(v))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CapacitySpec, E> {
-                Ok(CapacitySpec::Fixed(v as f64))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ValueSpec, E> {
+                Ok(ValueSpec::Fixed(v as f64))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CapacitySpec, E> {
-                Ok(CapacitySpec::Fixed(v as f64))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ValueSpec, E> {
+                Ok(ValueSpec::Fixed(v as f64))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CapacitySpec, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ValueSpec, A::Error> {
                 let (mut min, mut max) = (None, None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
@@ -352,7 +473,7 @@ impl<'de> Deserialize<'de> for CapacitySpec {
                     }
                 }
                 match (min, max) {
-                    (Some(min), Some(max)) => Ok(CapacitySpec::Range { min, max }),
+                    (Some(min), Some(max)) => Ok(ValueSpec::Range { min, max }),
                     (None, _) => Err(de::Error::missing_field("min")),
                     (_, None) => Err(de::Error::missing_field("max")),
                 }
@@ -407,6 +528,9 @@ pub struct TechnologySection {
     /// Quality ranking within the group.
     #[serde(default = "default_quality")]
     pub quality: f64,
+    /// Unit-cost reduction for holders.
+    #[serde(default)]
+    pub cost_gain: f64,
 }
 
 impl Default for TechnologySection {
@@ -420,6 +544,7 @@ impl Default for TechnologySection {
             seed_cells: Vec::new(),
             group: None,
             quality: default_quality(),
+            cost_gain: 0.0,
         }
     }
 }
@@ -446,12 +571,14 @@ mod tests {
         file.firms.csv = Some("f.csv".into());
         file.technologies[0].id = Some("t".into());
         file.technologies[0].group = Some("g".into());
+        file.research_bodies.push(Default::default());
+        file.intermediaries.push(Default::default());
         let value = serde_json::to_value(&file).unwrap();
         let mut paths = Vec::new();
         collect_paths(&value, "", &mut paths);
         for p in paths {
             assert!(
-                FIELDS.iter().any(|f| f.path == p),
+                all_fields().any(|f| f.path == p),
                 "field `{p}` has no FieldDoc"
             );
         }
@@ -466,11 +593,19 @@ mod tests {
                     } else {
                         format!("{prefix}.{k}")
                     };
-                    // Leaves and the capacity range count as fields.
-                    if k == "absorptive_capacity" || !v.is_object() && !v.is_array() {
+                    // Leaves and attribute ranges count as fields.
+                    let attributes = [
+                        "absorptive_capacity",
+                        "knowledge",
+                        "rd_intensity",
+                        "capital",
+                        "openness",
+                    ];
+                    if attributes.contains(&k.as_str()) || !v.is_object() && !v.is_array() {
                         out.push(p);
-                    } else if k == "technology" {
-                        collect_paths(&v[0], "technology[]", out);
+                    } else if ["technology", "research_body", "intermediary"].contains(&k.as_str())
+                    {
+                        collect_paths(&v[0], &format!("{k}[]"), out);
                     } else if v.is_array() {
                         out.push(p);
                     } else {

@@ -1,10 +1,11 @@
 //! Semantic checks: every value in range, every reference resolvable, the world affordable.
 
-use super::schema::{expected_of, CapacitySpec};
+use super::schema::{expected_of, ValueSpec};
 use super::toml_text::{LineIndex, ParsedScenario};
+use super::validate_economy::{check_economy, check_processes};
 use super::{
-    Boundary, Capacity, FirmCsv, FirmPlacement, Problem, Problems, Region, Scenario, Technology,
-    MAX_STEPS,
+    Attribute, Boundary, Capacity, FirmCsv, FirmPlacement, Problem, Problems, Region, Scenario,
+    Technology, MAX_STEPS,
 };
 use crate::neighbourhood::Neighbourhood;
 use crate::world::World;
@@ -23,14 +24,14 @@ pub struct Limits {
     pub available_bytes: Option<u64>,
 }
 
-struct Checker<'a> {
-    source: &'a str,
-    lines: &'a LineIndex,
-    problems: Vec<Problem>,
+pub(super) struct Checker<'a> {
+    pub(super) source: &'a str,
+    pub(super) lines: &'a LineIndex,
+    pub(super) problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
-    fn push(&mut self, field: &str, message: String, warning: bool) {
+    pub(super) fn push(&mut self, field: &str, message: String, warning: bool) {
         self.problems.push(Problem {
             source: self.source.to_string(),
             line: self.lines.line_of(field),
@@ -40,7 +41,7 @@ impl Checker<'_> {
         });
     }
 
-    fn error(&mut self, field: &str, message: impl Into<String>) {
+    pub(super) fn error(&mut self, field: &str, message: impl Into<String>) {
         let mut message = message.into();
         if let Some(e) = expected_of(field) {
             message = format!("{message} (expected {e})");
@@ -48,13 +49,41 @@ impl Checker<'_> {
         self.push(field, message, false);
     }
 
-    fn warn(&mut self, field: &str, message: impl Into<String>) {
+    pub(super) fn warn(&mut self, field: &str, message: impl Into<String>) {
         self.push(field, message.into(), true);
     }
 
-    fn probability(&mut self, field: &str, value: f64) {
+    pub(super) fn probability(&mut self, field: &str, value: f64) {
         if !(0.0..=1.0).contains(&value) {
             self.error(field, format!("{value} is not a probability"));
+        }
+    }
+
+    /// `lo <= value <= hi` (NaN fails).
+    pub(super) fn in_range(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
+        if !(lo..=hi).contains(&value) {
+            self.error(field, format!("{value} is out of range"));
+        }
+    }
+
+    /// `value >= lo` and finite.
+    pub(super) fn at_least(&mut self, field: &str, value: f64, lo: f64) {
+        if !(value >= lo && value.is_finite()) {
+            self.error(field, format!("{value} is out of range"));
+        }
+    }
+
+    /// `value > 0` and finite.
+    pub(super) fn positive(&mut self, field: &str, value: f64) {
+        if !(value > 0.0 && value.is_finite()) {
+            self.error(field, format!("{value} is not positive"));
+        }
+    }
+
+    /// A whole number in `lo..=hi`.
+    pub(super) fn count_in(&mut self, field: &str, value: u32, lo: u32, hi: u32) {
+        if !(lo..=hi).contains(&value) {
+            self.error(field, format!("{value} is out of range"));
         }
     }
 }
@@ -138,21 +167,13 @@ pub fn validate(
     }
 
     // Firms.
-    let capacity = match file.firms.absorptive_capacity {
-        CapacitySpec::Fixed(a) => {
-            c.probability("firms.absorptive_capacity", a);
-            Capacity::Fixed(a)
-        }
-        CapacitySpec::Range { min, max } => {
-            if !(0.0 <= min && min <= max && max <= 1.0) {
-                c.error(
-                    "firms.absorptive_capacity",
-                    format!("{{ min = {min}, max = {max} }} is not a range inside [0, 1]"),
-                );
-            }
-            Capacity::Uniform { min, max }
-        }
-    };
+    let capacity = attribute(
+        &mut c,
+        "firms.absorptive_capacity",
+        file.firms.absorptive_capacity,
+        0.0,
+        1.0,
+    );
     c.probability("firms.density", file.firms.density);
     let firms = match (&file.firms.csv, firm_csv) {
         (Some(_), Some(Err(reason))) => {
@@ -349,7 +370,17 @@ pub fn validate(
             quality: t.quality,
             seed_adopters: t.seed_adopters,
             seed_cells,
+            cost_gain: t.cost_gain,
+            radical: false,
         });
+        c.in_range(&at("cost_gain"), t.cost_gain, 0.0, 1.0 - f64::EPSILON);
+    }
+
+    // The economy: processes, sections, and the slots of radical technologies.
+    let processes = check_processes(&mut c, file);
+    let economy = check_economy(&mut c, file, region);
+    if processes.rnd && c.problems.iter().all(|p| p.warning) {
+        add_radical_slots(&mut c, &economy, &mut technologies, &mut group_sizes);
     }
     for (group, size) in &group_sizes {
         if *size > MAX_GROUP_SIZE {
@@ -416,9 +447,77 @@ pub fn validate(
         firms,
         neighbourhood,
         technologies,
+        processes,
+        economy,
         file,
     };
     Ok((scenario, problems))
+}
+
+/// Appends the technologies radical innovations may create: `radical-1`, `radical-2`, ... in
+/// `innovation.radical_group`, each of higher quality and lower cost than the group's best.
+fn add_radical_slots(
+    c: &mut Checker<'_>,
+    economy: &super::EconomyConfig,
+    technologies: &mut Vec<Technology>,
+    group_sizes: &mut BTreeMap<String, usize>,
+) {
+    let n = &economy.innovation;
+    let in_group = technologies.iter().filter(|t| t.group == n.radical_group);
+    let (best_quality, best_gain) = in_group.fold((0.0f64, 0.0f64), |(q, g), t| {
+        (q.max(t.quality), g.max(t.cost_gain))
+    });
+    for i in 1..=n.max_radical {
+        let id = format!("radical-{i}");
+        if technologies.iter().any(|t| t.id == id) {
+            c.error(
+                "technology",
+                format!("the id `{id}` is reserved for radical innovations"),
+            );
+            return;
+        }
+        technologies.push(Technology {
+            id,
+            group: n.radical_group.clone(),
+            arrival: u32::MAX,
+            p: n.radical_p,
+            q: n.radical_q,
+            quality: best_quality + f64::from(i),
+            seed_adopters: 0,
+            seed_cells: Vec::new(),
+            cost_gain: 1.0 - (1.0 - best_gain) * (1.0 - n.radical_cost_gain).powi(i as i32),
+            radical: true,
+        });
+        *group_sizes.entry(n.radical_group.clone()).or_default() += 1;
+    }
+}
+
+/// Checks a firm attribute's value or range against `[lo, hi]` (`hi` may be infinite).
+pub(super) fn attribute(
+    c: &mut Checker<'_>,
+    field: &str,
+    spec: ValueSpec,
+    lo: f64,
+    hi: f64,
+) -> Attribute {
+    let inside = |v: f64| v >= lo && v <= hi && v.is_finite();
+    match spec {
+        ValueSpec::Fixed(v) => {
+            if !inside(v) {
+                c.error(field, format!("{v} is out of range"));
+            }
+            Attribute::Fixed(v)
+        }
+        ValueSpec::Range { min, max } => {
+            if !(inside(min) && inside(max) && min <= max) {
+                c.error(
+                    field,
+                    format!("{{ min = {min}, max = {max} }} is not a range inside [{lo}, {hi}]"),
+                );
+            }
+            Attribute::Uniform { min, max }
+        }
+    }
 }
 
 /// Bytes in binary units, for messages.

@@ -1,0 +1,243 @@
+//! The scenario sections of the cluster's economy: production, market, innovation, learning,
+//! mobility, networks, government, demography, research bodies and intermediaries.
+//!
+//! Each section is declared once with [`section!`]: the struct (strict, every field
+//! defaulted), its `Default`, and the [`FieldDoc`] of every field come from one declaration.
+
+use super::schema::FieldDoc;
+use serde::{Deserialize, Serialize};
+
+/// Declares a scenario section: struct, defaults and field documentation.
+macro_rules! section {
+    (
+        $(#[$meta:meta])*
+        $name:ident at $prefix:literal {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident : $ty:ty = $default:expr => $default_doc:literal,
+                    $expected:literal, $meaning:literal;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct $name {
+            $( $(#[$fmeta])* #[doc = $meaning] pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// The documentation of this section's fields.
+            pub const FIELDS: &'static [FieldDoc] = &[
+                $( FieldDoc {
+                    path: concat!($prefix, ".", stringify!($field)),
+                    expected: $expected,
+                    default: $default_doc,
+                    meaning: $meaning,
+                }, )*
+            ];
+        }
+    };
+}
+
+section! {
+    /// `[production]`: how knowledge makes a firm's unit cost.
+    ProductionSection at "production" {
+        cost_ceiling: f64 = 12.0 => "12.0", "a positive number",
+            "unit cost of a firm with no knowledge";
+        cost_floor: f64 = 4.0 => "4.0", "a number in [0, cost_ceiling]",
+            "the unit cost approached as knowledge grows without bound";
+        learning_elasticity: f64 = 0.5 => "0.5", "a number of at least 0",
+            "κ in c = floor + (ceiling − floor)·exp(−κ·K): how fast knowledge K lowers cost";
+        fixed_cost: f64 = 0.5 => "0.5", "a number of at least 0",
+            "cost per step every firm pays from its capital, producing or not";
+        leader_share: f64 = 0.2 => "0.2", "a number in [0, 1]",
+            "share of firms with the lowest unit cost that are technology leaders";
+        laggard_share: f64 = 0.3 => "0.3", "a number in [0, 1 − leader_share]",
+            "share of firms with the highest unit cost that are laggards";
+    }
+}
+
+section! {
+    /// `[market]`: the local and the external (export) market, each with linear demand.
+    MarketSection at "market" {
+        choke_price: f64 = 20.0 => "20.0", "a positive number",
+            "local market: the price at which nobody buys (a in P = a − Q/S)";
+        size_per_firm: f64 = 2.0 => "2.0", "a positive number",
+            "local market size S per initial firm: S = size_per_firm · initial firms · (1 + growth)^t";
+        growth: f64 = 0.0 => "0.0", "a number greater than −1",
+            "per-step growth of the local market's size";
+        export_choke_price: f64 = 18.0 => "18.0", "a number of at least 0 (0: no export market)",
+            "external market: the price at which nobody buys";
+        export_size_per_firm: f64 = 1.0 => "1.0", "a number of at least 0",
+            "external market size per initial firm";
+        export_growth: f64 = 0.01 => "0.01", "a number greater than −1",
+            "per-step growth of the external market's size";
+        trade_cost: f64 = 1.0 => "1.0", "a number of at least 0",
+            "cost per unit of serving the external market, added to the unit cost";
+    }
+}
+
+section! {
+    /// `[innovation]`: R&D, the knowledge production function, rivalry, radical innovations.
+    InnovationSection at "innovation" {
+        productivity: f64 = 0.3 => "0.3", "a number of at least 0",
+            "α in the innovation hazard h = α·R^β·(K + η·K_partners)^φ";
+        rd_elasticity: f64 = 0.5 => "0.5", "a number in [0, 1]",
+            "β: returns to R&D spending R";
+        knowledge_elasticity: f64 = 0.5 => "0.5", "a number in [0, 1]",
+            "φ: returns to the knowledge the R&D builds on";
+        partner_weight: f64 = 0.5 => "0.5", "a number of at least 0",
+            "η: weight of R&D partners' mean knowledge (co-opetition)";
+        knowledge_gain: f64 = 0.3 => "0.3", "a number of at least 0",
+            "knowledge added by an incremental innovation";
+        radical_share: f64 = 0.02 => "0.02", "a number in [0, 1]",
+            "share of successful innovations that are radical: a new technology";
+        max_radical: u32 = 5 => "5", "a whole number from 0 to 200",
+            "radical technologies a run can create (their columns are in the time series from the start)";
+        radical_group: String = "core".to_string() => "\"core\"", "a string",
+            "the competition group radical technologies join, each better than the last";
+        radical_cost_gain: f64 = 0.15 => "0.15", "a number in [0, 1)",
+            "share by which holding a radical technology lowers unit cost";
+        radical_p: f64 = 0.002 => "0.002", "a number in [0, 1]",
+            "external-influence rate p of a radical technology";
+        radical_q: f64 = 0.2 => "0.2", "a number in [0, 1]",
+            "imitation rate q of a radical technology";
+        rivalry_radius: u32 = 3 => "3", "a whole number from 1 to 64",
+            "cells within which another firm of similar cost is a close rival (Porter)";
+        rivalry_similarity: f64 = 0.1 => "0.1", "a number of at least 0",
+            "relative cost difference within which a nearby firm counts as a rival";
+        rivalry_effect: f64 = 1.0 => "1.0", "a number of at least 0",
+            "γ: R&D intensity is ρ·(1 + γ·r/(r + r½)) with r close rivals";
+        rivalry_half: f64 = 4.0 => "4.0", "a positive number",
+            "r½: the number of rivals at which half the rivalry effect is reached";
+    }
+}
+
+section! {
+    /// `[spillover]`: learning from neighbours and partners, and absorptive capacity.
+    SpilloverSection at "spillover" {
+        strength: f64 = 0.05 => "0.05", "a number in [0, 1]",
+            "σ: share of the knowledge gap a firm can learn from one source per step";
+        radius: u32 = 2 => "2", "a whole number from 0 to 64",
+            "cells within which neighbours' knowledge spills over (the industrial atmosphere)";
+        decay_length: f64 = 1.0 => "1.0", "a positive number",
+            "λ: weight exp(−distance/λ) of a neighbour at that distance in cells";
+        partner_weight: f64 = 1.0 => "1.0", "a number of at least 0",
+            "weight of a network partner as a source, compared with an adjacent neighbour";
+        optimal_distance: f64 = 0.25 => "0.25", "a number in (0, 0.5]",
+            "cognitive distance with the most learning: learning ∝ d(2D − d)/D² for d < 2D (Nooteboom)";
+        convergence: f64 = 0.05 => "0.05", "a number in [0, 1]",
+            "how far learning moves a firm's knowledge position toward its source";
+        capacity_knowledge: f64 = 0.2 => "0.2", "a number of at least 0",
+            "ξ_K: growth of absorptive capacity with own knowledge";
+        capacity_rd: f64 = 5.0 => "5.0", "a number of at least 0",
+            "ξ_R: growth of absorptive capacity with R&D intensity";
+    }
+}
+
+section! {
+    /// `[mobility]`: workers moving between firms, carrying knowledge.
+    MobilitySection at "mobility" {
+        rate: f64 = 0.05 => "0.05", "a number in [0, 1]",
+            "probability per step that a firm hires a worker from another firm";
+        radius: u32 = 5 => "5", "a whole number from 1 to 64",
+            "cells within which the worker's former firm lies (mostly nearby)";
+        transfer: f64 = 0.2 => "0.2", "a number in [0, 1]",
+            "share of the knowledge gap the worker carries";
+    }
+}
+
+section! {
+    /// `[network]`: ties between firms.
+    NetworkSection at "network" {
+        formation: f64 = 0.05 => "0.05", "a number in [0, 1]",
+            "probability per step that a firm proposes a tie to a nearby firm of complementary knowledge";
+        radius: u32 = 6 => "6", "a whole number from 1 to 64",
+            "cells within which a firm looks for partners";
+        decay: f64 = 0.05 => "0.05", "a number in [0, 1]",
+            "probability per step that an unused tie dissolves";
+        max_degree: u32 = 12 => "12", "a whole number from 1 to 64",
+            "most ties a firm keeps";
+    }
+}
+
+section! {
+    /// `[government]`: the regional government's budget and R&D subsidy.
+    GovernmentSection at "government" {
+        budget: f64 = 50.0 => "50.0", "a number of at least 0",
+            "money per step for R&D subsidies";
+        rd_subsidy: f64 = 0.2 => "0.2", "a number of at least 0",
+            "subsidy per unit of a firm's own R&D spending, scaled down when the budget runs short";
+    }
+}
+
+section! {
+    /// `[demography]`: exit, and spin-offs near successful firms.
+    DemographySection at "demography" {
+        spinoff_rate: f64 = 0.01 => "0.01", "a number in [0, 1]",
+            "probability per step that a profitable leader spawns a spin-off";
+        spinoff_radius: u32 = 3 => "3", "a whole number from 1 to 64",
+            "cells within which the spin-off settles on an empty cell";
+        inheritance: f64 = 0.6 => "0.6", "a number in [0, 1]",
+            "share of the parent's knowledge the spin-off starts with";
+        entry_capital: f64 = 10.0 => "10.0", "a number of at least 0",
+            "capital a spin-off starts with";
+    }
+}
+
+section! {
+    /// One `[[research_body]]`: a university or institute, a source of knowledge.
+    ResearchBodySection at "research_body[]" {
+        x: u32 = 0 => "0", "a column of the region", "its cell's column";
+        y: u32 = 0 => "0", "a row of the region", "its cell's row";
+        knowledge: f64 = 5.0 => "5.0", "a number of at least 0",
+            "its knowledge stock at the start";
+        growth: f64 = 0.01 => "0.01", "a number of at least 0",
+            "per-step growth of its knowledge";
+        position: f64 = 0.5 => "0.5", "a number in [0, 1)",
+            "its knowledge position on the circle of specialisations";
+        reach: u32 = 10 => "10", "a whole number from 1 to 64",
+            "cells within which firms are linked to it";
+        weight: f64 = 0.5 => "0.5", "a number of at least 0",
+            "its weight as a knowledge source, compared with an adjacent neighbour";
+    }
+}
+
+section! {
+    /// One `[[intermediary]]`: a broker, an association or a service centre.
+    IntermediarySection at "intermediary[]" {
+        x: u32 = 0 => "0", "a column of the region", "its cell's column";
+        y: u32 = 0 => "0", "a row of the region", "its cell's row";
+        reach: u32 = 10 => "10", "a whole number from 1 to 64",
+            "cells within which firms are served";
+        tie_boost: f64 = 1.0 => "1.0", "a number of at least 0",
+            "served firms propose ties (1 + tie_boost) times as often";
+        relay: u32 = 1 => "1", "a whole number from 0 to 8",
+            "adopting contacts a served firm gains for each technology some served firm holds";
+    }
+}
+
+/// The documentation of every field of the economy's sections.
+pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
+    [
+        ProductionSection::FIELDS,
+        MarketSection::FIELDS,
+        InnovationSection::FIELDS,
+        SpilloverSection::FIELDS,
+        MobilitySection::FIELDS,
+        NetworkSection::FIELDS,
+        GovernmentSection::FIELDS,
+        DemographySection::FIELDS,
+        ResearchBodySection::FIELDS,
+        IntermediarySection::FIELDS,
+    ]
+    .into_iter()
+    .flatten()
+}

@@ -1,0 +1,193 @@
+//! Checks of the economy's sections: every rate, share and radius in its range.
+
+use super::schema::ScenarioFile;
+use super::validate::{attribute, Checker};
+use super::{EconomyConfig, FirmAttributes, Processes, Region};
+
+/// Reads `processes`, refusing unknown names, repeats and processes whose inputs are missing.
+pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Processes {
+    let mut processes = Processes::default();
+    for (i, name) in file.processes.iter().enumerate() {
+        let field = format!("processes[{i}]");
+        if file.processes[..i].contains(name) {
+            c.push(&field, format!("`{name}` is listed twice"), false);
+        } else if !processes.set(name) {
+            let hint = Processes::NAMES
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, name), k))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            c.push(
+                &field,
+                format!(
+                    "unknown process `{name}` (expected one of {}){hint}",
+                    Processes::NAMES.map(|n| format!("`{n}`")).join(", ")
+                ),
+                false,
+            );
+        }
+    }
+    for (process, on) in [("rnd", processes.rnd), ("demography", processes.demography)] {
+        if on && !processes.market {
+            c.push(
+                "processes",
+                format!(
+                    "`{process}` needs `market`: it spends and tests the profits the market makes"
+                ),
+                false,
+            );
+        }
+    }
+    processes
+}
+
+/// Checks every economy section and the firm attributes.
+pub(super) fn check_economy(
+    c: &mut Checker<'_>,
+    file: &ScenarioFile,
+    region: Region,
+) -> EconomyConfig {
+    let attributes = FirmAttributes {
+        knowledge: attribute(c, "firms.knowledge", file.firms.knowledge, 0.0, f64::MAX),
+        rd_intensity: attribute(c, "firms.rd_intensity", file.firms.rd_intensity, 0.0, 1.0),
+        capital: attribute(c, "firms.capital", file.firms.capital, 0.0, f64::MAX),
+        openness: attribute(c, "firms.openness", file.firms.openness, 0.0, 1.0),
+    };
+
+    let p = &file.production;
+    c.positive("production.cost_ceiling", p.cost_ceiling);
+    c.in_range(
+        "production.cost_floor",
+        p.cost_floor,
+        0.0,
+        p.cost_ceiling.max(0.0),
+    );
+    c.at_least("production.learning_elasticity", p.learning_elasticity, 0.0);
+    c.at_least("production.fixed_cost", p.fixed_cost, 0.0);
+    c.probability("production.leader_share", p.leader_share);
+    c.in_range(
+        "production.laggard_share",
+        p.laggard_share,
+        0.0,
+        1.0 - p.leader_share.clamp(0.0, 1.0),
+    );
+
+    let m = &file.market;
+    c.positive("market.choke_price", m.choke_price);
+    c.positive("market.size_per_firm", m.size_per_firm);
+    c.at_least("market.growth", m.growth, -1.0 + f64::EPSILON);
+    c.at_least("market.export_choke_price", m.export_choke_price, 0.0);
+    c.at_least("market.export_size_per_firm", m.export_size_per_firm, 0.0);
+    c.at_least("market.export_growth", m.export_growth, -1.0 + f64::EPSILON);
+    c.at_least("market.trade_cost", m.trade_cost, 0.0);
+
+    let n = &file.innovation;
+    c.at_least("innovation.productivity", n.productivity, 0.0);
+    c.probability("innovation.rd_elasticity", n.rd_elasticity);
+    c.probability("innovation.knowledge_elasticity", n.knowledge_elasticity);
+    c.at_least("innovation.partner_weight", n.partner_weight, 0.0);
+    c.at_least("innovation.knowledge_gain", n.knowledge_gain, 0.0);
+    c.probability("innovation.radical_share", n.radical_share);
+    c.count_in("innovation.max_radical", n.max_radical, 0, 200);
+    if n.radical_group.is_empty() {
+        c.error("innovation.radical_group", "an empty group name");
+    }
+    c.in_range(
+        "innovation.radical_cost_gain",
+        n.radical_cost_gain,
+        0.0,
+        1.0 - f64::EPSILON,
+    );
+    c.probability("innovation.radical_p", n.radical_p);
+    c.probability("innovation.radical_q", n.radical_q);
+    c.count_in("innovation.rivalry_radius", n.rivalry_radius, 1, 64);
+    c.at_least("innovation.rivalry_similarity", n.rivalry_similarity, 0.0);
+    c.at_least("innovation.rivalry_effect", n.rivalry_effect, 0.0);
+    c.positive("innovation.rivalry_half", n.rivalry_half);
+
+    let s = &file.spillover;
+    c.probability("spillover.strength", s.strength);
+    c.count_in("spillover.radius", s.radius, 0, 64);
+    c.positive("spillover.decay_length", s.decay_length);
+    c.at_least("spillover.partner_weight", s.partner_weight, 0.0);
+    if !(s.optimal_distance > 0.0 && s.optimal_distance <= 0.5) {
+        c.error(
+            "spillover.optimal_distance",
+            format!("{} is out of range", s.optimal_distance),
+        );
+    }
+    c.probability("spillover.convergence", s.convergence);
+    c.at_least("spillover.capacity_knowledge", s.capacity_knowledge, 0.0);
+    c.at_least("spillover.capacity_rd", s.capacity_rd, 0.0);
+
+    let mo = &file.mobility;
+    c.probability("mobility.rate", mo.rate);
+    c.count_in("mobility.radius", mo.radius, 1, 64);
+    c.probability("mobility.transfer", mo.transfer);
+
+    let nw = &file.network;
+    c.probability("network.formation", nw.formation);
+    c.count_in("network.radius", nw.radius, 1, 64);
+    c.probability("network.decay", nw.decay);
+    c.count_in("network.max_degree", nw.max_degree, 1, 64);
+
+    let g = &file.government;
+    c.at_least("government.budget", g.budget, 0.0);
+    c.at_least("government.rd_subsidy", g.rd_subsidy, 0.0);
+
+    let d = &file.demography;
+    c.probability("demography.spinoff_rate", d.spinoff_rate);
+    c.count_in("demography.spinoff_radius", d.spinoff_radius, 1, 64);
+    c.probability("demography.inheritance", d.inheritance);
+    c.at_least("demography.entry_capital", d.entry_capital, 0.0);
+
+    let inside = |x: u32, y: u32| x < region.width && y < region.height;
+    for (i, r) in file.research_bodies.iter().enumerate() {
+        let at = |f: &str| format!("research_body[{i}].{f}");
+        if !inside(r.x, r.y) {
+            c.error(
+                &at("x"),
+                format!(
+                    "({}, {}) lies outside the {}×{} region",
+                    r.x, r.y, region.width, region.height
+                ),
+            );
+        }
+        c.at_least(&at("knowledge"), r.knowledge, 0.0);
+        c.at_least(&at("growth"), r.growth, 0.0);
+        c.in_range(&at("position"), r.position, 0.0, 1.0 - f64::EPSILON);
+        c.count_in(&at("reach"), r.reach, 1, 64);
+        c.at_least(&at("weight"), r.weight, 0.0);
+    }
+    for (i, m) in file.intermediaries.iter().enumerate() {
+        let at = |f: &str| format!("intermediary[{i}].{f}");
+        if !inside(m.x, m.y) {
+            c.error(
+                &at("x"),
+                format!(
+                    "({}, {}) lies outside the {}×{} region",
+                    m.x, m.y, region.width, region.height
+                ),
+            );
+        }
+        c.count_in(&at("reach"), m.reach, 1, 64);
+        c.at_least(&at("tie_boost"), m.tie_boost, 0.0);
+        c.count_in(&at("relay"), m.relay, 0, 8);
+    }
+
+    EconomyConfig {
+        attributes,
+        production: file.production.clone(),
+        market: file.market.clone(),
+        innovation: file.innovation.clone(),
+        spillover: file.spillover.clone(),
+        mobility: file.mobility.clone(),
+        network: file.network.clone(),
+        government: file.government.clone(),
+        demography: file.demography.clone(),
+        research_bodies: file.research_bodies.clone(),
+        intermediaries: file.intermediaries.clone(),
+    }
+}
