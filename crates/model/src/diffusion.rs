@@ -23,10 +23,10 @@ use crate::rng::CellStream;
 /// Rows per band: the unit of parallel work.
 pub(crate) const BAND_ROWS: usize = 16;
 
-/// Neighbour counts (0 to 15) the fixed-size tables of the fused path hold.
-pub(crate) const SMALL_TABLE: usize = 16;
+/// Contact counts (0 to 31) the fixed-size tables of the fused path hold.
+pub(crate) const SMALL_TABLE: usize = 32;
 
-/// Entries of the per-level table of the fused path: 256 capacity levels × 16 counts.
+/// Entries of the per-level table of the fused path: 256 capacity levels × 32 counts.
 pub(crate) const LEVEL_TABLE: usize = 256 * SMALL_TABLE;
 
 /// `1 − (1 − p)(1 − q)^n`: the probability that at least one of the external source and the
@@ -72,6 +72,12 @@ pub(crate) struct TechKernel {
 pub(crate) struct GroupPass<'a> {
     pub grid: Grid,
     pub current: &'a [u8],
+    /// What neighbours see of the current layer: the current layer itself, or (in a cluster
+    /// economy) a copy in which firms that do not show their technologies this step hold none.
+    pub observed: &'a [u8],
+    /// Per technology, extra adopting contacts per padded cell (partners, intermediaries);
+    /// empty for none.
+    pub extra: &'a [Vec<u8>],
     /// Capacity levels (padded layout), when firms differ.
     pub capacity: Option<&'a [u8]>,
     /// Every technology's kernel, indexed by technology.
@@ -219,24 +225,40 @@ fn band_kernel(
             let kernel = &pass.kernels[tech];
             let offsets = pass.offsets;
             let row = Row {
-                current: pass.current,
+                observed: pass.observed,
                 start,
                 width,
                 offsets,
                 first_cell,
             };
-            if kernel.fused {
-                // Few neighbours: count in bytes, then decide (see `fused`).
+            let extra_row = pass
+                .extra
+                .get(tech)
+                .filter(|e| !e.is_empty())
+                .map(|e| &e[start..start + width]);
+            // The select chain (one capacity for all) has no room for extra contacts.
+            if kernel.fused && (extra_row.is_none() || capacity_row.is_some()) {
+                // Few contacts: count in bytes, then decide (see `fused`).
+                let rows = Rows {
+                    current: current_row,
+                    capacity: capacity_row,
+                    extra: extra_row,
+                };
                 match offsets.len() {
-                    0 => fused::<0>(row, capacity_row, next_row, byte_counts, kernel),
-                    4 => fused::<4>(row, capacity_row, next_row, byte_counts, kernel),
-                    8 => fused::<8>(row, capacity_row, next_row, byte_counts, kernel),
-                    12 => fused::<12>(row, capacity_row, next_row, byte_counts, kernel),
+                    0 => fused::<0>(row, rows, next_row, byte_counts, kernel),
+                    4 => fused::<4>(row, rows, next_row, byte_counts, kernel),
+                    8 => fused::<8>(row, rows, next_row, byte_counts, kernel),
+                    12 => fused::<12>(row, rows, next_row, byte_counts, kernel),
                     n => unreachable!("no neighbourhood has {n} neighbours and a small table"),
                 }
             } else {
                 if !offsets.is_empty() {
-                    count_neighbours(pass.current, start, width, offsets, kernel.value, counts);
+                    count_neighbours(pass.observed, start, width, offsets, kernel.value, counts);
+                }
+                if let Some(extra) = pass.extra.get(tech).filter(|e| !e.is_empty()) {
+                    for (c, &e) in counts[..width].iter_mut().zip(&extra[start..start + width]) {
+                        *c += u16::from(e);
+                    }
                 }
                 decide_general(
                     current_row,
@@ -275,10 +297,10 @@ fn count_neighbours(
     }
 }
 
-/// Where a row lies in the current layer: what the per-row passes share.
+/// Where a row lies in the layer neighbours see: what the per-row passes share.
 #[derive(Clone, Copy, Debug)]
 struct Row<'a> {
-    current: &'a [u8],
+    observed: &'a [u8],
     /// Padded index of the row's first interior cell.
     start: usize,
     width: usize,
@@ -286,6 +308,17 @@ struct Row<'a> {
     offsets: &'a [isize],
     /// Cell id of the row's first cell.
     first_cell: u32,
+}
+
+/// The rows of one cell range that the decision reads besides the neighbours.
+#[derive(Clone, Copy, Debug)]
+struct Rows<'a> {
+    /// What the firms hold now (eligibility).
+    current: &'a [u8],
+    /// Capacity levels, when firms differ.
+    capacity: Option<&'a [u8]>,
+    /// Extra adopting contacts, in a cluster economy.
+    extra: Option<&'a [u8]>,
 }
 
 /// Cells of `row` equal to `value`, counted in 16-bit lanes (chunks small enough not to
@@ -312,13 +345,13 @@ fn count_equal(row: &[u8], value: u8) -> u64 {
 #[inline(always)]
 fn fused<const N: usize>(
     row: Row<'_>,
-    capacity_row: Option<&[u8]>,
+    rows: Rows<'_>,
     next_row: &mut [u8],
     counts: &mut [u8],
     kernel: &TechKernel,
 ) {
     let Row {
-        current,
+        observed,
         start,
         width,
         offsets,
@@ -329,7 +362,7 @@ fn fused<const N: usize>(
     if N > 0 {
         let sources: [&[u8]; N] = std::array::from_fn(|j| {
             let from = start.wrapping_add_signed(offsets[j]);
-            &current[from..from + width]
+            &observed[from..from + width]
         });
         for (x, count) in counts.iter_mut().enumerate() {
             let mut n = 0u8;
@@ -338,8 +371,18 @@ fn fused<const N: usize>(
             }
             *count = n;
         }
+    } else {
+        counts.fill(0);
     }
-    let current_row = &current[start..start + width];
+    if let Some(extra) = rows.extra {
+        // Contacts beyond the table's last entry count as that entry (the hazard saturates).
+        let last = (kernel.stride - 1) as u8;
+        for (count, &e) in counts.iter_mut().zip(&extra[..width]) {
+            *count = count.saturating_add(e).min(last);
+        }
+    }
+    let current_row = &rows.current[..width];
+    let capacity_row = rows.capacity;
     let next_row = &mut next_row[..width];
     match capacity_row {
         None => {
@@ -399,7 +442,7 @@ fn decide_general(
         let current = current_row[x];
         let level = capacity_row.map_or(0, |c| usize::from(c[x]));
         let n = if stride > 1 {
-            usize::from(counts[x])
+            usize::from(counts[x]).min(stride - 1)
         } else {
             0
         };

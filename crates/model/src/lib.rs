@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod diffusion;
+pub mod economy;
 pub mod grid;
 pub mod neighbourhood;
 pub mod reference;
@@ -22,4 +23,4 @@ mod world;
 
 pub use neighbourhood::Neighbourhood;
 pub use scenario::{Problem, Problems, Scenario};
-pub use world::{SeedShortfall, TechId, World};
+pub use world::{ProcessTimings, SeedShortfall, TechId, World};

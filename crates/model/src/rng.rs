@@ -28,6 +28,28 @@ pub enum Purpose {
     Adoption = 4,
     /// The random priority that breaks a tie between equally good technologies adopted at once.
     TieBreak = 5,
+    /// A firm's knowledge stock at the start.
+    Knowledge = 6,
+    /// A firm's knowledge position at the start.
+    Position = 7,
+    /// A firm's R&D intensity at the start.
+    RdIntensity = 8,
+    /// A firm's capital at the start.
+    Capital = 9,
+    /// A firm's openness at the start.
+    Openness = 10,
+    /// Innovation draws.
+    Innovation = 11,
+    /// Labour mobility draws.
+    Mobility = 12,
+    /// Tie formation draws.
+    TieFormation = 13,
+    /// Tie decay draws.
+    TieDecay = 14,
+    /// Spin-off draws.
+    Spinoff = 15,
+    /// Whether a firm shows its technologies this step.
+    Sharing = 16,
 }
 
 /// One step of SplitMix64's output function: a bijective 64-bit finaliser.

@@ -12,11 +12,34 @@ use crate::diffusion::{
     global_probability, local_probability, step_band, BandScratch, GroupPass, KernelPath,
     TechKernel, BAND_ROWS, LEVEL_TABLE, SMALL_TABLE,
 };
+use crate::economy::demography::Turnover;
+use crate::economy::Economy;
 use crate::grid::{Grid, EMPTY};
 use crate::neighbourhood::Neighbourhood;
 use crate::rng::{probability_threshold, CellStream, Purpose, SplitMix64};
-use crate::scenario::{Capacity, FirmPlacement, Region, Scenario, Technology};
+use crate::scenario::{Capacity, FirmPlacement, Processes, Region, Scenario, Technology};
 use rayon::prelude::*;
+
+/// Wall-clock seconds spent per process of the step (for profiling a scenario).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ProcessTimings {
+    /// Seconds per process, in the order of [`ProcessTimings::NAMES`].
+    pub seconds: [f64; 8],
+}
+
+impl ProcessTimings {
+    /// The processes timed: `bookkeeping` covers costs, classes, capacities and arrivals.
+    pub const NAMES: [&'static str; 8] = [
+        "bookkeeping",
+        "market",
+        "rnd",
+        "spillover",
+        "mobility",
+        "network",
+        "diffusion",
+        "demography",
+    ];
+}
 
 /// A technology that arrived asking for more seed adopters than there were eligible firms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +98,24 @@ pub struct World {
     bands: Vec<BandScratch>,
     kernel_path: KernelPath,
     shortfalls: Vec<SeedShortfall>,
+    processes: Processes,
+    economy: Option<Economy>,
+    /// Scratch: radical innovators of the step; the grid's turnover.
+    radical: Vec<usize>,
+    turnover: Turnover,
+    timings: Option<ProcessTimings>,
+    /// In a cluster economy under a local neighbourhood, what neighbours see of each group's
+    /// layer (firms that do not show this step hold none) and, per technology, the adopting
+    /// contacts beyond the neighbourhood (partners, intermediaries). Empty otherwise.
+    observed: Vec<Vec<u8>>,
+    extra: Vec<Vec<u8>>,
+    /// Per intermediary, the padded indices of the cells it serves, and its relay.
+    served_cells: Vec<(Vec<usize>, u8)>,
+    /// Scratch per slot: whether the firm shows this step; its padded index.
+    showing: Vec<bool>,
+    padded_index: Vec<u32>,
+    /// Per group, `1 − cost_gain` by state value (index 0: none).
+    cost_factors: Vec<Vec<f64>>,
 }
 
 /// The capacity level of capacity `a` in [0, 1].
@@ -99,7 +140,7 @@ impl World {
         let bands = u64::from(region.height).div_ceil(BAND_ROWS as u64);
         // Per band and cell of a row: byte counts (fused path), 16-bit counts (general path,
         // also taken by equal rivals) and 32-bit tie keys (equal rivals).
-        let general = neighbourhood.size() >= SMALL_TABLE || equal_rivals;
+        let general = !matches!(neighbourhood.size(), 0 | 4 | 8 | 12) || equal_rivals;
         let per_cell = 1 + 2 * u64::from(general) + 4 * u64::from(equal_rivals);
         let scratch = bands * u64::from(region.width) * per_cell;
         let stride = neighbourhood.size() as u64 + 1;
@@ -205,6 +246,53 @@ impl World {
             }
         }
 
+        // The economy, when any of its processes runs: its firms in row-major order, with their
+        // exact capacities; the diffusion then reads capacities from a per-cell layer that the
+        // economy refreshes every step.
+        let economy = scenario.processes.economy().then(|| {
+            let listed = match &scenario.firms {
+                FirmPlacement::Listed { firms, .. } => Some(firms.as_slice()),
+                FirmPlacement::Density { .. } => None,
+            };
+            let listed_capacity: std::collections::HashMap<u32, f64> = listed
+                .unwrap_or_default()
+                .iter()
+                .map(|f| {
+                    (
+                        grid.cell_id(f.x as usize, f.y as usize),
+                        f.absorptive_capacity,
+                    )
+                })
+                .collect();
+            let mut firm_cells = Vec::with_capacity(n_firms as usize);
+            for y in 0..grid.height() {
+                for x in 0..grid.width() {
+                    if occupancy[grid.index(x, y)] == EMPTY {
+                        continue;
+                    }
+                    let cell = grid.cell_id(x, y);
+                    let a = match &scenario.firms {
+                        FirmPlacement::Density { capacity, .. } => {
+                            capacity_value(seed, *capacity, cell)
+                        }
+                        FirmPlacement::Listed {
+                            default_capacity, ..
+                        } => listed_capacity
+                            .get(&cell)
+                            .copied()
+                            .unwrap_or(*default_capacity),
+                    };
+                    firm_cells.push((cell, a));
+                }
+            }
+            Economy::new(&scenario.economy, seed, &grid, &firm_cells, listed)
+        });
+        if let Some(economy) = &economy {
+            let mut levels = vec![0u8; grid.padded_len()];
+            write_capacity_levels(&grid, economy, &mut levels);
+            capacity = CapacityLayer::Levels(levels);
+        }
+
         // The last group takes the occupancy layer itself, so building holds at most the two
         // layers per group a step needs.
         let n_groups = group_names.len();
@@ -242,7 +330,26 @@ impl World {
         }
 
         let levels = matches!(capacity, CapacityLayer::Levels(_));
-        let max_count = offsets.len();
+        // A cluster economy under a local neighbourhood feeds the automaton contacts beyond the
+        // neighbourhood: partners (when ties form) and intermediaries' relays.
+        let coupled = economy.is_some() && neighbourhood != Neighbourhood::Global;
+        let extra_contacts = if coupled {
+            let partners = if scenario.processes.network {
+                scenario.economy.network.max_degree as usize
+            } else {
+                0
+            };
+            let relays: usize = scenario
+                .economy
+                .intermediaries
+                .iter()
+                .map(|m| m.relay as usize)
+                .sum();
+            (partners + relays).min(255)
+        } else {
+            0
+        };
+        let max_count = offsets.len() + extra_contacts;
         let mut kernels = vec![
             TechKernel {
                 value: 0,
@@ -280,7 +387,10 @@ impl World {
                     .filter(|&&j| scenario.technologies[j].quality == quality)
                     .count()
                     > 1;
-                kernel.fused = stride <= SMALL_TABLE && !has_rival;
+                // The fused path is compiled for 0, 4, 8 and 12 neighbours (global, von Neumann or
+                // radius:1, Moore, radius:2).
+                kernel.fused =
+                    stride <= SMALL_TABLE && !has_rival && matches!(offsets.len(), 0 | 4 | 8 | 12);
                 if has_rival {
                     kernel.tie_break = Some(CellStream::new(seed, Purpose::TieBreak, 0, k as u32));
                 }
@@ -320,11 +430,74 @@ impl World {
             bands,
             kernel_path: KernelPath::best(),
             shortfalls: Vec::new(),
+            processes: scenario.processes,
+            economy,
+            radical: Vec::new(),
+            turnover: Turnover::default(),
+            timings: None,
+            observed: Vec::new(),
+            extra: Vec::new(),
+            served_cells: Vec::new(),
+            showing: Vec::new(),
+            padded_index: Vec::new(),
+            cost_factors: Vec::new(),
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
         }
+        world.cost_factors = world
+            .groups
+            .iter()
+            .map(|g| {
+                std::iter::once(1.0)
+                    .chain(
+                        g.members
+                            .iter()
+                            .map(|&k| 1.0 - world.technologies[k].cost_gain),
+                    )
+                    .collect()
+            })
+            .collect();
+        if coupled {
+            world.observed = world.groups.iter().map(|g| g.current.clone()).collect();
+            world.extra = vec![vec![0; grid.padded_len()]; world.technologies.len()];
+            let width = grid.width();
+            world.served_cells = scenario
+                .economy
+                .intermediaries
+                .iter()
+                .map(|m| {
+                    let centre = (m.y as usize * width + m.x as usize) as u32;
+                    let r = i64::from(m.reach);
+                    let mut cells = Vec::new();
+                    for dy in -r..=r {
+                        for dx in -r..=r {
+                            if dx * dx + dy * dy <= r * r {
+                                if let Some(c) = crate::economy::neighbour_cell(
+                                    width,
+                                    grid.height(),
+                                    grid.boundary(),
+                                    centre,
+                                    dx,
+                                    dy,
+                                ) {
+                                    let c = c as usize;
+                                    cells.push(grid.index(c % width, c / width));
+                                }
+                            }
+                        }
+                    }
+                    cells.sort_unstable();
+                    cells.dedup();
+                    (cells, m.relay as u8)
+                })
+                .collect();
+        }
         world.arrive(0);
+        if let Some(economy) = &mut world.economy {
+            refresh_tech_factors(economy, &world.grid, &world.groups, &world.cost_factors);
+            economy.update_costs_and_classes();
+        }
         world
     }
 
@@ -368,6 +541,14 @@ impl World {
     pub fn seed_shortfalls(&self) -> &[SeedShortfall] {
         &self.shortfalls
     }
+    /// The cluster's economy, when any of its processes runs.
+    pub fn economy(&self) -> Option<&Economy> {
+        self.economy.as_ref()
+    }
+    /// Which processes run.
+    pub fn processes(&self) -> Processes {
+        self.processes
+    }
     /// Whether cell `(x, y)` holds a firm.
     pub fn has_firm(&self, x: usize, y: usize) -> bool {
         self.groups
@@ -405,6 +586,73 @@ impl World {
     /// One synchronous step of the diffusion automaton, then the arrivals of the new step.
     pub fn step(&mut self) {
         let t = self.step;
+        let p = self.processes;
+        let mut clock = self.timings.as_ref().map(|_| std::time::Instant::now());
+        let mut lap = |timings: &mut Option<ProcessTimings>, process: usize| {
+            if let (Some(timings), Some(clock)) = (timings.as_mut(), clock.as_mut()) {
+                let now = std::time::Instant::now();
+                timings.seconds[process] += (now - *clock).as_secs_f64();
+                *clock = now;
+            }
+        };
+        if let Some(economy) = &mut self.economy {
+            refresh_tech_factors(economy, &self.grid, &self.groups, &self.cost_factors);
+            economy.begin_step();
+            economy.update_costs_and_classes();
+            lap(&mut self.timings, 0);
+            if p.market {
+                economy.market(t);
+                lap(&mut self.timings, 1);
+            }
+            if p.rnd {
+                economy.rnd(t, &mut self.radical);
+                lap(&mut self.timings, 2);
+            }
+            if p.spillover {
+                economy.spillover();
+                lap(&mut self.timings, 3);
+            }
+            if p.mobility {
+                economy.mobility(t);
+                lap(&mut self.timings, 4);
+            }
+            if p.network {
+                economy.network(t);
+                lap(&mut self.timings, 5);
+            }
+            economy.update_capacities();
+            if let CapacityLayer::Levels(levels) = &mut self.capacity {
+                write_capacity_levels(&self.grid, economy, levels);
+            }
+            lap(&mut self.timings, 0);
+        }
+        if p.diffusion {
+            self.feed_diffusion(t);
+            self.diffuse(t);
+            lap(&mut self.timings, 6);
+        }
+        if p.demography {
+            self.turn_over(t);
+            lap(&mut self.timings, 7);
+        }
+        self.step += 1;
+        self.arrive(self.step);
+        self.introduce_radical();
+        lap(&mut self.timings, 0);
+    }
+
+    /// Starts (or stops) timing each process of the step; see [`Self::timings`].
+    pub fn record_timings(&mut self, on: bool) {
+        self.timings = on.then(ProcessTimings::default);
+    }
+
+    /// Seconds spent in each process since timing started, if it is on.
+    pub fn timings(&self) -> Option<&ProcessTimings> {
+        self.timings.as_ref()
+    }
+
+    /// Process 6, the diffusion automaton: one synchronous step of every competition group.
+    fn diffuse(&mut self, t: u32) {
         for k in 0..self.technologies.len() {
             self.kernels[k].stream = CellStream::new(self.seed, Purpose::Adoption, t, k as u32);
             if self.kernels[k].tie_break.is_some() {
@@ -422,14 +670,23 @@ impl World {
             CapacityLayer::Fixed(_) => None,
             CapacityLayer::Levels(levels) => Some(levels.as_slice()),
         };
-        for group in &mut self.groups {
+        for (g, group) in self.groups.iter_mut().enumerate() {
             if group.arrived.is_empty() {
                 continue;
             }
             grid.refresh_halo(&mut group.current);
+            let observed = match self.observed.get_mut(g) {
+                Some(observed) => {
+                    grid.refresh_halo(observed);
+                    observed.as_slice()
+                }
+                None => group.current.as_slice(),
+            };
             let pass = GroupPass {
                 grid,
                 current: &group.current,
+                observed,
+                extra: &self.extra,
                 capacity,
                 kernels: &self.kernels,
                 arrived: &group.arrived,
@@ -449,8 +706,148 @@ impl World {
             }
             std::mem::swap(&mut group.current, &mut group.next);
         }
-        self.step += 1;
-        self.arrive(self.step);
+    }
+
+    /// What the economy tells the automaton (local neighbourhoods only): a firm shows its
+    /// technologies this step with probability equal to its openness, else its neighbours see
+    /// none; a firm's partners that show a technology, and each intermediary serving it that
+    /// serves some holder of the technology (times its relay), are extra adopting contacts.
+    fn feed_diffusion(&mut self, t: u32) {
+        let Some(economy) = &self.economy else {
+            return;
+        };
+        if self.observed.is_empty() {
+            return;
+        }
+        let grid = self.grid;
+        let width = grid.width();
+        let sharing = CellStream::new(self.seed, Purpose::Sharing, t, 0);
+        let firms = &economy.firms;
+        // Per slot, once: whether the firm shows this step, and its padded index.
+        let showing = &mut self.showing;
+        let padded = &mut self.padded_index;
+        showing.resize(firms.slots(), false);
+        padded.resize(firms.slots(), 0);
+        showing
+            .par_iter_mut()
+            .zip(padded.par_iter_mut())
+            .enumerate()
+            .for_each(|(slot, (shows, index))| {
+                let cell = firms.cell[slot];
+                *shows = firms.alive[slot] && sharing.unit(cell) < firms.openness[slot];
+                *index = grid.index(cell as usize % width, cell as usize / width) as u32;
+            });
+        // Copies of the layers (memcpy), then the hidden firms, one write each.
+        for (observed, group) in self.observed.iter_mut().zip(&self.groups) {
+            observed.copy_from_slice(&group.current);
+        }
+        for slot in firms.live() {
+            if !showing[slot] {
+                for observed in &mut self.observed {
+                    observed[padded[slot] as usize] = 0;
+                }
+            }
+        }
+        // Extra contacts: one pass over the firms with ties, work in proportion to the ties.
+        for extra in &mut self.extra {
+            extra.fill(0);
+        }
+        let degree = &economy.network.degree;
+        for slot in (0..degree.len().min(firms.slots())).filter(|&s| degree[s] > 0) {
+            let at = padded[slot] as usize;
+            for &p in economy.network.partners(slot) {
+                let p = p as usize;
+                if !showing[p] {
+                    continue;
+                }
+                for group in &self.groups {
+                    let v = group.current[padded[p] as usize];
+                    if v != 0 && v != EMPTY {
+                        let extra = &mut self.extra[group.members[usize::from(v) - 1]];
+                        extra[at] = extra[at].saturating_add(1);
+                    }
+                }
+            }
+        }
+        for (k, extra) in self.extra.iter_mut().enumerate() {
+            let g = self.tech_group[k];
+            if !self.groups[g].arrived.contains(&k) {
+                continue;
+            }
+            let (current, value) = (&self.groups[g].current, self.kernels[k].value);
+            for (cells, relay) in &self.served_cells {
+                if cells.iter().any(|&i| current[i] == value) {
+                    for &i in cells {
+                        extra[i] = extra[i].saturating_add(*relay);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Process 7 through the economy, then the grid: exits empty their cells, spin-offs take
+    /// theirs with their parent's technologies.
+    fn turn_over(&mut self, t: u32) {
+        let Some(economy) = &mut self.economy else {
+            return;
+        };
+        economy.demography(t, &mut self.turnover);
+        let grid = self.grid;
+        let width = grid.width();
+        let at = |cell: u32| grid.index(cell as usize % width, cell as usize / width);
+        for &cell in &self.turnover.exits {
+            for group in &mut self.groups {
+                group.current[at(cell)] = EMPTY;
+            }
+        }
+        for &(parent, child) in &self.turnover.spinoffs {
+            for group in &mut self.groups {
+                group.current[at(child)] = group.current[at(parent)];
+            }
+        }
+        if let CapacityLayer::Levels(levels) = &mut self.capacity {
+            write_capacity_levels(&grid, economy, levels);
+        }
+        self.n_firms = economy.n_firms() as u64;
+        if !self.turnover.exits.is_empty() || !self.turnover.spinoffs.is_empty() {
+            for g in 0..self.groups.len() {
+                self.recount_group(g);
+            }
+        }
+    }
+
+    /// Radical innovations of the step become technologies, seeded at their innovators' cells,
+    /// while slots remain; the rest count as incremental.
+    fn introduce_radical(&mut self) {
+        let Some(economy) = &mut self.economy else {
+            return;
+        };
+        let width = self.grid.width();
+        let mut introduced = 0;
+        for &slot in &self.radical {
+            let Some(k) = self
+                .technologies
+                .iter()
+                .position(|t| t.radical && t.arrival == u32::MAX)
+            else {
+                break;
+            };
+            if !economy.firms.alive[slot] {
+                continue;
+            }
+            let cell = economy.firms.cell[slot] as usize;
+            let tech = &mut self.technologies[k];
+            tech.arrival = self.step;
+            tech.seed_cells = vec![((cell % width) as u32, (cell / width) as u32)];
+            introduced += 1;
+        }
+        let stats = &mut economy.stats;
+        stats.innovations_incremental += stats.innovations_radical - introduced;
+        stats.innovations_radical = introduced;
+        self.radical.clear();
+        if introduced > 0 {
+            self.arrive(self.step);
+        }
     }
 
     /// Steps until [`Self::current_step`] is `until`, calling `observe` after each step.
@@ -497,10 +894,10 @@ impl World {
     /// Technologies arriving at `step` join their group and place their seed adopters.
     fn arrive(&mut self, step: u32) {
         for k in 0..self.technologies.len() {
-            if self.technologies[k].arrival != step {
+            let g = self.tech_group[k];
+            if self.technologies[k].arrival != step || self.groups[g].arrived.contains(&k) {
                 continue;
             }
-            let g = self.tech_group[k];
             let position = self.groups[g]
                 .members
                 .iter()
@@ -587,13 +984,45 @@ impl World {
     }
 }
 
+/// The capacity of the density-placed firm on cell `cell` under `capacity`.
+fn capacity_value(seed: u64, capacity: Capacity, cell: u32) -> f64 {
+    capacity.at(CellStream::new(seed, Purpose::AbsorptiveCapacity, 0, 0).unit(cell))
+}
+
 /// The capacity level of the density-placed firm on cell `cell` under `capacity`.
 fn draw_level(seed: u64, capacity: Capacity, cell: u32) -> u8 {
-    match capacity {
-        Capacity::Fixed(a) => level_of(a),
-        Capacity::Uniform { min, max } => {
-            let u = CellStream::new(seed, Purpose::AbsorptiveCapacity, 0, 0).unit(cell);
-            level_of(min + (max - min) * u)
-        }
+    level_of(capacity_value(seed, capacity, cell))
+}
+
+/// Sets every firm's technology cost factor: the product of `1 − cost_gain` over what it holds.
+fn refresh_tech_factors(
+    economy: &mut Economy,
+    grid: &Grid,
+    groups: &[Group],
+    factors: &[Vec<f64>],
+) {
+    let width = grid.width();
+    let firms = &mut economy.firms;
+    firms
+        .tech_factor
+        .par_iter_mut()
+        .zip(firms.cell.par_iter())
+        .for_each(|(factor, &cell)| {
+            let cell = cell as usize;
+            let i = grid.index(cell % width, cell / width);
+            *factor = groups
+                .iter()
+                .zip(factors)
+                .map(|(g, f)| f.get(usize::from(g.current[i])).copied().unwrap_or(1.0))
+                .product();
+        });
+}
+
+/// Writes every firm's current absorptive capacity into the per-cell level layer.
+fn write_capacity_levels(grid: &Grid, economy: &Economy, levels: &mut [u8]) {
+    let width = grid.width();
+    for slot in economy.firms.live() {
+        let cell = economy.firms.cell[slot] as usize;
+        levels[grid.index(cell % width, cell / width)] = level_of(economy.firms.capacity[slot]);
     }
 }

@@ -7,8 +7,9 @@ use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
 use clusterlab_analysis::metrics::TakeUp;
+use clusterlab_model::economy::INDICATORS;
 use clusterlab_model::scenario::ScenarioFile;
-use clusterlab_model::{TechId, World};
+use clusterlab_model::{ProcessTimings, TechId, World};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,10 @@ pub struct RunArgs {
     /// No progress bar and no closing report.
     #[arg(long, short)]
     quiet: bool,
+
+    /// Print the seconds spent in each process of the step when the run ends.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Serialize)]
@@ -81,11 +86,18 @@ pub fn run(args: RunArgs) -> CliResult {
     check_outputs("--out", &[timeseries_path.clone(), summary_path.clone()])?;
 
     let mut world = World::new(&scenario);
+    world.record_timings(args.timings);
     let n_tech = scenario.technologies().len();
     let mut staged = Staged::in_dir(&args.out)?;
     let mut timeseries = staged.create(&timeseries_path)?;
 
     let mut header = String::from("step");
+    if world.economy().is_some() {
+        for name in INDICATORS {
+            header.push(',');
+            header.push_str(name);
+        }
+    }
     for t in scenario.technologies() {
         header.push_str(&format!(",adopters:{0},share:{0}", t.id));
     }
@@ -93,6 +105,11 @@ pub fn run(args: RunArgs) -> CliResult {
     let mut take_up = vec![TakeUp::default(); n_tech];
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
         write!(out, "{}", w.current_step())?;
+        if let Some(economy) = w.economy() {
+            for value in economy.indicators(w.current_step()) {
+                write!(out, ",{value}")?;
+            }
+        }
         for (k, take_up) in take_up.iter_mut().enumerate() {
             let share = w.adoption_share(TechId(k));
             take_up.observe(w.current_step() as usize, share);
@@ -152,6 +169,18 @@ pub fn run(args: RunArgs) -> CliResult {
 
     if !args.quiet {
         report(&args.out, &summary);
+    }
+    if let Some(timings) = world.timings() {
+        let total: f64 = timings.seconds.iter().sum();
+        eprintln!("seconds per process over {} steps:", scenario.steps());
+        for (name, seconds) in ProcessTimings::NAMES.iter().zip(timings.seconds) {
+            if seconds > 0.0 {
+                eprintln!(
+                    "  {name:<12} {seconds:>9.3} s  {:>5.1}%",
+                    100.0 * seconds / total.max(f64::MIN_POSITIVE)
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -1,0 +1,199 @@
+//! Firms as economic agents: a struct of arrays indexed by slot.
+//!
+//! **Storage invariant:** every array has one entry per slot. A slot holds a live firm
+//! (`alive[slot]`) or is free for a later entrant (its index is in `free`). Exits free slots;
+//! spin-offs reuse the most recently freed one, else append. `cell[slot]` is the firm's cell id
+//! (`y · width + x`), and the economy's cell index maps the cell back to the slot.
+
+/// A firm's class by technology level within the cluster, re-derived every step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum FirmClass {
+    /// Among the highest unit costs.
+    Laggard = 0,
+    /// Neither.
+    Middle = 1,
+    /// Among the lowest unit costs.
+    Leader = 2,
+}
+
+/// The firms of a cluster, one entry per slot in every array.
+#[derive(Clone, Debug, Default)]
+pub struct Firms {
+    /// Whether the slot holds a live firm.
+    pub alive: Vec<bool>,
+    /// The firm's cell id.
+    pub cell: Vec<u32>,
+    /// Knowledge stock K.
+    pub knowledge: Vec<f64>,
+    /// Knowledge position on the circle of specialisations, in [0, 1).
+    pub position: Vec<f64>,
+    /// Absorptive capacity at the start, the floor of the current one.
+    pub base_capacity: Vec<f64>,
+    /// Current absorptive capacity, in [0, 1].
+    pub capacity: Vec<f64>,
+    /// R&D intensity before rivalry.
+    pub base_rd: Vec<f64>,
+    /// Current R&D intensity, with rivalry.
+    pub rd_intensity: Vec<f64>,
+    /// Capital; below zero the firm exits.
+    pub capital: Vec<f64>,
+    /// Chance per step of showing its technologies and knowledge.
+    pub openness: Vec<f64>,
+    /// Steps since entry.
+    pub age: Vec<u32>,
+    /// Class by unit cost.
+    pub class: Vec<FirmClass>,
+    /// Product of `1 − cost_gain` over the technologies it holds.
+    pub tech_factor: Vec<f64>,
+    /// Unit cost.
+    pub unit_cost: Vec<f64>,
+    /// Output sold on the local market this step.
+    pub output_local: Vec<f64>,
+    /// Output sold on the external market this step.
+    pub output_export: Vec<f64>,
+    /// Market profit this step (before fixed cost and R&D).
+    pub profit: Vec<f64>,
+    /// R&D spending this step, subsidy included.
+    pub rd_spending: Vec<f64>,
+    /// Close rivals counted this step.
+    pub rivals: Vec<u16>,
+    /// Free slots, most recently freed last.
+    pub free: Vec<u32>,
+}
+
+/// A new firm's attributes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NewFirm {
+    /// Cell id.
+    pub cell: u32,
+    /// Knowledge stock.
+    pub knowledge: f64,
+    /// Knowledge position.
+    pub position: f64,
+    /// Absorptive capacity.
+    pub capacity: f64,
+    /// R&D intensity.
+    pub rd_intensity: f64,
+    /// Capital.
+    pub capital: f64,
+    /// Openness.
+    pub openness: f64,
+}
+
+impl Firms {
+    /// Number of slots, live or free.
+    pub fn slots(&self) -> usize {
+        self.alive.len()
+    }
+
+    /// Number of live firms.
+    pub fn count(&self) -> usize {
+        self.alive.len() - self.free.len()
+    }
+
+    /// Adds a firm in a free slot (the most recently freed) or a new one; returns the slot.
+    pub fn add(&mut self, f: NewFirm) -> usize {
+        let slot = match self.free.pop() {
+            Some(slot) => slot as usize,
+            None => {
+                self.push_slot();
+                self.alive.len() - 1
+            }
+        };
+        self.alive[slot] = true;
+        self.cell[slot] = f.cell;
+        self.knowledge[slot] = f.knowledge;
+        self.position[slot] = f.position;
+        self.base_capacity[slot] = f.capacity;
+        self.capacity[slot] = f.capacity;
+        self.base_rd[slot] = f.rd_intensity;
+        self.rd_intensity[slot] = f.rd_intensity;
+        self.capital[slot] = f.capital;
+        self.openness[slot] = f.openness;
+        self.age[slot] = 0;
+        self.class[slot] = FirmClass::Middle;
+        self.tech_factor[slot] = 1.0;
+        self.unit_cost[slot] = 0.0;
+        self.output_local[slot] = 0.0;
+        self.output_export[slot] = 0.0;
+        self.profit[slot] = 0.0;
+        self.rd_spending[slot] = 0.0;
+        self.rivals[slot] = 0;
+        slot
+    }
+
+    /// Frees the slot of an exiting firm.
+    pub fn remove(&mut self, slot: usize) {
+        debug_assert!(self.alive[slot]);
+        self.alive[slot] = false;
+        self.output_local[slot] = 0.0;
+        self.output_export[slot] = 0.0;
+        self.profit[slot] = 0.0;
+        self.rd_spending[slot] = 0.0;
+        self.free.push(slot as u32);
+    }
+
+    fn push_slot(&mut self) {
+        self.alive.push(false);
+        self.cell.push(0);
+        self.knowledge.push(0.0);
+        self.position.push(0.0);
+        self.base_capacity.push(0.0);
+        self.capacity.push(0.0);
+        self.base_rd.push(0.0);
+        self.rd_intensity.push(0.0);
+        self.capital.push(0.0);
+        self.openness.push(0.0);
+        self.age.push(0);
+        self.class.push(FirmClass::Middle);
+        self.tech_factor.push(1.0);
+        self.unit_cost.push(0.0);
+        self.output_local.push(0.0);
+        self.output_export.push(0.0);
+        self.profit.push(0.0);
+        self.rd_spending.push(0.0);
+        self.rivals.push(0);
+    }
+
+    /// Slots of live firms, in slot order.
+    pub fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        self.alive
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &a)| a.then_some(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn firm(cell: u32) -> NewFirm {
+        NewFirm {
+            cell,
+            knowledge: 1.0,
+            position: 0.5,
+            capacity: 0.5,
+            rd_intensity: 0.1,
+            capital: 10.0,
+            openness: 0.5,
+        }
+    }
+
+    #[test]
+    fn slots_are_reused_most_recent_first() {
+        let mut firms = Firms::default();
+        for c in 0..4 {
+            firms.add(firm(c));
+        }
+        firms.remove(1);
+        firms.remove(3);
+        assert_eq!(firms.count(), 2);
+        assert_eq!(firms.add(firm(9)), 3);
+        assert_eq!(firms.add(firm(8)), 1);
+        assert_eq!(firms.add(firm(7)), 4);
+        assert_eq!(firms.live().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(firms.cell[1], 8);
+    }
+}

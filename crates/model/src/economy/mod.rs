@@ -1,0 +1,541 @@
+//! The cluster's economy: firms as agents that compete, invest in R&D, learn, hire, tie up,
+//! exit and spawn spin-offs, beside research bodies, intermediaries and a government.
+//!
+//! [`Economy`] holds the agents; each process of the step is a method in its own file, named
+//! as in `docs/ODD.md`: [`market`](self::market), [`rnd`], [`spillover`], [`mobility`],
+//! [`network`], [`demography`]. The world calls them in that order around the diffusion
+//! automaton, which the economy feeds (capacities, costs, radical technologies).
+//!
+//! **Invariants:** processes read a snapshot and write their own slot's entries, so a firm's
+//! update never depends on another's in the same process; every random number is a function
+//! of `(seed, purpose, step, slot or cell)`; spatial queries go through the cell index, never
+//! through all firms, so every process is O(firms × neighbours).
+
+pub mod demography;
+pub mod firms;
+pub mod market;
+pub mod mobility;
+pub mod network;
+pub mod rnd;
+pub mod spillover;
+
+use crate::grid::Grid;
+use crate::rng::{CellStream, Purpose};
+use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
+use firms::{FirmClass, Firms, NewFirm};
+use network::Network;
+use rayon::prelude::*;
+
+/// The names of the per-step indicators, as the time series' columns.
+pub const INDICATORS: [&str; 25] = [
+    "firms",
+    "leaders",
+    "middle_firms",
+    "laggards",
+    "entries",
+    "exits",
+    "innovations_incremental",
+    "innovations_radical",
+    "knowledge_mean",
+    "knowledge_sd",
+    "unit_cost_mean",
+    "unit_cost_sd",
+    "rd_spending",
+    "subsidy",
+    "output_local",
+    "output_export",
+    "price_local",
+    "price_export",
+    "exporters",
+    "profits",
+    "consumer_surplus",
+    "welfare",
+    "network_density",
+    "mean_degree",
+    "clustering",
+];
+
+/// The cell index's mark for a cell without a firm.
+pub const NO_FIRM: u32 = u32::MAX;
+
+/// A research body as the model keeps it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResearchBody {
+    /// Cell id.
+    pub cell: u32,
+    /// Knowledge stock, growing each step.
+    pub knowledge: f64,
+    /// Per-step growth of the stock.
+    pub growth: f64,
+    /// Knowledge position.
+    pub position: f64,
+    /// Reach in cells.
+    pub reach: u32,
+    /// Weight as a source.
+    pub weight: f64,
+}
+
+/// What the economy did in the last step: the per-step indicators.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepStats {
+    /// Incremental innovations.
+    pub innovations_incremental: u64,
+    /// Radical innovations.
+    pub innovations_radical: u64,
+    /// R&D spending, subsidies included.
+    pub rd_spending: f64,
+    /// Subsidies paid.
+    pub subsidy: f64,
+    /// Output on the local market.
+    pub output_local: f64,
+    /// Output on the external market.
+    pub output_export: f64,
+    /// Local price.
+    pub price_local: f64,
+    /// External price.
+    pub price_export: f64,
+    /// Firms producing for export.
+    pub exporters: u64,
+    /// Market profits (producer surplus).
+    pub profits: f64,
+    /// Consumer surplus of the local market.
+    pub consumer_surplus: f64,
+    /// Spin-offs this step.
+    pub entries: u64,
+    /// Exits this step.
+    pub exits: u64,
+}
+
+/// The economy of a cluster.
+#[derive(Clone, Debug)]
+pub struct Economy {
+    pub(crate) config: EconomyConfig,
+    pub(crate) seed: u64,
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+    pub(crate) boundary: Boundary,
+    /// The firms.
+    pub firms: Firms,
+    /// Per cell id: the slot of its firm, or [`NO_FIRM`].
+    pub(crate) cell_firm: Vec<u32>,
+    /// Ties between firms.
+    pub network: Network,
+    /// Research bodies.
+    pub research: Vec<ResearchBody>,
+    /// Per cell id: how many intermediaries serve it.
+    pub(crate) served: Vec<u8>,
+    /// Firms at the start: the scale of market size.
+    pub(crate) initial_firms: usize,
+    /// Entries and exits since the start.
+    pub(crate) total_entries: u64,
+    pub(crate) total_exits: u64,
+    /// The last step's indicators.
+    pub stats: StepStats,
+    /// Scratch: knowledge and position after learning; (cost, slot) pairs; proposals.
+    pub(crate) knowledge_next: Vec<f64>,
+    pub(crate) position_next: Vec<f64>,
+    pub(crate) cost_order: Vec<(f64, u32)>,
+    pub(crate) sorted_costs: Vec<f64>,
+    /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
+    pub(crate) cost_grid: Vec<f32>,
+}
+
+/// Uniform draws in [0, 1) for a new firm's attributes, from the placement streams.
+fn draw(seed: u64, purpose: Purpose, cell: u32) -> f64 {
+    CellStream::new(seed, purpose, 0, 0).unit(cell)
+}
+
+impl Economy {
+    /// Builds the economy of the firms on `firm_cells` (cell ids in row-major order) with
+    /// their capacities; `records` gives listed firms' own attributes, if any.
+    pub(crate) fn new(
+        config: &EconomyConfig,
+        seed: u64,
+        grid: &Grid,
+        firm_cells: &[(u32, f64)],
+        records: Option<&[FirmRecord]>,
+    ) -> Economy {
+        let (width, height) = (grid.width(), grid.height());
+        let mut firms = Firms::default();
+        let mut cell_firm = vec![NO_FIRM; width * height];
+        let attributes = config.attributes;
+        let value = |given: Option<f64>, spec: Attribute, purpose: Purpose, cell: u32| {
+            given.unwrap_or_else(|| spec.at(draw(seed, purpose, cell)))
+        };
+        // Listed firms are looked up by cell once, through a map built here.
+        let by_cell: std::collections::HashMap<u32, &FirmRecord> = records
+            .map(|r| {
+                r.iter()
+                    .map(|f| ((f.y as usize * width + f.x as usize) as u32, f))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for &(cell, capacity) in firm_cells {
+            let record = by_cell.get(&cell);
+            let slot = firms.add(NewFirm {
+                cell,
+                knowledge: value(
+                    record.and_then(|r| r.knowledge),
+                    attributes.knowledge,
+                    Purpose::Knowledge,
+                    cell,
+                ),
+                position: draw(seed, Purpose::Position, cell),
+                capacity,
+                rd_intensity: value(
+                    record.and_then(|r| r.rd_intensity),
+                    attributes.rd_intensity,
+                    Purpose::RdIntensity,
+                    cell,
+                ),
+                capital: value(
+                    record.and_then(|r| r.capital),
+                    attributes.capital,
+                    Purpose::Capital,
+                    cell,
+                ),
+                openness: value(
+                    record.and_then(|r| r.openness),
+                    attributes.openness,
+                    Purpose::Openness,
+                    cell,
+                ),
+            });
+            cell_firm[cell as usize] = slot as u32;
+        }
+        let research = config
+            .research_bodies
+            .iter()
+            .map(|r| ResearchBody {
+                cell: (r.y as usize * width + r.x as usize) as u32,
+                knowledge: r.knowledge,
+                growth: r.growth,
+                position: r.position,
+                reach: r.reach,
+                weight: r.weight,
+            })
+            .collect();
+        let mut served = vec![0u8; width * height];
+        for m in &config.intermediaries {
+            let r = m.reach as i64;
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    if dx * dx + dy * dy > r * r {
+                        continue;
+                    }
+                    if let Some(c) = neighbour_cell(
+                        width,
+                        height,
+                        grid.boundary(),
+                        (m.y as usize * width + m.x as usize) as u32,
+                        dx,
+                        dy,
+                    ) {
+                        served[c as usize] = served[c as usize].saturating_add(1);
+                    }
+                }
+            }
+        }
+        let n = firms.count();
+        let network = Network::new(config.network.max_degree as usize, firms.slots());
+        let mut economy = Economy {
+            config: config.clone(),
+            seed,
+            width,
+            height,
+            boundary: grid.boundary(),
+            firms,
+            cell_firm,
+            network,
+            research,
+            served,
+            initial_firms: n,
+            total_entries: 0,
+            total_exits: 0,
+            stats: StepStats::default(),
+            knowledge_next: Vec::new(),
+            position_next: Vec::new(),
+            cost_order: Vec::new(),
+            sorted_costs: Vec::new(),
+            cost_grid: Vec::new(),
+        };
+        economy.update_capacities();
+        economy.update_costs_and_classes();
+        economy
+    }
+
+    /// Resets the step's indicators and lets research bodies' knowledge grow.
+    pub(crate) fn begin_step(&mut self) {
+        self.stats = StepStats::default();
+        for body in &mut self.research {
+            body.knowledge *= 1.0 + body.growth;
+        }
+        self.network.ensure_slots(self.firms.slots());
+    }
+
+    /// Firms alive now.
+    pub fn n_firms(&self) -> usize {
+        self.firms.count()
+    }
+
+    /// Firms at the start.
+    pub fn initial_firms(&self) -> usize {
+        self.initial_firms
+    }
+
+    /// Spin-offs since the start.
+    pub fn total_entries(&self) -> u64 {
+        self.total_entries
+    }
+
+    /// Exits since the start.
+    pub fn total_exits(&self) -> u64 {
+        self.total_exits
+    }
+
+    /// The slot of the firm on cell id `cell`, if any.
+    pub fn firm_at(&self, cell: u32) -> Option<usize> {
+        let slot = self.cell_firm[cell as usize];
+        (slot != NO_FIRM).then_some(slot as usize)
+    }
+
+    /// The cell `(dx, dy)` away from `cell`, or `None` beyond a bounded edge.
+    pub(crate) fn neighbour(&self, cell: u32, dx: i64, dy: i64) -> Option<u32> {
+        neighbour_cell(self.width, self.height, self.boundary, cell, dx, dy)
+    }
+
+    /// The coordinates of cell id `cell`.
+    #[inline]
+    pub(crate) fn xy(&self, cell: u32) -> (i64, i64) {
+        let w = self.width as u32;
+        (i64::from(cell % w), i64::from(cell / w))
+    }
+
+    /// The cell `(dx, dy)` away from `(x, y)`, or `None` beyond a bounded edge; no division
+    /// unless the offset crosses a torus's edge.
+    #[inline]
+    pub(crate) fn offset_cell(&self, x: i64, y: i64, dx: i64, dy: i64) -> Option<u32> {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let (mut nx, mut ny) = (x + dx, y + dy);
+        if nx < 0 || nx >= w || ny < 0 || ny >= h {
+            if self.boundary == Boundary::Bounded {
+                return None;
+            }
+            nx = nx.rem_euclid(w);
+            ny = ny.rem_euclid(h);
+        }
+        Some((ny * w + nx) as u32)
+    }
+
+    /// Counts the cells of the `(2r + 1)²` square around `(x, y)` (wrapping on a torus, clipped
+    /// on a bounded region) whose value in the per-cell `grid` satisfies `hit`. Rows are scanned
+    /// as contiguous slices.
+    pub(crate) fn count_in_square(
+        &self,
+        grid: &[f32],
+        x: i64,
+        y: i64,
+        r: i64,
+        hit: impl Fn(f32) -> bool,
+    ) -> usize {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let torus = self.boundary == Boundary::Torus;
+        let mut count = 0;
+        let mut scan = |row: &[f32], from: i64, to: i64| {
+            count += row[from as usize..=to as usize]
+                .iter()
+                .filter(|&&v| hit(v))
+                .count();
+        };
+        for dy in -r..=r {
+            let mut ny = y + dy;
+            if ny < 0 || ny >= h {
+                if !torus {
+                    continue;
+                }
+                ny = ny.rem_euclid(h);
+            }
+            let row = &grid[(ny * w) as usize..((ny + 1) * w) as usize];
+            if 2 * r + 1 >= w {
+                // The square spans the whole row (a torus narrower than the square counts
+                // each cell once).
+                if torus {
+                    scan(row, 0, w - 1);
+                } else {
+                    scan(row, (x - r).max(0), (x + r).min(w - 1));
+                }
+            } else if x - r < 0 {
+                scan(row, 0, x + r);
+                if torus {
+                    scan(row, w + x - r, w - 1);
+                }
+            } else if x + r >= w {
+                scan(row, x - r, w - 1);
+                if torus {
+                    scan(row, 0, x + r - w);
+                }
+            } else {
+                scan(row, x - r, x + r);
+            }
+        }
+        count
+    }
+
+    /// The slot of the firm `(dx, dy)` away from `(x, y)`, if there is one.
+    #[inline]
+    pub(crate) fn firm_near(&self, x: i64, y: i64, dx: i64, dy: i64) -> Option<usize> {
+        let slot = self.cell_firm[self.offset_cell(x, y, dx, dy)? as usize];
+        (slot != NO_FIRM).then_some(slot as usize)
+    }
+
+    /// Recomputes unit costs — `c = (floor + (ceiling − floor)·exp(−κK)) · Π(1 − gain)` from
+    /// knowledge and the technologies held — and classes by unit-cost rank: the `leader_share` cheapest are
+    /// leaders, the `laggard_share` dearest laggards (ties broken by slot).
+    pub(crate) fn update_costs_and_classes(&mut self) {
+        let p = &self.config.production;
+        let (floor, span, kappa) = (
+            p.cost_floor,
+            p.cost_ceiling - p.cost_floor,
+            p.learning_elasticity,
+        );
+        let f = &mut self.firms;
+        f.unit_cost
+            .par_iter_mut()
+            .zip(f.knowledge.par_iter())
+            .zip(f.tech_factor.par_iter())
+            .for_each(|((cost, &k), &factor)| *cost = (floor + span * (-kappa * k).exp()) * factor);
+        self.cost_grid.clear();
+        self.cost_grid.resize(self.width * self.height, f32::NAN);
+        for slot in self.firms.live() {
+            self.cost_grid[self.firms.cell[slot] as usize] = self.firms.unit_cost[slot] as f32;
+        }
+        let firms = &self.firms;
+        self.cost_order.clear();
+        self.cost_order.extend(
+            firms
+                .live()
+                .map(|slot| (firms.unit_cost[slot], slot as u32)),
+        );
+        self.cost_order
+            .par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let n = self.cost_order.len();
+        let p = &self.config.production;
+        let leaders = (p.leader_share * n as f64).round() as usize;
+        let laggards = (p.laggard_share * n as f64).round() as usize;
+        for (rank, &(_, slot)) in self.cost_order.iter().enumerate() {
+            self.firms.class[slot as usize] = if rank < leaders {
+                FirmClass::Leader
+            } else if rank >= n - laggards.min(n) {
+                FirmClass::Laggard
+            } else {
+                FirmClass::Middle
+            };
+        }
+    }
+
+    /// Absorptive capacity grows with own knowledge and R&D (Cohen & Levinthal 1990):
+    /// `a = a₀ + (1 − a₀)(1 − exp(−ξ_K·K − ξ_R·ρ))`.
+    pub(crate) fn update_capacities(&mut self) {
+        let s = &self.config.spillover;
+        let (xi_k, xi_r) = (s.capacity_knowledge, s.capacity_rd);
+        let f = &mut self.firms;
+        f.capacity
+            .par_iter_mut()
+            .zip(f.base_capacity.par_iter())
+            .zip(f.knowledge.par_iter().zip(f.rd_intensity.par_iter()))
+            .for_each(|((a, &a0), (&k, &rd))| {
+                let grow = 1.0 - (-xi_k * k - xi_r * rd).exp();
+                *a = (a0 + (1.0 - a0) * grow).clamp(0.0, 1.0);
+            });
+    }
+
+    /// The per-step indicators at `step`, in the order of [`INDICATORS`].
+    pub fn indicators(&self, step: u32) -> [f64; INDICATORS.len()] {
+        let f = &self.firms;
+        let [laggards, middle, leaders] = self.class_counts();
+        let (knowledge_mean, knowledge_sd) = mean_sd(f.live().map(|s| f.knowledge[s]));
+        let (cost_mean, cost_sd) = mean_sd(f.live().map(|s| f.unit_cost[s]));
+        let st = &self.stats;
+        let net = self.network_stats(step);
+        [
+            self.n_firms() as f64,
+            leaders as f64,
+            middle as f64,
+            laggards as f64,
+            st.entries as f64,
+            st.exits as f64,
+            st.innovations_incremental as f64,
+            st.innovations_radical as f64,
+            knowledge_mean,
+            knowledge_sd,
+            cost_mean,
+            cost_sd,
+            st.rd_spending,
+            st.subsidy,
+            st.output_local,
+            st.output_export,
+            st.price_local,
+            st.price_export,
+            st.exporters as f64,
+            st.profits,
+            st.consumer_surplus,
+            st.consumer_surplus + st.profits,
+            net.density,
+            net.mean_degree,
+            net.clustering,
+        ]
+    }
+
+    /// Firms in each class.
+    pub fn class_counts(&self) -> [u64; 3] {
+        let mut counts = [0u64; 3];
+        for slot in self.firms.live() {
+            counts[self.firms.class[slot] as usize] += 1;
+        }
+        counts
+    }
+}
+
+/// The cell `(dx, dy)` away from `cell` on a `width × height` region, or `None` beyond a
+/// bounded edge.
+pub(crate) fn neighbour_cell(
+    width: usize,
+    height: usize,
+    boundary: Boundary,
+    cell: u32,
+    dx: i64,
+    dy: i64,
+) -> Option<u32> {
+    let (w, h) = (width as i64, height as i64);
+    let (x, y) = (cell as i64 % w + dx, cell as i64 / w + dy);
+    let (x, y) = match boundary {
+        Boundary::Torus => (x.rem_euclid(w), y.rem_euclid(h)),
+        Boundary::Bounded if x < 0 || y < 0 || x >= w || y >= h => return None,
+        Boundary::Bounded => (x, y),
+    };
+    Some((y * w + x) as u32)
+}
+
+/// Mean and standard deviation of `values`.
+pub(crate) fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
+    for v in values {
+        n += 1.0;
+        sum += v;
+        sum_sq += v * v;
+    }
+    if n == 0.0 {
+        return (0.0, 0.0);
+    }
+    let mean = sum / n;
+    (mean, (sum_sq / n - mean * mean).max(0.0).sqrt())
+}
+
+/// Signed difference `to − from` on the unit circle, in (−0.5, 0.5], for positions in
+/// [0, 1) (no division: this is on the hot path of learning).
+#[inline]
+pub(crate) fn circular_delta(from: f64, to: f64) -> f64 {
+    let d = to - from;
+    // Branch-free: positions are random, so a branch here would be mispredicted often.
+    d - f64::from(u8::from(d > 0.5)) + f64::from(u8::from(d <= -0.5))
+}
