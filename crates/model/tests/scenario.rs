@@ -280,3 +280,76 @@ fn docs_scenario_md_documents_every_field() {
         );
     }
 }
+
+#[test]
+fn economy_sections_are_checked() {
+    check_errors(
+        r#"processes = ["market", "rnd", "spilover", "market"]
+[region]
+width = 10
+height = 10
+[firms]
+rd_intensity = 1.5
+openness = { min = 0.5, max = 0.2 }
+[production]
+cost_floor = 20.0
+leader_share = 0.8
+laggard_share = 0.5
+[market]
+growth = -2.0
+[spillover]
+strength = -0.1
+optimal_distance = 0.7
+[network]
+max_degree = 0
+[mobility]
+rate = 1.5
+[[research_body]]
+x = 10
+y = 3
+[[intermediary]]
+x = 2
+y = 2
+relay = 9
+"#,
+        &[
+            "s.toml:1: processes[2]: unknown process `spilover` (expected one of `market`, `rnd`, `spillover`, `mobility`, `network`, `diffusion`, `demography`); did you mean `spillover`?",
+            "s.toml:1: processes[3]: `market` is listed twice",
+            "s.toml:6: firms.rd_intensity: 1.5 is out of range (expected a number in [0, 1]",
+            "s.toml:7: firms.openness: { min = 0.5, max = 0.2 } is not a range inside [0, 1]",
+            "s.toml:9: production.cost_floor: 20 is out of range (expected a number in [0, cost_ceiling])",
+            "s.toml:11: production.laggard_share: 0.5 is out of range (expected a number in [0, 1 − leader_share])",
+            "s.toml:13: market.growth: -2 is out of range (expected a number greater than −1)",
+            "s.toml:15: spillover.strength: -0.1 is not a probability (expected a number in [0, 1])",
+            "s.toml:16: spillover.optimal_distance: 0.7 is out of range (expected a number in (0, 0.5])",
+            "s.toml:18: network.max_degree: 0 is out of range (expected a whole number from 1 to 64)",
+            "s.toml:20: mobility.rate: 1.5 is not a probability (expected a number in [0, 1])",
+            "s.toml:22: research_body[0].x: (10, 3) lies outside the 10×10 region",
+            "s.toml:27: intermediary[0].relay: 9 is out of range (expected a whole number from 0 to 8)",
+        ],
+    );
+    check_errors(
+        "processes = [\"rnd\", \"demography\"]\n",
+        &[
+            "s.toml:1: processes: `rnd` needs `market`",
+            "s.toml:1: processes: `demography` needs `market`",
+        ],
+    );
+}
+
+#[test]
+fn firm_csv_economy_columns_are_checked_with_line_numbers() {
+    let toml =
+        "processes = [\"market\"]\n[region]\nwidth = 5\nheight = 5\n[firms]\ncsv = \"firms.csv\"\n";
+    let csv = "x,y,knowledge,capital,openness,position\n0,0,1.0,5,0.5,0.1\n1,0,-1,5,0.5,0.1\n2,0,1.0,5,1.5,1.0\n";
+    let problems = load(toml, Some(csv), Limits::default()).unwrap_err();
+    let got: Vec<String> = problems.errors().map(|p| p.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "firms.csv:3: knowledge: `-1` is out of range (expected a number of at least 0)",
+            "firms.csv:4: openness: `1.5` is out of range (expected a number in [0, 1])",
+            "firms.csv:4: position: `1.0` is out of range (expected a number in [0, 1))",
+        ]
+    );
+}

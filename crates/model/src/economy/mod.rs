@@ -180,7 +180,9 @@ impl Economy {
                     Purpose::Knowledge,
                     cell,
                 ),
-                position: draw(seed, Purpose::Position, cell),
+                position: record
+                    .and_then(|r| r.position)
+                    .unwrap_or_else(|| draw(seed, Purpose::Position, cell)),
                 capacity,
                 rd_intensity: value(
                     record.and_then(|r| r.rd_intensity),
@@ -347,7 +349,13 @@ impl Economy {
                 .filter(|&&v| hit(v))
                 .count();
         };
-        for dy in -r..=r {
+        // On a torus lower than the square, each row once.
+        let rows = if torus && 2 * r + 1 >= h {
+            -y..=h - 1 - y
+        } else {
+            -r..=r
+        };
+        for dy in rows {
             let mut ny = y + dy;
             if ny < 0 || ny >= h {
                 if !torus {
@@ -357,8 +365,8 @@ impl Economy {
             }
             let row = &grid[(ny * w) as usize..((ny + 1) * w) as usize];
             if 2 * r + 1 >= w {
-                // The square spans the whole row (a torus narrower than the square counts
-                // each cell once).
+                // The square spans the whole row (on a torus narrower than the square, each
+                // cell once).
                 if torus {
                     scan(row, 0, w - 1);
                 } else {
@@ -538,4 +546,42 @@ pub(crate) fn circular_delta(from: f64, to: f64) -> f64 {
     let d = to - from;
     // Branch-free: positions are random, so a branch here would be mispredicted often.
     d - f64::from(u8::from(d > 0.5)) + f64::from(u8::from(d <= -0.5))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{parse_scenario_text, validate, Limits};
+    use crate::World;
+
+    /// The row-slice scan of `count_in_square` against a cell-by-cell walk, on both
+    /// boundaries, with squares that cross edges and squares wider than a small torus.
+    #[test]
+    fn count_in_square_matches_a_cell_by_cell_walk() {
+        for (boundary, w, h) in [("bounded", 9, 7), ("torus", 9, 7), ("torus", 4, 3)] {
+            let text = format!(
+                "processes = [\"spillover\"]\n[region]\nwidth = {w}\nheight = {h}\nboundary = \"{boundary}\"\n[diffusion]\nneighbourhood = \"global\"\n"
+            );
+            let parsed = parse_scenario_text(&text, "t").unwrap();
+            let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
+            let world = World::new(&scenario);
+            let e = world.economy().unwrap();
+            let grid: Vec<f32> = (0..w * h).map(|i| ((i * 7) % 5) as f32).collect();
+            for r in 0..4i64 {
+                for cell in 0..(w * h) as u32 {
+                    let (x, y) = e.xy(cell);
+                    let fast = e.count_in_square(&grid, x, y, r, |v| v < 2.0);
+                    let mut seen = std::collections::HashSet::new();
+                    for dy in -r..=r {
+                        for dx in -r..=r {
+                            if let Some(c) = e.offset_cell(x, y, dx, dy) {
+                                seen.insert(c);
+                            }
+                        }
+                    }
+                    let slow = seen.iter().filter(|&&c| grid[c as usize] < 2.0).count();
+                    assert_eq!(fast, slow, "{boundary} {w}x{h} r={r} cell={cell}");
+                }
+            }
+        }
+    }
 }

@@ -247,14 +247,17 @@ impl Economy {
         };
         let share = (CLUSTERING_EXACT_UP_TO as f64 / nf).min(1.0);
         let sample = CellStream::new(self.seed, Purpose::TieFormation, step, 3);
-        let (sum, count) = self
+        // Coefficients in parallel, summed in slot order: a float sum must not depend on how
+        // the work was split between threads.
+        let coefficients: Vec<f64> = self
             .firms
             .live()
+            .filter(|&slot| share >= 1.0 || sample.unit(slot as u32) < share)
             .collect::<Vec<_>>()
             .par_iter()
-            .filter(|&&slot| share >= 1.0 || sample.unit(slot as u32) < share)
-            .map(|&slot| (self.network.local_clustering(slot), 1usize))
-            .reduce(|| (0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            .map(|&slot| self.network.local_clustering(slot))
+            .collect();
+        let (sum, count) = (coefficients.iter().sum::<f64>(), coefficients.len());
         NetworkStats {
             density,
             mean_degree: 2.0 * edges / nf,

@@ -55,7 +55,7 @@ section! {
             "the unit cost approached as knowledge grows without bound";
         learning_elasticity: f64 = 0.5 => "0.5", "a number of at least 0",
             "κ in c = floor + (ceiling − floor)·exp(−κ·K): how fast knowledge K lowers cost";
-        fixed_cost: f64 = 0.5 => "0.5", "a number of at least 0",
+        fixed_cost: f64 = 0.1 => "0.1", "a number of at least 0",
             "cost per step every firm pays from its capital, producing or not";
         leader_share: f64 = 0.2 => "0.2", "a number in [0, 1]",
             "share of firms with the lowest unit cost that are technology leaders";
@@ -97,7 +97,7 @@ section! {
             "η: weight of R&D partners' mean knowledge (co-opetition)";
         knowledge_gain: f64 = 0.3 => "0.3", "a number of at least 0",
             "knowledge added by an incremental innovation";
-        radical_share: f64 = 0.02 => "0.02", "a number in [0, 1]",
+        radical_share: f64 = 0.0005 => "0.0005", "a number in [0, 1]",
             "share of successful innovations that are radical: a new technology";
         max_radical: u32 = 5 => "5", "a whole number from 0 to 200",
             "radical technologies a run can create (their columns are in the time series from the start)";

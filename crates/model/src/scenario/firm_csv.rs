@@ -20,6 +20,7 @@ pub const FIRM_COLUMNS: &[&str] = &[
     "rd_intensity",
     "capital",
     "openness",
+    "position",
     "id",
 ];
 
@@ -170,6 +171,7 @@ impl FirmCsv<'_> {
             let rd_intensity = number("rd_intensity", 0.0, 1.0, "a number in [0, 1]");
             let capital = number("capital", 0.0, f64::MAX, "a number of at least 0");
             let openness = number("openness", 0.0, 1.0, "a number in [0, 1]");
+            let position = number("position", 0.0, 1.0 - f64::EPSILON, "a number in [0, 1)");
             if !ok {
                 continue;
             }
@@ -193,6 +195,7 @@ impl FirmCsv<'_> {
                 rd_intensity,
                 capital,
                 openness,
+                position,
             });
         }
         firms

@@ -265,6 +265,8 @@ pub struct FirmRecord {
     pub capital: Option<f64>,
     /// Openness, if the file gives it.
     pub openness: Option<f64>,
+    /// Knowledge position, if the file gives it.
+    pub position: Option<f64>,
 }
 
 /// Where the firms are.

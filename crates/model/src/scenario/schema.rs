@@ -79,7 +79,7 @@ pub const FIELDS: &[FieldDoc] = &[
         path: "firms.csv",
         expected: "a path to a CSV file, relative to the scenario file",
         default: "none",
-        meaning: "firm positions and attributes: columns `x`, `y` (0-based cells); optionally `absorptive_capacity`, `knowledge`, `rd_intensity`, `capital`, `openness`, `id`",
+        meaning: "firm positions and attributes: columns `x`, `y` (0-based cells); optionally `absorptive_capacity`, `knowledge`, `rd_intensity`, `capital`, `openness`, `position`, `id`",
     },
     FieldDoc {
         path: "firms.absorptive_capacity",
