@@ -9,6 +9,7 @@
 //! surplus `CS = Q² / (2S)`.
 
 use super::Economy;
+use rayon::prelude::*;
 
 /// The Cournot equilibrium of one market.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -90,21 +91,30 @@ impl Economy {
         } else {
             cournot(&[], 0.0, 0.0)
         };
+        // Each firm from its own cost, in parallel over slots; totals summed in slot order.
+        let trade_cost = m.trade_cost;
         let f = &mut self.firms;
+        f.output_local
+            .par_iter_mut()
+            .zip(f.output_export.par_iter_mut())
+            .zip(f.profit.par_iter_mut())
+            .zip(f.capital.par_iter_mut())
+            .zip(f.unit_cost.par_iter().zip(f.alive.par_iter()))
+            .for_each(|((((q_local, q_export), profit), capital), (&c, &alive))| {
+                if !alive {
+                    return;
+                }
+                *q_local = local.output(c, size);
+                *q_export = export.output(c + trade_cost, export_size);
+                *profit = local.profit(c, size) + export.profit(c + trade_cost, export_size);
+                *capital += *profit - fixed_cost;
+            });
         let (mut output_local, mut output_export, mut profits, mut exporters) = (0.0, 0.0, 0.0, 0);
-        for &(c, slot) in &self.cost_order {
-            let slot = slot as usize;
-            let q_local = local.output(c, size);
-            let q_export = export.output(c + m.trade_cost, export_size);
-            let profit = local.profit(c, size) + export.profit(c + m.trade_cost, export_size);
-            f.output_local[slot] = q_local;
-            f.output_export[slot] = q_export;
-            f.profit[slot] = profit;
-            f.capital[slot] += profit - fixed_cost;
-            output_local += q_local;
-            output_export += q_export;
-            profits += profit;
-            exporters += u64::from(q_export > 0.0);
+        for slot in f.live() {
+            output_local += f.output_local[slot];
+            output_export += f.output_export[slot];
+            profits += f.profit[slot];
+            exporters += u64::from(f.output_export[slot] > 0.0);
         }
         let stats = &mut self.stats;
         stats.output_local = output_local;

@@ -138,6 +138,10 @@ pub struct Economy {
     pub(crate) sorted_costs: Vec<f64>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
+    /// Scratch: (cost bits, slot) keys to sort.
+    pub(crate) sort_keys: Vec<u128>,
+    /// Scratch: knowledge, position and openness per cell of a padded grid (spillover).
+    pub(crate) sources: Vec<[f32; 3]>,
 }
 
 /// Uniform draws in [0, 1) for a new firm's attributes, from the placement streams.
@@ -260,6 +264,8 @@ impl Economy {
             cost_order: Vec::new(),
             sorted_costs: Vec::new(),
             cost_grid: Vec::new(),
+            sort_keys: Vec::new(),
+            sources: Vec::new(),
         };
         economy.update_capacities();
         economy.update_costs_and_classes();
@@ -412,33 +418,60 @@ impl Economy {
             .zip(f.knowledge.par_iter())
             .zip(f.tech_factor.par_iter())
             .for_each(|((cost, &k), &factor)| *cost = (floor + span * (-kappa * k).exp()) * factor);
-        self.cost_grid.clear();
         self.cost_grid.resize(self.width * self.height, f32::NAN);
-        for slot in self.firms.live() {
-            self.cost_grid[self.firms.cell[slot] as usize] = self.firms.unit_cost[slot] as f32;
-        }
+        let (cell_firm, unit_cost) = (&self.cell_firm, &self.firms.unit_cost);
+        self.cost_grid
+            .par_iter_mut()
+            .zip(cell_firm.par_iter())
+            .for_each(|(cost, &slot)| {
+                *cost = if slot == NO_FIRM {
+                    f32::NAN
+                } else {
+                    unit_cost[slot as usize] as f32
+                };
+            });
+        // Sorted as integers: for the non-negative costs a unit cost can be, the bits of an
+        // f64 order as the numbers do, so `bits · 2³² + slot` orders by (cost, slot).
         let firms = &self.firms;
-        self.cost_order.clear();
-        self.cost_order.extend(
+        self.sort_keys.clear();
+        self.sort_keys.extend(
             firms
                 .live()
-                .map(|slot| (firms.unit_cost[slot], slot as u32)),
+                .map(|slot| (u128::from(firms.unit_cost[slot].to_bits()) << 32) | slot as u128),
         );
-        self.cost_order
-            .par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        self.sort_keys.par_sort_unstable();
+        self.cost_order.clear();
+        self.cost_order.extend(self.sort_keys.iter().map(|&key| {
+            let slot = key as u32;
+            (firms.unit_cost[slot as usize], slot)
+        }));
         let n = self.cost_order.len();
         let p = &self.config.production;
         let leaders = (p.leader_share * n as f64).round() as usize;
         let laggards = (p.laggard_share * n as f64).round() as usize;
-        for (rank, &(_, slot)) in self.cost_order.iter().enumerate() {
-            self.firms.class[slot as usize] = if rank < leaders {
-                FirmClass::Leader
-            } else if rank >= n - laggards.min(n) {
-                FirmClass::Laggard
-            } else {
-                FirmClass::Middle
-            };
-        }
+        // By comparison with the (cost, slot) at the class boundaries, in parallel and in slot
+        // order: the same classes as by rank, without scattered writes.
+        let leader_bound = self.cost_order.get(leaders).copied();
+        let laggard_bound = self.cost_order.get(n - laggards.min(n)).copied();
+        let below = |key: (f64, u32), bound: Option<(f64, u32)>| match bound {
+            None => true,
+            Some(b) => key.0.total_cmp(&b.0).then(key.1.cmp(&b.1)).is_lt(),
+        };
+        let f = &mut self.firms;
+        f.class
+            .par_iter_mut()
+            .zip(f.unit_cost.par_iter())
+            .enumerate()
+            .for_each(|(slot, (class, &cost))| {
+                let key = (cost, slot as u32);
+                *class = if below(key, leader_bound) {
+                    FirmClass::Leader
+                } else if !below(key, laggard_bound) {
+                    FirmClass::Laggard
+                } else {
+                    FirmClass::Middle
+                };
+            });
     }
 
     /// Absorptive capacity grows with own knowledge and R&D (Cohen & Levinthal 1990):

@@ -51,8 +51,39 @@ impl Economy {
     /// Process 3 (see the module's documentation). Marks the ties knowledge flowed over.
     pub(crate) fn spillover(&mut self) {
         let s = self.config.spillover.clone();
-        let offsets = weighted_disk(s.radius, s.decay_length);
         let slots = self.firms.slots();
+        // The neighbours' knowledge, position and openness on a padded grid (a halo of the
+        // spillover radius, empty or wrapped), so the scan below reads neighbours at fixed
+        // offsets without a bounds test or a lookup through the cell index.
+        let r = s.radius as usize;
+        let padded_width = self.width + 2 * r;
+        let mut sources = std::mem::take(&mut self.sources);
+        sources.resize(padded_width * (self.height + 2 * r), [0.0; 3]);
+        let this = &*self;
+        sources
+            .par_chunks_mut(padded_width)
+            .enumerate()
+            .for_each(|(py, row)| {
+                let y = py as i64 - r as i64;
+                for (px, source) in row.iter_mut().enumerate() {
+                    let x = px as i64 - r as i64;
+                    *source = match this.firm_near(x, y, 0, 0) {
+                        Some(j) => {
+                            let f = &this.firms;
+                            [
+                                f.knowledge[j] as f32,
+                                f.position[j] as f32,
+                                f.openness[j] as f32,
+                            ]
+                        }
+                        None => [0.0; 3],
+                    };
+                }
+            });
+        let offsets: Vec<(isize, f64)> = weighted_disk(s.radius, s.decay_length)
+            .into_iter()
+            .map(|(dx, dy, w)| (dy as isize * padded_width as isize + dx as isize, w))
+            .collect();
         let mut knowledge_next = std::mem::take(&mut self.knowledge_next);
         let mut position_next = std::mem::take(&mut self.position_next);
         knowledge_next.clear();
@@ -61,6 +92,7 @@ impl Economy {
         position_next.extend_from_slice(&self.firms.position);
         let mut used = std::mem::take(&mut self.network.used);
         let degree_cap = self.network.max_degree;
+        let source_grid = &sources;
         let this = &*self;
         knowledge_next
             .par_iter_mut()
@@ -94,10 +126,10 @@ impl Economy {
                     taught
                 };
                 let (fx, fy) = this.xy(f.cell[slot]);
-                for &(dx, dy, w) in &offsets {
-                    if let Some(j) = this.firm_near(fx, fy, dx, dy) {
-                        learn(f.knowledge[j], f.position[j], w * f.openness[j]);
-                    }
+                let centre = (fy as usize + r) * padded_width + fx as usize + r;
+                for &(delta, w) in &offsets {
+                    let [k_j, x_j, o_j] = source_grid[centre.wrapping_add_signed(delta)];
+                    learn(f64::from(k_j), f64::from(x_j), w * f64::from(o_j));
                 }
                 for (t, &p) in this.network.partners(slot).iter().enumerate() {
                     let p = p as usize;
@@ -124,6 +156,7 @@ impl Economy {
                 }
             });
         self.network.used = used;
+        self.sources = sources;
         std::mem::swap(&mut self.firms.knowledge, &mut knowledge_next);
         std::mem::swap(&mut self.firms.position, &mut position_next);
         self.knowledge_next = knowledge_next;
