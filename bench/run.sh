@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The diffusion benchmark: clusterlab's automaton against a NumPy implementation of the same
-# rule, measured in the same run on the same machine, reported as ratios.
+# The benchmarks: clusterlab's automaton against a NumPy implementation of the same rule,
+# measured in the same run on the same machine and reported as ratios; then the cluster
+# economy with a million firms, and the bundled default scenario end to end.
 #
 #   bash bench/run.sh [SIZE] [STEPS]      (defaults 4096 and 20)
 #
@@ -19,6 +20,7 @@ bench/.venv/bin/python -c "import numpy" 2>/dev/null || bench/.venv/bin/pip inst
 echo "== building"
 cargo build --release --quiet -p clusterlab
 cargo bench --quiet -p clusterlab-model --bench diffusion --no-run 2>/dev/null
+cargo bench --quiet -p clusterlab-model --bench economy --no-run 2>/dev/null
 
 echo "== NumPy (1 thread, as NumPy runs this rule)"
 numpy_out=$(bench/.venv/bin/python bench/ca_numpy.py "$size" 5)
@@ -52,4 +54,19 @@ print(f"NumPy, same rule          : {numpy_rate:.3e} cell-updates/s")
 print(f"clusterlab / NumPy        : x{moore / numpy_rate:.1f}  (target >= 10: {'PASS' if moore / numpy_rate >= 10 else 'FAIL'})")
 print(f"kernel / naive loop       : x{fast_small / naive:.1f}  (moore 512x512, both on 1 thread: {fast_small:.3e} vs {naive:.3e})")
 print(f"peak memory               : {peak_kib / 1024:.1f} MiB = {per_cell:.2f} bytes per cell, whole process (target <= 4: {'PASS' if per_cell <= 4 else 'FAIL'})")
+PY
+
+echo "== the cluster economy: a million firms, every process"
+cargo bench --quiet -p clusterlab-model --bench economy | grep -v '^RESULT'
+
+echo "== the bundled default scenario end to end (clusterlab run, best of 3)"
+bench/.venv/bin/python - <<'PY'
+import subprocess, tempfile, time
+best = float("inf")
+with tempfile.TemporaryDirectory() as out:
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(["target/release/clusterlab", "run", "--quiet", "--out", out], check=True)
+        best = min(best, time.perf_counter() - start)
+print(f"default scenario (about 3,000 firms, 200 steps): {best:.2f} s  (target < 2 s: {'PASS' if best < 2 else 'FAIL'})")
 PY
