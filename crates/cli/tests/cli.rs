@@ -67,6 +67,16 @@ fn run_without_a_scenario_runs_the_bundled_default() {
         summary["scenario"]["steps"], 30,
         "the echo shows the overrides"
     );
+    let economy = &summary["economy"];
+    assert_eq!(
+        economy["initial_firms"].as_u64().unwrap() + economy["entries"].as_u64().unwrap()
+            - economy["exits"].as_u64().unwrap(),
+        summary["firms"].as_u64().unwrap()
+    );
+    assert_eq!(
+        economy["final_indicators"]["firms"],
+        summary["firms"].as_f64().unwrap()
+    );
     let erp = &summary["technologies"][0];
     assert_eq!(erp["id"], "erp");
     for key in ["t10", "t50", "t90", "final_share", "final_adopters"] {

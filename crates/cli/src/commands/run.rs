@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 ///
 /// timeseries.csv has one row per step (step 0 is the initial state): `step`, then for each
 /// technology `adopters:<id>` and `share:<id>` (share of all firms). summary.json echoes the
-/// scenario with every default filled in, the seed, the firm file read (if any), and per
-/// technology t10/t50/t90 (first step at which the share reaches 10/50/90%, null if never)
-/// and the final share.
+/// scenario with every default filled in, the seed, the firm file read (if any), the
+/// economy's entries, exits and last indicators (when it runs), and per technology
+/// t10/t50/t90 (first step at which the share reaches 10/50/90%, null if never) and the final
+/// share.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); the bundled default cluster when left out.
@@ -68,8 +69,20 @@ struct Summary<'a> {
     seed: u64,
     steps: u32,
     firms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    economy: Option<EconomySummary>,
     technologies: Vec<TechnologySummary<'a>>,
     scenario: &'a ScenarioFile,
+}
+
+/// The economy over the run: who entered and left, and what the last step looked like.
+#[derive(Serialize)]
+struct EconomySummary {
+    initial_firms: usize,
+    entries: u64,
+    exits: u64,
+    radical_technologies: usize,
+    final_indicators: std::collections::BTreeMap<&'static str, f64>,
 }
 
 /// Runs the command.
@@ -155,6 +168,21 @@ pub fn run(args: RunArgs) -> CliResult {
         seed: scenario.seed(),
         steps: scenario.steps(),
         firms: world.n_firms(),
+        economy: world.economy().map(|e| EconomySummary {
+            initial_firms: e.initial_firms(),
+            entries: e.total_entries(),
+            exits: e.total_exits(),
+            radical_technologies: world
+                .technologies()
+                .iter()
+                .filter(|t| t.radical && t.arrival != u32::MAX)
+                .count(),
+            final_indicators: INDICATORS
+                .iter()
+                .copied()
+                .zip(e.indicators(world.current_step()))
+                .collect(),
+        }),
         technologies,
         scenario: scenario.as_written(),
     };
