@@ -37,13 +37,7 @@ impl Neighbourhood {
             };
         }
         let known = ["von-neumann", "moore", "global", "radius:"];
-        let hint = known
-            .iter()
-            .map(|k| (strsim::jaro_winkler(k, &t.to_lowercase()), k))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| format!("; did you mean `{k}`?"))
-            .unwrap_or_default();
+        let hint = crate::scenario::did_you_mean(&t.to_lowercase(), known);
         Err(format!(
             "unknown neighbourhood `{t}` (expected `von-neumann`, `moore`, `radius:R` or `global`){hint}"
         ))

@@ -181,14 +181,7 @@ fn did_you_mean(unknown: &str, message: &str) -> String {
     let Some((_, expected)) = message.split_once("expected one of ") else {
         return String::new();
     };
-    expected
-        .split(", ")
-        .map(|k| k.trim_matches('`'))
-        .map(|k| (strsim::jaro_winkler(unknown, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
-        .unwrap_or_default()
+    super::did_you_mean(unknown, expected.split(", ").map(|k| k.trim_matches('`')))
 }
 
 /// A scenario file as read: the fields (defaults in place of anything unreadable), where each

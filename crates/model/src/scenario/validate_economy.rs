@@ -12,13 +12,7 @@ pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Proce
         if file.processes[..i].contains(name) {
             c.push(&field, format!("`{name}` is listed twice"), false);
         } else if !processes.set(name) {
-            let hint = Processes::NAMES
-                .iter()
-                .map(|k| (strsim::jaro_winkler(k, name), k))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, k)| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
+            let hint = super::did_you_mean(name, Processes::NAMES);
             c.push(
                 &field,
                 format!(
@@ -143,18 +137,20 @@ pub(super) fn check_economy(
     c.probability("demography.inheritance", d.inheritance);
     c.at_least("demography.entry_capital", d.entry_capital, 0.0);
 
-    let inside = |x: u32, y: u32| x < region.width && y < region.height;
-    for (i, r) in file.research_bodies.iter().enumerate() {
-        let at = |f: &str| format!("research_body[{i}].{f}");
-        if !inside(r.x, r.y) {
+    let place = |c: &mut Checker<'_>, field: &str, x: u32, y: u32| {
+        if x >= region.width || y >= region.height {
             c.error(
-                &at("x"),
+                field,
                 format!(
-                    "({}, {}) lies outside the {}×{} region",
-                    r.x, r.y, region.width, region.height
+                    "({x}, {y}) lies outside the {}×{} region",
+                    region.width, region.height
                 ),
             );
         }
+    };
+    for (i, r) in file.research_bodies.iter().enumerate() {
+        let at = |f: &str| format!("research_body[{i}].{f}");
+        place(c, &at("x"), r.x, r.y);
         c.at_least(&at("knowledge"), r.knowledge, 0.0);
         c.at_least(&at("growth"), r.growth, 0.0);
         c.in_range(&at("position"), r.position, 0.0, 1.0 - f64::EPSILON);
@@ -163,15 +159,7 @@ pub(super) fn check_economy(
     }
     for (i, m) in file.intermediaries.iter().enumerate() {
         let at = |f: &str| format!("intermediary[{i}].{f}");
-        if !inside(m.x, m.y) {
-            c.error(
-                &at("x"),
-                format!(
-                    "({}, {}) lies outside the {}×{} region",
-                    m.x, m.y, region.width, region.height
-                ),
-            );
-        }
+        place(c, &at("x"), m.x, m.y);
         c.count_in(&at("reach"), m.reach, 1, 64);
         c.at_least(&at("tie_boost"), m.tie_boost, 0.0);
         c.count_in(&at("relay"), m.relay, 0, 8);
