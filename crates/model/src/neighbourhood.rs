@@ -73,6 +73,19 @@ impl Neighbourhood {
         }
     }
 
+    /// Whether the cell `(dx, dy)` away is a neighbour (never under `global`).
+    pub fn contains(self, dx: i64, dy: i64) -> bool {
+        match self {
+            Neighbourhood::VonNeumann => dx.abs() + dy.abs() == 1,
+            Neighbourhood::Moore => (dx, dy) != (0, 0) && dx.abs().max(dy.abs()) == 1,
+            Neighbourhood::Radius(r) => {
+                let d2 = dx * dx + dy * dy;
+                d2 > 0 && d2 <= i64::from(r) * i64::from(r)
+            }
+            Neighbourhood::Global => false,
+        }
+    }
+
     /// How far the neighbourhood reaches along an axis: the width of the grid's halo.
     pub fn reach(self) -> u32 {
         match self {
@@ -117,6 +130,27 @@ mod tests {
         assert!(Neighbourhood::parse("radius:0").is_err());
         assert!(Neighbourhood::parse("radius:x").is_err());
         assert!(Neighbourhood::parse("radius:65").is_err());
+    }
+
+    #[test]
+    fn contains_agrees_with_the_offsets() {
+        for n in [
+            Neighbourhood::VonNeumann,
+            Neighbourhood::Moore,
+            Neighbourhood::Radius(3),
+        ] {
+            let offsets = n.offsets();
+            for dy in -4..=4i64 {
+                for dx in -4..=4i64 {
+                    assert_eq!(
+                        n.contains(dx, dy),
+                        offsets.contains(&(dx as i32, dy as i32)),
+                        "{n} {dx} {dy}"
+                    );
+                }
+            }
+        }
+        assert!(!Neighbourhood::Global.contains(1, 0));
     }
 
     #[test]

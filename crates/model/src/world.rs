@@ -100,8 +100,8 @@ pub struct World {
     shortfalls: Vec<SeedShortfall>,
     processes: Processes,
     economy: Option<Economy>,
-    /// Scratch: radical innovators of the step; the grid's turnover.
-    radical: Vec<usize>,
+    /// Scratch: radical innovators of the step (slot, cell); the grid's turnover.
+    radical: Vec<(usize, u32)>,
     turnover: Turnover,
     timings: Option<ProcessTimings>,
     /// In a cluster economy under a local neighbourhood, what neighbours see of each group's
@@ -612,6 +612,7 @@ impl World {
                 economy.spillover();
                 lap(&mut self.timings, 3);
             }
+            economy.update_capacities();
             if p.mobility {
                 economy.mobility(t);
                 lap(&mut self.timings, 4);
@@ -620,7 +621,6 @@ impl World {
                 economy.network(t);
                 lap(&mut self.timings, 5);
             }
-            economy.update_capacities();
             if let CapacityLayer::Levels(levels) = &mut self.capacity {
                 write_capacity_levels(&self.grid, economy, levels);
             }
@@ -749,15 +749,25 @@ impl World {
             }
         }
         // Extra contacts: one pass over the firms with ties, work in proportion to the ties.
-        for extra in &mut self.extra {
-            extra.fill(0);
+        for (k, extra) in self.extra.iter_mut().enumerate() {
+            if self.groups[self.tech_group[k]].arrived.contains(&k) {
+                extra.fill(0);
+            }
         }
         let degree = &economy.network.degree;
+        let neighbourhood = self.neighbourhood;
         for slot in (0..degree.len().min(firms.slots())).filter(|&s| degree[s] > 0) {
             let at = padded[slot] as usize;
+            let (x, y) = economy.xy(firms.cell[slot]);
             for &p in economy.network.partners(slot) {
                 let p = p as usize;
                 if !showing[p] {
+                    continue;
+                }
+                // A partner that is also a neighbour is counted once, among the neighbours.
+                let (px, py) = economy.xy(firms.cell[p]);
+                let (dx, dy) = economy.wrapped_offset(px - x, py - y);
+                if neighbourhood.contains(dx, dy) {
                     continue;
                 }
                 for group in &self.groups {
@@ -817,14 +827,15 @@ impl World {
     }
 
     /// Radical innovations of the step become technologies, seeded at their innovators' cells,
-    /// while slots remain; the rest count as incremental.
+    /// while slots remain; the rest count as incremental, and so does the innovation of a firm
+    /// that exited in the same step (it goes with the firm).
     fn introduce_radical(&mut self) {
         let Some(economy) = &mut self.economy else {
             return;
         };
         let width = self.grid.width();
         let mut introduced = 0;
-        for &slot in &self.radical {
+        for &(slot, cell) in &self.radical {
             let Some(k) = self
                 .technologies
                 .iter()
@@ -832,10 +843,11 @@ impl World {
             else {
                 break;
             };
-            if !economy.firms.alive[slot] {
+            // The innovator may have exited, and its slot gone to a spin-off elsewhere.
+            if economy.firm_at(cell) != Some(slot) {
                 continue;
             }
-            let cell = economy.firms.cell[slot] as usize;
+            let cell = cell as usize;
             let tech = &mut self.technologies[k];
             tech.arrival = self.step;
             tech.seed_cells = vec![((cell % width) as u32, (cell / width) as u32)];

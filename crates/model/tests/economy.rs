@@ -91,6 +91,66 @@ fn cournot_outputs_equal_the_closed_form() {
     assert_eq!(economy.stats.output_export, 0.0);
 }
 
+/// E1 with different costs: every firm's output is S(P − c_i) at the price the textbook
+/// fixed point gives — found here independently, by trying every active-set size — and the
+/// dearest firms are priced out of the local and the export market.
+#[test]
+fn cournot_with_different_costs_prices_the_dearest_out() {
+    let knowledge = [0.0, 0.2, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 8.0];
+    let mut csv = String::from("x,y,knowledge\n");
+    for (i, k) in knowledge.iter().enumerate() {
+        csv.push_str(&format!("{i},0,{k}\n"));
+    }
+    let s = scenario_with(
+        r#"
+        steps = 1
+        processes = ["market"]
+        [region]
+        width = 10
+        height = 1
+        [firms]
+        csv = "firms.csv"
+        [market]
+        choke_price = 9.0
+        size_per_firm = 1.0
+        export_choke_price = 8.0
+        export_size_per_firm = 0.5
+        trade_cost = 1.0
+        "#,
+        Some(&csv),
+    );
+    let mut world = World::new(&s);
+    world.step();
+    let e = world.economy().unwrap();
+    let cost = |k: f64| 4.0 + 8.0 * (-0.5 * k).exp();
+    // The equilibrium with m producers is consistent iff exactly the m cheapest have c < P.
+    let solve = |a: f64, costs: &mut Vec<f64>| -> f64 {
+        costs.sort_by(f64::total_cmp);
+        (0..=costs.len())
+            .map(|m| (m, (a + costs[..m].iter().sum::<f64>()) / (m as f64 + 1.0)))
+            .find(|&(m, p)| costs[..m].iter().all(|&c| c < p) && costs[m..].iter().all(|&c| c >= p))
+            .map(|(_, p)| p)
+            .unwrap()
+    };
+    let local = solve(9.0, &mut knowledge.iter().map(|&k| cost(k)).collect());
+    let export = solve(8.0, &mut knowledge.iter().map(|&k| cost(k) + 1.0).collect());
+    assert!((e.stats.price_local - local).abs() < 1e-12);
+    assert!((e.stats.price_export - export).abs() < 1e-12);
+    let mut priced_out = 0;
+    for (i, &k) in knowledge.iter().enumerate() {
+        let slot = e.firm_at(i as u32).unwrap();
+        let want = 10.0 * (local - cost(k)).max(0.0);
+        assert!((e.firms.output_local[slot] - want).abs() < 1e-9, "firm {i}");
+        let want_export = 5.0 * (export - cost(k) - 1.0).max(0.0);
+        assert!(
+            (e.firms.output_export[slot] - want_export).abs() < 1e-9,
+            "firm {i}"
+        );
+        priced_out += usize::from(want == 0.0);
+    }
+    assert!(priced_out >= 2, "the case must price some firms out");
+}
+
 const CLUSTER: &str = r#"
 steps = 60
 processes = ["market", "rnd", "spillover", "mobility", "network", "diffusion", "demography"]
@@ -148,6 +208,11 @@ fn accounting_holds_every_step() {
             assert_eq!(on_grid, alive, "every firm on exactly one cell");
             for slot in e.firms.live() {
                 assert_eq!(e.firm_at(e.firms.cell[slot]), Some(slot));
+                assert!(e.firms.unit_cost[slot] > 0.0, "a live firm has a unit cost");
+                for &p in e.network.partners(slot) {
+                    assert!(e.firms.alive[p as usize], "no tie to a firm that left");
+                    assert!(e.network.tied(p as usize, slot), "ties are symmetric");
+                }
             }
             assert_eq!(e.class_counts().iter().sum::<u64>(), alive);
             let mut group_share = 0.0;
@@ -167,21 +232,21 @@ fn accounting_holds_every_step() {
     }
 }
 
-/// Knowledge dispersion (coefficient of variation) after `steps` steps of `toml`.
+/// How much the standard deviation of knowledge fell over `steps` steps of `toml`.
 fn dispersion_drop(toml: &str, seed: u64, steps: u32) -> f64 {
     let mut world = World::new(&scenario(toml).with_seed(seed));
-    let cv = |w: &World| {
+    let sd = |w: &World| {
         let e = w.economy().unwrap();
         let k: Vec<f64> = e.firms.live().map(|s| e.firms.knowledge[s]).collect();
-        let (mean, se) = mean_se(&k);
-        se * (k.len() as f64).sqrt() / mean
+        mean_se(&k).1 * (k.len() as f64).sqrt()
     };
-    let before = cv(&world);
+    let before = sd(&world);
     world.run_until(steps, |_| {});
-    before - cv(&world)
+    before - sd(&world)
 }
 
-/// E3: stronger spillover makes laggards catch up faster — knowledge dispersion falls faster.
+/// E3: stronger spillover makes laggards catch up faster — the spread (standard deviation) of
+/// knowledge falls faster. With spillover only, knowledge changes only by learning.
 #[test]
 fn stronger_spillover_makes_laggards_catch_up_faster() {
     let base = r#"
@@ -305,37 +370,60 @@ fn density_and_share(toml: &str, seed: u64) -> (f64, f64) {
     )
 }
 
-/// E6: removing intermediaries lowers network density and slows diffusion.
-#[test]
-fn removing_intermediaries_lowers_density_and_slows_diffusion() {
-    let base = r#"
-        steps = 25
-        processes = ["spillover", "network", "diffusion"]
-        [region]
-        width = 40
-        height = 40
-        [firms]
-        density = 0.6
-        [network]
-        formation = 0.05
-        [[technology]]
-        p = 0.002
-        q = 0.1
-        seed_adopters = 5
-        "#;
-    let mut with = base.to_string();
+const BROKERED: &str = r#"
+    steps = 25
+    processes = ["spillover", "network", "diffusion"]
+    [region]
+    width = 40
+    height = 40
+    [firms]
+    density = 0.6
+    [network]
+    formation = 0.05
+    [[technology]]
+    p = 0.002
+    q = 0.1
+    seed_adopters = 5
+    "#;
+
+fn with_intermediaries(tie_boost: f64, relay: u32) -> String {
+    let mut toml = BROKERED.to_string();
     for (x, y) in [(10, 10), (30, 10), (10, 30), (30, 30)] {
-        with.push_str(&format!(
-            "[[intermediary]]\nx = {x}\ny = {y}\nreach = 12\ntie_boost = 2.0\nrelay = 1\n"
+        toml.push_str(&format!(
+            "[[intermediary]]\nx = {x}\ny = {y}\nreach = 12\ntie_boost = {tie_boost}\nrelay = {relay}\n"
         ));
     }
+    toml
+}
+
+/// E6: removing intermediaries lowers network density and slows diffusion. Both channels are
+/// tested on their own, at step 25 while the technology is still spreading: intermediaries
+/// that only broker ties (relay 0) raise density, and the denser network alone spreads the
+/// technology faster (partners are contacts beyond the neighbourhood); intermediaries that only
+/// relay (no tie boost) speed diffusion without changing the network.
+#[test]
+fn removing_intermediaries_lowers_density_and_slows_diffusion() {
     let runs = |toml: &str| -> (Vec<f64>, Vec<f64>) {
-        (0..6).map(|seed| density_and_share(toml, seed)).unzip()
+        (0..8).map(|seed| density_and_share(toml, seed)).unzip()
     };
-    let (density_with, share_with) = runs(&with);
-    let (density_without, share_without) = runs(base);
-    assert_greater("network density", &density_with, &density_without);
-    assert_greater("adoption share after 25 steps", &share_with, &share_without);
+    let (density_none, share_none) = runs(BROKERED);
+    let (density_brokers, share_brokers) = runs(&with_intermediaries(2.0, 0));
+    let (_, share_relays) = runs(&with_intermediaries(0.0, 1));
+    assert_greater(
+        "network density with brokering",
+        &density_brokers,
+        &density_none,
+    );
+    assert_greater(
+        "adoption share with brokering alone",
+        &share_brokers,
+        &share_none,
+    );
+    assert_greater(
+        "adoption share with relaying alone",
+        &share_relays,
+        &share_none,
+    );
 }
 
 /// Innovations per firm and step over a run.
@@ -430,4 +518,71 @@ fn the_economy_gives_the_same_result_on_one_and_two_threads() {
     };
     let one = run(1);
     assert!(one == run(2), "indicators differ between 1 and 2 threads");
+}
+
+/// Regression (review of issue 3): a radical technology is seeded at its innovator. Here the
+/// innovator (slot 0) makes a radical innovation and exits in the same step, and the other
+/// firm's spin-off takes its slot, on another cell: the innovation goes with the firm that
+/// made it, and the spin-off, which did no R&D, holds nothing new.
+#[test]
+fn radical_technologies_are_seeded_at_their_innovators() {
+    let s = scenario_with(
+        r#"
+        steps = 1
+        processes = ["market", "rnd", "diffusion", "demography"]
+        [region]
+        width = 10
+        height = 7
+        [firms]
+        csv = "firms.csv"
+        rd_intensity = 0.5
+        [production]
+        fixed_cost = 20.0
+        leader_share = 0.5
+        laggard_share = 0.0
+        [market]
+        export_choke_price = 0.0
+        [innovation]
+        productivity = 1e6
+        radical_share = 1.0
+        [demography]
+        spinoff_rate = 1.0
+        spinoff_radius = 3
+        [[technology]]
+        p = 0.0
+        seed_cells = [[9, 3]]
+        "#,
+        Some("x,y,knowledge,capital\n0,3,0.8,0\n9,3,6.0,100\n"),
+    );
+    let mut world = World::new(&s);
+    world.step();
+    let e = world.economy().unwrap();
+    assert_eq!(
+        (e.stats.exits, e.stats.entries),
+        (1, 1),
+        "the innovator exits, a spin-off enters"
+    );
+    assert!(!world.has_firm(0, 3));
+    let (cx, cy) = (6..10)
+        .flat_map(|x| (0..7).map(move |y| (x, y)))
+        .find(|&(x, y)| (x, y) != (9, 3) && world.has_firm(x, y))
+        .expect("the spin-off settles near its parent");
+    assert_eq!(
+        e.firm_at((cy * 10 + cx) as u32),
+        Some(0),
+        "the spin-off took the innovator's slot"
+    );
+    for (k, t) in world.technologies().iter().enumerate() {
+        if t.radical && t.arrival == 1 {
+            assert!(
+                !world.holds(cx, cy, TechId(k)),
+                "{} seeded at the spin-off",
+                t.id
+            );
+        }
+    }
+    assert_eq!(
+        e.stats.innovations_radical, 1,
+        "only the survivor's radical innovation counts"
+    );
 }

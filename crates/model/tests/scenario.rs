@@ -319,7 +319,7 @@ relay = 9
             "s.toml:7: firms.openness: { min = 0.5, max = 0.2 } is not a range inside [0, 1]",
             "s.toml:9: production.cost_floor: 20 is out of range (expected a number in [0, cost_ceiling])",
             "s.toml:11: production.laggard_share: 0.5 is out of range (expected a number in [0, 1 − leader_share])",
-            "s.toml:13: market.growth: -2 is out of range (expected a number greater than −1)",
+            "s.toml:13: market.growth: -2 is out of range (expected a number greater than −1 and at most 1)",
             "s.toml:15: spillover.strength: -0.1 is not a probability (expected a number in [0, 1])",
             "s.toml:16: spillover.optimal_distance: 0.7 is out of range (expected a number in (0, 0.5])",
             "s.toml:18: network.max_degree: 0 is out of range (expected a whole number from 1 to 64)",
@@ -347,7 +347,7 @@ fn firm_csv_economy_columns_are_checked_with_line_numbers() {
     assert_eq!(
         got,
         [
-            "firms.csv:3: knowledge: `-1` is out of range (expected a number of at least 0)",
+            "firms.csv:3: knowledge: `-1` is out of range (expected a number from 0 to 1e12)",
             "firms.csv:4: openness: `1.5` is out of range (expected a number in [0, 1])",
             "firms.csv:4: position: `1.0` is out of range (expected a number in [0, 1))",
         ]

@@ -72,7 +72,12 @@ impl Economy {
                 capital: d.entry_capital,
                 openness: self.firms.openness[slot],
             });
-            self.firms.tech_factor[child] = self.firms.tech_factor[slot];
+            // The spin-off's cost and class now, so the step's indicators count it rightly.
+            let factor = self.firms.tech_factor[slot];
+            let cost = self.unit_cost_of(self.firms.knowledge[child], factor);
+            self.firms.tech_factor[child] = factor;
+            self.firms.unit_cost[child] = cost;
+            self.firms.class[child] = self.class_bounds.class_of(cost, child);
             self.cell_firm[cell as usize] = child as u32;
             self.network.ensure_slots(self.firms.slots());
             turnover.spinoffs.push((parent_cell, cell));

@@ -54,11 +54,8 @@ pub fn cournot(sorted_costs: &[f64], a: f64, size: f64) -> Equilibrium {
         }
     }
     let quantity = size * (active as f64 * price - sum);
-    let consumer_surplus = if size > 0.0 {
-        quantity * quantity / (2.0 * size)
-    } else {
-        0.0
-    };
+    // Q²/(2S) written as S(a − P)²/2 (since Q = S(a − P)): no overflow while S stays finite.
+    let consumer_surplus = size * (a - price).powi(2) / 2.0;
     Equilibrium {
         price,
         active,

@@ -26,6 +26,37 @@ use firms::{FirmClass, Firms, NewFirm};
 use network::Network;
 use rayon::prelude::*;
 
+/// `c = (floor + (ceiling − floor)·exp(−κK)) · factor`.
+fn unit_cost(p: &crate::scenario::economy::ProductionSection, knowledge: f64, factor: f64) -> f64 {
+    (p.cost_floor + (p.cost_ceiling - p.cost_floor) * (-p.learning_elasticity * knowledge).exp())
+        * factor
+}
+
+/// The (cost, slot) keys at the boundaries of the classes of the last ranking: a firm whose key
+/// is below `leader` is a leader, one at or above `laggard` a laggard.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct ClassBounds {
+    leader: Option<(f64, u32)>,
+    laggard: Option<(f64, u32)>,
+}
+
+impl ClassBounds {
+    /// The class of a firm of unit cost `cost` in slot `slot` by these bounds.
+    pub(crate) fn class_of(self, cost: f64, slot: usize) -> FirmClass {
+        let below = |bound: Option<(f64, u32)>| match bound {
+            None => true,
+            Some(b) => cost.total_cmp(&b.0).then((slot as u32).cmp(&b.1)).is_lt(),
+        };
+        if below(self.leader) {
+            FirmClass::Leader
+        } else if !below(self.laggard) {
+            FirmClass::Laggard
+        } else {
+            FirmClass::Middle
+        }
+    }
+}
+
 /// The names of the per-step indicators, as the time series' columns.
 pub const INDICATORS: [&str; 25] = [
     "firms",
@@ -122,8 +153,8 @@ pub struct Economy {
     pub network: Network,
     /// Research bodies.
     pub research: Vec<ResearchBody>,
-    /// Per cell id: how many intermediaries serve it.
-    pub(crate) served: Vec<u8>,
+    /// Per cell id: the largest tie boost of the intermediaries serving it (0 if none).
+    pub(crate) tie_boost: Vec<f64>,
     /// Firms at the start: the scale of market size.
     pub(crate) initial_firms: usize,
     /// Entries and exits since the start.
@@ -138,10 +169,12 @@ pub struct Economy {
     pub(crate) sorted_costs: Vec<f64>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
+    /// The class boundaries of the step's ranking (spin-offs are classed by them).
+    pub(crate) class_bounds: ClassBounds,
     /// Scratch: (cost bits, slot) keys to sort.
     pub(crate) sort_keys: Vec<u128>,
     /// Scratch: knowledge, position and openness per cell of a padded grid (spillover).
-    pub(crate) sources: Vec<[f32; 3]>,
+    pub(crate) sources: Vec<(f64, f32, f32)>,
 }
 
 /// Uniform draws in [0, 1) for a new firm's attributes, from the placement streams.
@@ -221,7 +254,7 @@ impl Economy {
                 weight: r.weight,
             })
             .collect();
-        let mut served = vec![0u8; width * height];
+        let mut tie_boost = vec![0.0f64; width * height];
         for m in &config.intermediaries {
             let r = m.reach as i64;
             for dy in -r..=r {
@@ -237,7 +270,8 @@ impl Economy {
                         dx,
                         dy,
                     ) {
-                        served[c as usize] = served[c as usize].saturating_add(1);
+                        let boost = &mut tie_boost[c as usize];
+                        *boost = boost.max(m.tie_boost);
                     }
                 }
             }
@@ -254,7 +288,7 @@ impl Economy {
             cell_firm,
             network,
             research,
-            served,
+            tie_boost,
             initial_firms: n,
             total_entries: 0,
             total_exits: 0,
@@ -264,6 +298,7 @@ impl Economy {
             cost_order: Vec::new(),
             sorted_costs: Vec::new(),
             cost_grid: Vec::new(),
+            class_bounds: ClassBounds::default(),
             sort_keys: Vec::new(),
             sources: Vec::new(),
         };
@@ -279,6 +314,29 @@ impl Economy {
             body.knowledge *= 1.0 + body.growth;
         }
         self.network.ensure_slots(self.firms.slots());
+    }
+
+    /// Memory the economy of `firms` firms on `region` needs beyond the diffusion layers, in
+    /// bytes: the firm arrays and ties per firm; the cell index, cost grid, tie boosts and
+    /// padded spillover sources per cell; and what the automaton is fed per group and
+    /// technology (one byte per cell each).
+    pub fn bytes_needed(
+        region: crate::scenario::Region,
+        config: &EconomyConfig,
+        firms: u64,
+        groups: usize,
+        technologies: usize,
+    ) -> u64 {
+        let per_firm = 15 * 8 + 4 + 4 + 2 + 2 // the arrays of `Firms`
+            + 2 * 8                          // learning's double buffers
+            + 16 + 16                        // cost order and its sort keys
+            + 5                              // shows, padded index
+            + config.network.max_degree as u64 * 6 + 1; // ties
+        let cells = region.cells();
+        let r = u64::from(config.spillover.radius);
+        let padded = (u64::from(region.width) + 2 * r) * (u64::from(region.height) + 2 * r);
+        let per_cell = 4 + 4 + 8 + (groups + technologies) as u64;
+        firms * per_firm + cells * per_cell + padded * 16
     }
 
     /// Firms alive now.
@@ -406,18 +464,13 @@ impl Economy {
     /// knowledge and the technologies held — and classes by unit-cost rank: the `leader_share` cheapest are
     /// leaders, the `laggard_share` dearest laggards (ties broken by slot).
     pub(crate) fn update_costs_and_classes(&mut self) {
-        let p = &self.config.production;
-        let (floor, span, kappa) = (
-            p.cost_floor,
-            p.cost_ceiling - p.cost_floor,
-            p.learning_elasticity,
-        );
+        let production = self.config.production.clone();
         let f = &mut self.firms;
         f.unit_cost
             .par_iter_mut()
             .zip(f.knowledge.par_iter())
             .zip(f.tech_factor.par_iter())
-            .for_each(|((cost, &k), &factor)| *cost = (floor + span * (-kappa * k).exp()) * factor);
+            .for_each(|((cost, &k), &factor)| *cost = unit_cost(&production, k, factor));
         self.cost_grid.resize(self.width * self.height, f32::NAN);
         let (cell_firm, unit_cost) = (&self.cell_firm, &self.firms.unit_cost);
         self.cost_grid
@@ -451,27 +504,22 @@ impl Economy {
         let laggards = (p.laggard_share * n as f64).round() as usize;
         // By comparison with the (cost, slot) at the class boundaries, in parallel and in slot
         // order: the same classes as by rank, without scattered writes.
-        let leader_bound = self.cost_order.get(leaders).copied();
-        let laggard_bound = self.cost_order.get(n - laggards.min(n)).copied();
-        let below = |key: (f64, u32), bound: Option<(f64, u32)>| match bound {
-            None => true,
-            Some(b) => key.0.total_cmp(&b.0).then(key.1.cmp(&b.1)).is_lt(),
+        self.class_bounds = ClassBounds {
+            leader: self.cost_order.get(leaders).copied(),
+            laggard: self.cost_order.get(n - laggards.min(n)).copied(),
         };
+        let bounds = self.class_bounds;
         let f = &mut self.firms;
         f.class
             .par_iter_mut()
             .zip(f.unit_cost.par_iter())
             .enumerate()
-            .for_each(|(slot, (class, &cost))| {
-                let key = (cost, slot as u32);
-                *class = if below(key, leader_bound) {
-                    FirmClass::Leader
-                } else if !below(key, laggard_bound) {
-                    FirmClass::Laggard
-                } else {
-                    FirmClass::Middle
-                };
-            });
+            .for_each(|(slot, (class, &cost))| *class = bounds.class_of(cost, slot));
+    }
+
+    /// The unit cost of a firm with knowledge `knowledge` and technology factor `factor`.
+    pub(crate) fn unit_cost_of(&self, knowledge: f64, factor: f64) -> f64 {
+        unit_cost(&self.config.production, knowledge, factor)
     }
 
     /// Absorptive capacity grows with own knowledge and R&D (Cohen & Levinthal 1990):
@@ -557,19 +605,20 @@ pub(crate) fn neighbour_cell(
     Some((y * w + x) as u32)
 }
 
-/// Mean and standard deviation of `values`.
+/// Mean and (population) standard deviation of `values`, by Welford's update: stable when
+/// the values are large and close together.
 pub(crate) fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
+    let (mut n, mut mean, mut m2) = (0.0, 0.0, 0.0);
     for v in values {
         n += 1.0;
-        sum += v;
-        sum_sq += v * v;
+        let delta = v - mean;
+        mean += delta / n;
+        m2 += delta * (v - mean);
     }
     if n == 0.0 {
         return (0.0, 0.0);
     }
-    let mean = sum / n;
-    (mean, (sum_sq / n - mean * mean).max(0.0).sqrt())
+    (mean, (m2 / n).max(0.0).sqrt())
 }
 
 /// Signed difference `to − from` on the unit circle, in (−0.5, 0.5], for positions in
@@ -586,13 +635,23 @@ mod tests {
     use crate::scenario::{parse_scenario_text, validate, Limits};
     use crate::World;
 
+    #[test]
+    fn mean_and_sd_are_stable_for_large_close_values() {
+        let (mean, sd) = super::mean_sd(std::iter::repeat_n(1_234_567.891, 851));
+        assert!((mean - 1_234_567.891).abs() < 1e-6);
+        assert!(sd < 1e-6, "{sd}");
+        let (mean, sd) = super::mean_sd([1.0, 2.0, 3.0, 4.0].into_iter());
+        assert_eq!(mean, 2.5);
+        assert!((sd - 1.25f64.sqrt()).abs() < 1e-12);
+    }
+
     /// The row-slice scan of `count_in_square` against a cell-by-cell walk, on both
     /// boundaries, with squares that cross edges and squares wider than a small torus.
     #[test]
     fn count_in_square_matches_a_cell_by_cell_walk() {
         for (boundary, w, h) in [("bounded", 9, 7), ("torus", 9, 7), ("torus", 4, 3)] {
             let text = format!(
-                "processes = [\"spillover\"]\n[region]\nwidth = {w}\nheight = {h}\nboundary = \"{boundary}\"\n[diffusion]\nneighbourhood = \"global\"\n"
+                "processes = [\"market\"]\n[region]\nwidth = {w}\nheight = {h}\nboundary = \"{boundary}\"\n[diffusion]\nneighbourhood = \"global\"\n"
             );
             let parsed = parse_scenario_text(&text, "t").unwrap();
             let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();

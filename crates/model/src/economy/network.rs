@@ -189,13 +189,6 @@ impl Economy {
         let optimal = self.config.spillover.optimal_distance;
         let r = i64::from(n.radius);
         let side = (2 * r + 1) as u64;
-        let boosts: Vec<f64> = self
-            .config
-            .intermediaries
-            .iter()
-            .map(|m| m.tie_boost)
-            .collect();
-        let max_boost = boosts.iter().copied().fold(0.0, f64::max);
         let propose = CellStream::new(self.seed, Purpose::TieFormation, step, 0);
         let target = CellStream::new(self.seed, Purpose::TieFormation, step, 1);
         let accept = CellStream::new(self.seed, Purpose::TieFormation, step, 2);
@@ -208,11 +201,7 @@ impl Economy {
                     return None;
                 }
                 let cell = f.cell[slot];
-                let boost = if this.served[cell as usize] > 0 {
-                    max_boost
-                } else {
-                    0.0
-                };
+                let boost = this.tie_boost[cell as usize];
                 if propose.unit(slot as u32) >= (n.formation * (1.0 + boost)).min(1.0) {
                     return None;
                 }

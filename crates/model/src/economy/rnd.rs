@@ -51,8 +51,9 @@ impl Economy {
         self.firms.rivals = rivals;
     }
 
-    /// Process 2. Returns, in slot order, the firms whose innovation was radical.
-    pub(crate) fn rnd(&mut self, step: u32, radical: &mut Vec<usize>) {
+    /// Process 2. Returns, in slot order, the firms whose innovation was radical, as (slot,
+    /// cell): the world checks at the end of the step that the same firm is still there.
+    pub(crate) fn rnd(&mut self, step: u32, radical: &mut Vec<(usize, u32)>) {
         radical.clear();
         self.count_rivals();
         let n = self.config.innovation.clone();
@@ -132,7 +133,7 @@ impl Economy {
                 }
                 Outcome::Radical => {
                     f.knowledge[slot] += n.knowledge_gain;
-                    radical.push(slot);
+                    radical.push((slot, f.cell[slot]));
                     radical_count += 1;
                 }
             }

@@ -58,7 +58,7 @@ impl Economy {
         let r = s.radius as usize;
         let padded_width = self.width + 2 * r;
         let mut sources = std::mem::take(&mut self.sources);
-        sources.resize(padded_width * (self.height + 2 * r), [0.0; 3]);
+        sources.resize(padded_width * (self.height + 2 * r), (0.0, 0.0, 0.0));
         let this = &*self;
         sources
             .par_chunks_mut(padded_width)
@@ -67,16 +67,14 @@ impl Economy {
                 let y = py as i64 - r as i64;
                 for (px, source) in row.iter_mut().enumerate() {
                     let x = px as i64 - r as i64;
+                    // Knowledge exactly (a gap must be zero between equals); position and
+                    // openness only weight the gap.
                     *source = match this.firm_near(x, y, 0, 0) {
                         Some(j) => {
                             let f = &this.firms;
-                            [
-                                f.knowledge[j] as f32,
-                                f.position[j] as f32,
-                                f.openness[j] as f32,
-                            ]
+                            (f.knowledge[j], f.position[j] as f32, f.openness[j] as f32)
                         }
-                        None => [0.0; 3],
+                        None => (0.0, 0.0, 0.0),
                     };
                 }
             });
@@ -128,8 +126,8 @@ impl Economy {
                 let (fx, fy) = this.xy(f.cell[slot]);
                 let centre = (fy as usize + r) * padded_width + fx as usize + r;
                 for &(delta, w) in &offsets {
-                    let [k_j, x_j, o_j] = source_grid[centre.wrapping_add_signed(delta)];
-                    learn(f64::from(k_j), f64::from(x_j), w * f64::from(o_j));
+                    let (k_j, x_j, o_j) = source_grid[centre.wrapping_add_signed(delta)];
+                    learn(k_j, f64::from(x_j), w * f64::from(o_j));
                 }
                 for (t, &p) in this.network.partners(slot).iter().enumerate() {
                     let p = p as usize;

@@ -71,13 +71,13 @@ section! {
             "local market: the price at which nobody buys (a in P = a − Q/S)";
         size_per_firm: f64 = 2.0 => "2.0", "a positive number",
             "local market size S per initial firm: S = size_per_firm · initial firms · (1 + growth)^t";
-        growth: f64 = 0.0 => "0.0", "a number greater than −1",
+        growth: f64 = 0.0 => "0.0", "a number greater than −1 and at most 1",
             "per-step growth of the local market's size";
         export_choke_price: f64 = 18.0 => "18.0", "a number of at least 0 (0: no export market)",
             "external market: the price at which nobody buys";
         export_size_per_firm: f64 = 1.0 => "1.0", "a number of at least 0",
             "external market size per initial firm";
-        export_growth: f64 = 0.01 => "0.01", "a number greater than −1",
+        export_growth: f64 = 0.01 => "0.01", "a number greater than −1 and at most 1",
             "per-step growth of the external market's size";
         trade_cost: f64 = 1.0 => "1.0", "a number of at least 0",
             "cost per unit of serving the external market, added to the unit cost";

@@ -167,9 +167,9 @@ impl FirmCsv<'_> {
             };
             let capacity = number("absorptive_capacity", 0.0, 1.0, "a number in [0, 1]")
                 .unwrap_or(default_capacity);
-            let knowledge = number("knowledge", 0.0, f64::MAX, "a number of at least 0");
+            let knowledge = number("knowledge", 0.0, 1e12, "a number from 0 to 1e12");
             let rd_intensity = number("rd_intensity", 0.0, 1.0, "a number in [0, 1]");
-            let capital = number("capital", 0.0, f64::MAX, "a number of at least 0");
+            let capital = number("capital", 0.0, 1e12, "a number from 0 to 1e12");
             let openness = number("openness", 0.0, 1.0, "a number in [0, 1]");
             let position = number("position", 0.0, 1.0 - f64::EPSILON, "a number in [0, 1)");
             if !ok {

@@ -89,7 +89,7 @@ pub const FIELDS: &[FieldDoc] = &[
     },
     FieldDoc {
         path: "firms.knowledge",
-        expected: "a number of at least 0, or a table `{ min = A, max = B }`",
+        expected: "a number from 0 to 1e12, or a table `{ min = A, max = B }` inside it",
         default: "{ min = 0.5, max = 2.0 }",
         meaning: "each firm's knowledge stock at the start (with `processes` of the economy)",
     },
@@ -101,7 +101,7 @@ pub const FIELDS: &[FieldDoc] = &[
     },
     FieldDoc {
         path: "firms.capital",
-        expected: "a number of at least 0, or a table `{ min = A, max = B }`",
+        expected: "a number from 0 to 1e12, or a table `{ min = A, max = B }` inside it",
         default: "20.0",
         meaning: "each firm's capital at the start; a firm whose capital falls below 0 exits",
     },

@@ -378,7 +378,7 @@ pub fn validate(
 
     // The economy: processes, sections, and the slots of radical technologies.
     let processes = check_processes(&mut c, file);
-    let economy = check_economy(&mut c, file, region);
+    let economy = check_economy(&mut c, file, region, processes);
     if processes.rnd && c.problems.iter().all(|p| p.warning) {
         add_radical_slots(&mut c, &economy, &mut technologies, &mut group_sizes);
     }
@@ -404,14 +404,27 @@ pub fn validate(
                 .iter()
                 .any(|b| a.group == b.group && a.quality == b.quality)
         });
-        let needed = World::bytes_needed(
+        let mut needed = World::bytes_needed(
             region,
             neighbourhood,
             group_sizes.len(),
             technologies.len(),
-            heterogeneous,
+            heterogeneous || processes.economy(),
             equal_rivals,
         );
+        if processes.economy() {
+            let firms = match &firms {
+                FirmPlacement::Density { density, .. } => density * region.cells() as f64,
+                FirmPlacement::Listed { firms, .. } => firms.len() as f64,
+            };
+            needed += crate::economy::Economy::bytes_needed(
+                region,
+                &economy,
+                firms as u64,
+                group_sizes.len(),
+                technologies.len(),
+            );
+        }
         if needed > available {
             c.error(
                 "region",

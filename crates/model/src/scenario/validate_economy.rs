@@ -4,6 +4,10 @@ use super::schema::ScenarioFile;
 use super::validate::{attribute, Checker};
 use super::{EconomyConfig, FirmAttributes, Processes, Region};
 
+/// The largest knowledge or capital stock a firm may start with: far beyond any sensible
+/// value, far below where sums of them would overflow.
+pub(crate) const MAX_STOCK: f64 = 1e12;
+
 /// Reads `processes`, refusing unknown names, repeats and processes whose inputs are missing.
 pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Processes {
     let mut processes = Processes::default();
@@ -42,11 +46,12 @@ pub(super) fn check_economy(
     c: &mut Checker<'_>,
     file: &ScenarioFile,
     region: Region,
+    processes: Processes,
 ) -> EconomyConfig {
     let attributes = FirmAttributes {
-        knowledge: attribute(c, "firms.knowledge", file.firms.knowledge, 0.0, f64::MAX),
+        knowledge: attribute(c, "firms.knowledge", file.firms.knowledge, 0.0, MAX_STOCK),
         rd_intensity: attribute(c, "firms.rd_intensity", file.firms.rd_intensity, 0.0, 1.0),
-        capital: attribute(c, "firms.capital", file.firms.capital, 0.0, f64::MAX),
+        capital: attribute(c, "firms.capital", file.firms.capital, 0.0, MAX_STOCK),
         openness: attribute(c, "firms.openness", file.firms.openness, 0.0, 1.0),
     };
 
@@ -71,10 +76,15 @@ pub(super) fn check_economy(
     let m = &file.market;
     c.positive("market.choke_price", m.choke_price);
     c.positive("market.size_per_firm", m.size_per_firm);
-    c.at_least("market.growth", m.growth, -1.0 + f64::EPSILON);
+    c.in_range("market.growth", m.growth, -1.0 + f64::EPSILON, 1.0);
     c.at_least("market.export_choke_price", m.export_choke_price, 0.0);
     c.at_least("market.export_size_per_firm", m.export_size_per_firm, 0.0);
-    c.at_least("market.export_growth", m.export_growth, -1.0 + f64::EPSILON);
+    c.in_range(
+        "market.export_growth",
+        m.export_growth,
+        -1.0 + f64::EPSILON,
+        1.0,
+    );
     c.at_least("market.trade_cost", m.trade_cost, 0.0);
 
     let n = &file.innovation;
@@ -104,6 +114,18 @@ pub(super) fn check_economy(
     let s = &file.spillover;
     c.probability("spillover.strength", s.strength);
     c.count_in("spillover.radius", s.radius, 0, 64);
+    let span = 2 * s.radius + 1;
+    let torus = region.boundary == super::Boundary::Torus;
+    if processes.spillover && torus && (region.width < span || region.height < span) {
+        c.push(
+            "spillover.radius",
+            format!(
+                "a torus of {}×{} is too small for a spillover radius of {}: a firm would learn from a neighbour twice (expected width and height of at least {span}, or a smaller radius)",
+                region.width, region.height, s.radius
+            ),
+            false,
+        );
+    }
     c.positive("spillover.decay_length", s.decay_length);
     c.at_least("spillover.partner_weight", s.partner_weight, 0.0);
     if !(s.optimal_distance > 0.0 && s.optimal_distance <= 0.5) {
