@@ -28,17 +28,12 @@ pub struct ProcessTimings {
 }
 
 impl ProcessTimings {
-    /// The processes timed: `bookkeeping` covers costs, classes, capacities and arrivals.
-    pub const NAMES: [&'static str; 8] = [
-        "bookkeeping",
-        "market",
-        "rnd",
-        "spillover",
-        "mobility",
-        "network",
-        "diffusion",
-        "demography",
-    ];
+    /// The processes timed: `bookkeeping` (costs, classes, capacities and arrivals), then the
+    /// processes of the step in their order.
+    pub const NAMES: [&'static str; 8] = {
+        let p = Processes::NAMES;
+        ["bookkeeping", p[0], p[1], p[2], p[3], p[4], p[5], p[6]]
+    };
 }
 
 /// A technology that arrived asking for more seed adopters than there were eligible firms.
