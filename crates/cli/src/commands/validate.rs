@@ -31,7 +31,7 @@ pub fn run(args: ValidateArgs) -> CliResult {
                 };
                 let n_tech = s.technologies().len();
                 println!(
-                    "{}: ok: {}×{} region, {}, {} neighbourhood, {} {}, {} steps",
+                    "{}: ok: {}×{} region, {}, {} neighbourhood, {} {}, {} steps; processes: {}",
                     path.display(),
                     s.region().width,
                     s.region().height,
@@ -43,7 +43,8 @@ pub fn run(args: ValidateArgs) -> CliResult {
                     } else {
                         "technologies"
                     },
-                    s.steps()
+                    s.steps(),
+                    s.as_written().processes.join(", ")
                 );
             }
             Err(e) => errors.extend(e.lines),
