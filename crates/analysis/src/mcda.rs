@@ -177,22 +177,22 @@ impl Ahp {
 /// is indexed by matrix size; [`SAATY_RANDOM_INDEX`] by default.
 pub fn ahp(matrix: &[Vec<f64>], random_index: &[f64]) -> Result<Ahp, McdaError> {
     let n = check_matrix(matrix, Some(matrix.len()), |v| v > 0.0, "a positive number")?;
-    for i in 0..n {
-        if (matrix[i][i] - 1.0).abs() > RECIPROCAL_TOLERANCE {
+    for (i, row) in matrix.iter().enumerate() {
+        if (row[i] - 1.0).abs() > RECIPROCAL_TOLERANCE {
             return Err(McdaError::Value {
                 row: i + 1,
                 column: i + 1,
-                value: matrix[i][i],
+                value: row[i],
                 expected: "1 on the diagonal",
             });
         }
-        for j in i + 1..n {
-            if (matrix[i][j] * matrix[j][i] - 1.0).abs() > RECIPROCAL_TOLERANCE {
+        for (j, mirror_row) in matrix.iter().enumerate().skip(i + 1) {
+            if (row[j] * mirror_row[i] - 1.0).abs() > RECIPROCAL_TOLERANCE {
                 return Err(McdaError::Reciprocal {
                     row: i + 1,
                     column: j + 1,
-                    value: matrix[i][j],
-                    mirror: matrix[j][i],
+                    value: row[j],
+                    mirror: mirror_row[i],
                 });
             }
         }
