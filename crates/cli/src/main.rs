@@ -39,6 +39,7 @@ enum Command {
     Run(commands::run::RunArgs),
     Diffuse(commands::diffuse::DiffuseArgs),
     Validate(commands::validate::ValidateArgs),
+    Gem(commands::gem::GemArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +78,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(args),
         Command::Diffuse(args) => commands::diffuse::run(args),
         Command::Validate(args) => commands::validate::run(args),
+        Command::Gem(args) => commands::gem::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -482,3 +482,57 @@ fn help_names_every_command_and_option() {
         assert!(help.contains(option), "diffuse --help lacks {option}");
     }
 }
+
+#[test]
+fn gem_scores_a_panel_and_refuses_bad_scores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scores = examples().join("gem-scores.csv");
+    let o = clusterlab(&["gem", scores.to_str().unwrap(), "--json"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The first expert scores [6,7,5,6,4,8]: GEM 89.5828 (docs/references.md).
+    assert_eq!(report["experts"][0]["expert"], "university");
+    assert!((report["experts"][0]["gem"].as_f64().unwrap() - 89.5828).abs() < 5e-5);
+    assert_eq!(report["weakest_pair"], "markets");
+    assert_eq!(report["weakest_factor"], "local_markets");
+    let [lo, hi] = [0, 1].map(|i| report["bootstrap_interval_95"][i].as_f64().unwrap());
+    let panel = report["panel"]["gem"].as_f64().unwrap();
+    assert!(lo <= panel && panel <= hi);
+    let table = clusterlab(&["gem", scores.to_str().unwrap()], tmp.path());
+    assert!(String::from_utf8_lossy(&table.stdout).contains("weakest pair: markets"));
+
+    let d = tmp.path();
+    let bad = |name: &str, text: &str, says: &str| {
+        std::fs::write(d.join(name), text).unwrap();
+        let o = clusterlab(&["gem", name], d);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(says),
+            "{name}: `{}` does not say `{says}`",
+            stderr(&o)
+        );
+    };
+    let header = "expert,D11,D12,D21,D22,D31,D32\n";
+    bad(
+        "high.csv",
+        &format!("{header}a,6,7,5,6,4,11\n"),
+        "high.csv:2: external_markets: `11` is not a score (expected a number from 1 to 10)",
+    );
+    bad(
+        "nan.csv",
+        &format!("{header}a,6,NaN,5,6,4,8\n"),
+        "nan.csv:2: infrastructure: `NaN` is not a score",
+    );
+    bad(
+        "short.csv",
+        &format!("{header}a,6,7\n"),
+        "short.csv:2: suppliers: `` is not a score",
+    );
+    bad(
+        "missing.csv",
+        "expert,D11,D12,D21,D22,D31\na,1,1,1,1,1\n",
+        "missing.csv:1: missing column `external_markets`",
+    );
+    bad("empty.csv", "", "empty.csv: the file is empty");
+    bad("header-only.csv", header, "header-only.csv: no experts");
+}

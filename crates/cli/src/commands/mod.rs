@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
 pub mod diffuse;
+pub mod gem;
 pub mod run;
 pub mod validate;
