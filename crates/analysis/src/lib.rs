@@ -9,6 +9,8 @@
 //! - [`gem`]: the GEM model of a cluster's innovation capacity (Padmore & Gibson 1998);
 //! - [`mcda`]: multi-criteria evaluation — AHP and entropy weights, TOPSIS, fuzzy
 //!   comprehensive evaluation;
+//! - [`evaluation`]: an evaluation system — goal, criteria, indicators — weighted and scored
+//!   by the methods of [`mcda`];
 //! - [`stats`]: quantiles and a seeded resampling generator.
 //!
 //! **Architecture invariant:** pure functions of numbers; no I/O, no model state.
@@ -16,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod bass;
+pub mod evaluation;
 pub mod gem;
 pub mod mcda;
 pub mod mean_field;

@@ -9,6 +9,7 @@ mod error;
 mod load;
 mod progress;
 mod staged;
+mod table;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -40,6 +41,7 @@ enum Command {
     Diffuse(commands::diffuse::DiffuseArgs),
     Validate(commands::validate::ValidateArgs),
     Gem(commands::gem::GemArgs),
+    Evaluate(commands::evaluate::EvaluateArgs),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +81,7 @@ fn main() -> ExitCode {
         Command::Diffuse(args) => commands::diffuse::run(args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Gem(args) => commands::gem::run(args),
+        Command::Evaluate(args) => commands::evaluate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -536,3 +536,110 @@ fn gem_scores_a_panel_and_refuses_bad_scores() {
     bad("empty.csv", "", "empty.csv: the file is empty");
     bad("header-only.csv", header, "header-only.csv: no experts");
 }
+
+#[test]
+fn evaluate_ranks_alternatives_and_refuses_bad_specs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let spec = examples().join("evaluation/diffusion-performance.toml");
+    let o = clusterlab(&["evaluate", spec.to_str().unwrap(), "--json"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let weights: f64 = report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["weight"].as_f64().unwrap())
+        .sum();
+    assert!((weights - 1.0).abs() < 1e-9, "global weights sum to 1");
+    let alternatives = report["alternatives"].as_array().unwrap();
+    let rank_of = |name: &str| {
+        alternatives.iter().find(|a| a["name"] == name).unwrap()["rank"]
+            .as_u64()
+            .unwrap()
+    };
+    // The combined policy dominates the baseline on every benefit indicator.
+    assert_eq!(rank_of("brokers_and_platform"), 1);
+    assert_eq!(rank_of("baseline"), 5);
+    assert!(report["consistency"][0]["cr"].as_f64().unwrap() < 0.1);
+
+    // The same spec, other methods, through a copy.
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::copy(
+        examples().join("evaluation/diffusion-alternatives.csv"),
+        d.join("diffusion-alternatives.csv"),
+    )
+    .unwrap();
+    for (from, to) in [
+        ("scoring = \"topsis\"", "scoring = \"fce\""),
+        ("weights = \"ahp\"", "weights = \"entropy\""),
+        ("normalisation = \"vector\"", "normalisation = \"min-max\""),
+    ] {
+        std::fs::write(d.join("variant.toml"), text.replace(from, to)).unwrap();
+        let o = clusterlab(&["evaluate", "variant.toml"], d);
+        assert!(o.status.success(), "{to}: {}", stderr(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("brokers_and_platform"));
+    }
+
+    let bad = |name: &str, spec: &str, says: &str| {
+        std::fs::write(d.join(name), spec).unwrap();
+        let o = clusterlab(&["evaluate", name], d);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(says),
+            "{name}: `{}` does not say `{says}`",
+            stderr(&o)
+        );
+    };
+    std::fs::write(d.join("two.csv"), "alternative,a,b\nx,1,2\ny,2,1\n").unwrap();
+    let tree = "[[criterion]]\nid = \"c1\"\n[[criterion.indicator]]\nid = \"a\"\n[[criterion]]\nid = \"c2\"\n[[criterion.indicator]]\nid = \"b\"\n";
+    bad(
+        "square.toml",
+        &format!("alternatives = \"two.csv\"\ncomparisons = [[1, 2], [0.5]]\n{tree}"),
+        "square.toml:2: comparisons: row 2 has 1 values",
+    );
+    bad(
+        "reciprocal.toml",
+        &format!("alternatives = \"two.csv\"\ncomparisons = [[1, 2], [2, 1]]\n{tree}"),
+        "comparisons: row 1, column 2: 2 is not the reciprocal of row 2, column 1: 2",
+    );
+    bad(
+        "negative.toml",
+        &format!("alternatives = \"two.csv\"\ncomparisons = [[1, -2], [-0.5, 1]]\n{tree}"),
+        "row 1, column 2: -2 (expected a positive number)",
+    );
+    bad("method.toml", &format!("alternatives = \"two.csv\"\ncomparisons = [[1, 2], [0.5, 1]]\n[method]\nscoring = \"electre\"\n{tree}"), "method.scoring: unknown scoring `electre`");
+    std::fs::write(d.join("nan.csv"), "alternative,a,b\nx,NaN,2\n").unwrap();
+    bad(
+        "nan.toml",
+        &format!("alternatives = \"nan.csv\"\ncomparisons = [[1, 2], [0.5, 1]]\n{tree}"),
+        "nan.csv:2: a: `NaN` is not a number",
+    );
+    std::fs::write(d.join("nob.csv"), "alternative,a\nx,1\n").unwrap();
+    bad(
+        "nob.toml",
+        &format!("alternatives = \"nob.csv\"\ncomparisons = [[1, 2], [0.5, 1]]\n{tree}"),
+        "nob.csv:1: missing column `b`",
+    );
+    std::fs::write(d.join("empty.csv"), "").unwrap();
+    bad(
+        "empty.toml",
+        &format!("alternatives = \"empty.csv\"\ncomparisons = [[1, 2], [0.5, 1]]\n{tree}"),
+        "empty.csv: the file is empty",
+    );
+
+    // Contradictory judgements are evaluated, with a warning.
+    std::fs::write(d.join("three.csv"), "alternative,a,b,c\nx,1,2,3\ny,3,2,1\n").unwrap();
+    std::fs::write(
+        d.join("cyclic.toml"),
+        "alternatives = \"three.csv\"\ncomparisons = [[1, 9, 0.111], [0.111, 1, 9], [9, 0.111, 1]]\n[[criterion]]\nid = \"c1\"\n[[criterion.indicator]]\nid = \"a\"\n[[criterion]]\nid = \"c2\"\n[[criterion.indicator]]\nid = \"b\"\n[[criterion]]\nid = \"c3\"\n[[criterion.indicator]]\nid = \"c\"\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["evaluate", "cyclic.toml"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: cyclic.toml:2: comparisons: consistency ratio"),
+        "{}",
+        stderr(&o)
+    );
+}

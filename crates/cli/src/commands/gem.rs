@@ -1,6 +1,7 @@
 //! `clusterlab gem`: a cluster's innovation capacity by the GEM model, from expert scores.
 
 use crate::error::{CliError, CliResult};
+use crate::table::csv_rows;
 use clap::Args;
 use clusterlab_analysis::gem::{panel, Gem, FACTORS, PAIRS, SCORE_RANGE};
 use serde::Serialize;
@@ -47,30 +48,13 @@ fn read_scores(path: &PathBuf) -> CliResult<Vec<(String, [f64; 6])>> {
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::input(format!("cannot read the scores {source}: {e}")))?;
-    // Comment lines are skipped here, keeping the file's line numbers for the messages.
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim_start().starts_with('#') && !l.trim().is_empty())
-        .map(|(i, l)| (i + 1, l))
-        .collect();
-    let Some(&(header_line, header)) = lines.first() else {
+    let rows = csv_rows(&text);
+    let Some((header_line, columns)) = rows.first() else {
         return Err(CliError::input(format!(
             "{source}: the file is empty (expected a header and one row per expert)"
         )));
     };
-    let parse_row = |line: &str| -> Vec<String> {
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .trim(csv::Trim::All)
-            .from_reader(line.as_bytes())
-            .records()
-            .next()
-            .and_then(Result::ok)
-            .map(|r| r.iter().map(str::to_string).collect())
-            .unwrap_or_default()
-    };
-    let columns = parse_row(header);
+    let header_line = *header_line;
     let mut index = [0usize; 6];
     for (f, names) in ALIASES.iter().enumerate() {
         index[f] = columns
@@ -89,8 +73,8 @@ fn read_scores(path: &PathBuf) -> CliResult<Vec<(String, [f64; 6])>> {
         .position(|c| c.eq_ignore_ascii_case("expert"));
     let mut experts = Vec::new();
     let mut problems = Vec::new();
-    for &(line, text) in &lines[1..] {
-        let cells = parse_row(text);
+    for (line, cells) in &rows[1..] {
+        let line = *line;
         let mut scores = [0.0; 6];
         for (f, &col) in index.iter().enumerate() {
             let raw = cells.get(col).map_or("", String::as_str);

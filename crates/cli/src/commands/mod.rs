@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod diffuse;
+pub mod evaluate;
 pub mod gem;
 pub mod run;
 pub mod validate;

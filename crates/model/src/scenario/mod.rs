@@ -14,7 +14,7 @@ mod validate;
 
 pub use firm_csv::FirmCsv;
 pub use schema::{all_fields, ScenarioFile, TechnologySection, ValueSpec, FIELDS};
-pub use toml_text::{parse_scenario_text, LineIndex, ParsedScenario};
+pub use toml_text::{parse_scenario_text, parse_toml, LineIndex, Parsed, ParsedScenario};
 pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE, MAX_TECHNOLOGIES};
 
 mod validate_economy;

@@ -184,24 +184,27 @@ fn did_you_mean(unknown: &str, message: &str) -> String {
     super::did_you_mean(unknown, expected.split(", ").map(|k| k.trim_matches('`')))
 }
 
-/// A scenario file as read: the fields (defaults in place of anything unreadable), where each
+/// A TOML file as read: the fields (defaults in place of anything unreadable), where each
 /// field is, and the problems met while reading.
 #[derive(Clone, Debug)]
-pub struct ParsedScenario {
+pub struct Parsed<T> {
     /// The file's name in problems.
     pub source: String,
     /// The fields.
-    pub file: ScenarioFile,
+    pub file: T,
     /// Their lines.
     pub lines: LineIndex,
     /// Unknown fields and values of the wrong type, each removed before reading on.
     pub problems: Vec<Problem>,
 }
 
-impl ParsedScenario {
-    /// A scenario built in code rather than read from text (no lines, no problems yet).
-    pub fn from_file(file: ScenarioFile, source: &str) -> ParsedScenario {
-        ParsedScenario {
+/// A scenario file as read.
+pub type ParsedScenario = Parsed<ScenarioFile>;
+
+impl<T> Parsed<T> {
+    /// A file built in code rather than read from text (no lines, no problems yet).
+    pub fn from_file(file: T, source: &str) -> Parsed<T> {
+        Parsed {
             source: source.to_string(),
             file,
             lines: LineIndex::default(),
@@ -217,6 +220,16 @@ impl ParsedScenario {
 /// [`ParsedScenario::problems`] so that [`super::validate`] can report them together with
 /// every other problem.
 pub fn parse_scenario_text(text: &str, source: &str) -> Result<ParsedScenario, Problems> {
+    parse_toml(text, source, expected_of)
+}
+
+/// Reads TOML `text` into any strict serde type `T`, reporting every problem as
+/// [`parse_scenario_text`] does; `expected` describes a field's expected value by its path.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    source: &str,
+    expected: impl Fn(&str) -> Option<&'static str>,
+) -> Result<Parsed<T>, Problems> {
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     let starts = line_starts(text);
     if !syntax_errors.is_empty() {
@@ -240,9 +253,9 @@ pub fn parse_scenario_text(text: &str, source: &str) -> Result<ParsedScenario, P
     // Each round removes one bad entry; the bound only guards against a loop that cannot shrink.
     for _ in 0..256 {
         let de = toml::de::Deserializer::from(Spanned::new(span.clone(), table.clone()));
-        match serde_path_to_error::deserialize::<_, ScenarioFile>(de) {
+        match serde_path_to_error::deserialize::<_, T>(de) {
             Ok(file) => {
-                return Ok(ParsedScenario {
+                return Ok(Parsed {
                     source: source.to_string(),
                     file,
                     lines: index,
@@ -266,7 +279,7 @@ pub fn parse_scenario_text(text: &str, source: &str) -> Result<ParsedScenario, P
                     .span()
                     .map(|s| line_at(&starts, s.start))
                     .or_else(|| index.line_of(&field));
-                let message = match expected_of(&field) {
+                let message = match expected(&field) {
                     // serde's own "expected u32" says less than the field's documentation.
                     Some(expected) if unknown_field(&message).is_none() => {
                         let what = message.split(", expected").next().unwrap_or(&message);
