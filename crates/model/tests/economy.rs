@@ -586,3 +586,83 @@ fn radical_technologies_are_seeded_at_their_innovators() {
         "only the survivor's radical innovation counts"
     );
 }
+
+use clusterlab_model::economy::diagnosis::DIAGNOSIS;
+
+fn diagnosis_column(name: &str) -> usize {
+    DIAGNOSIS.iter().position(|&n| n == name).unwrap()
+}
+
+/// Issue 4: the diagnosis stays in its ranges every step — GEM factors in 1–10, GEM in
+/// 2.5–250, the dynamic factors and subsystem indices in [0, 1].
+#[test]
+fn the_diagnosis_stays_in_its_ranges() {
+    let s = scenario(CLUSTER);
+    let mut world = World::new(&s);
+    world.run_until(60, |w| {
+        let (_, d) = w.economy().unwrap().observe(w.current_step());
+        for (i, &v) in d.iter().enumerate() {
+            let ok = match i {
+                0..=5 => (1.0..=10.0).contains(&v),
+                6 => (2.5..=250.0).contains(&v),
+                _ => (0.0..=1.0).contains(&v),
+            };
+            assert!(ok, "{} = {v} at step {}", DIAGNOSIS[i], w.current_step());
+        }
+    });
+}
+
+/// Issue 4: the diagnosis reads the cluster's groundings — research bodies raise the
+/// resources and infrastructure scores, intermediaries the intermediary index and the
+/// auxiliary subsystem.
+#[test]
+fn groundings_raise_their_scores() {
+    let diagnose = |extra: &str| {
+        let s = scenario(&format!(
+            "processes = [\"market\", \"rnd\", \"spillover\", \"network\"]\n[region]\nwidth = 40\nheight = 40\n[firms]\ndensity = 0.5\n{extra}"
+        ));
+        let mut world = World::new(&s);
+        world.run_until(5, |_| {});
+        world.economy().unwrap().observe(5).1
+    };
+    let bare = diagnose("");
+    let research = diagnose("[[research_body]]\nx = 20\ny = 20\nreach = 15\nknowledge = 20.0\n");
+    let brokers = diagnose("[[intermediary]]\nx = 20\ny = 20\nreach = 15\n");
+    for name in ["gem_resources", "gem_infrastructure"] {
+        let c = diagnosis_column(name);
+        assert!(
+            research[c] > bare[c],
+            "{name}: {} vs {}",
+            research[c],
+            bare[c]
+        );
+    }
+    for name in ["intermediary_organisations", "auxiliary_dynamics"] {
+        let c = diagnosis_column(name);
+        assert!(
+            brokers[c] > bare[c],
+            "{name}: {} vs {}",
+            brokers[c],
+            bare[c]
+        );
+    }
+}
+
+/// Issue 4: subsystem weights from AHP comparisons: judging knowledge capital far above the
+/// others moves the core index toward it.
+#[test]
+fn ahp_comparisons_weight_the_core_subsystem() {
+    let base =
+        "processes = [\"market\", \"rnd\", \"spillover\"]\n[region]\nwidth = 30\nheight = 30\n";
+    let run = |extra: &str| {
+        let mut world = World::new(&scenario(&format!("{base}{extra}")));
+        world.run_until(3, |_| {});
+        world.economy().unwrap().observe(3).1
+    };
+    let equal = run("");
+    let judged =
+        run("[diagnosis]\ncore_comparisons = [[1, 9, 9], [0.1111111, 1, 1], [0.1111111, 1, 1]]\n");
+    let [k, core] = ["knowledge_capital", "core_dynamics"].map(diagnosis_column);
+    // Knowledge capital carries 9/11 of the core's weight: the index sits near it.
+    assert!((judged[core] - judged[k]).abs() < (equal[core] - equal[k]).abs());
+}

@@ -353,3 +353,15 @@ fn firm_csv_economy_columns_are_checked_with_line_numbers() {
         ]
     );
 }
+
+#[test]
+fn diagnosis_weights_are_checked() {
+    check_errors(
+        "[diagnosis]\ncore_share = 1.5\ncore_weights = [1, -1, 1]\nauxiliary_comparisons = [[1, 2, 3], [2, 1, 1], [0.333, 1, 1]]\n",
+        &[
+            "s.toml:2: diagnosis.core_share: 1.5 is not a probability",
+            "s.toml:3: diagnosis.core_weights: [1.0, -1.0, 1.0] are not usable weights",
+            "s.toml:4: diagnosis.auxiliary_comparisons: row 1, column 2: 2 is not the reciprocal",
+        ],
+    );
+}

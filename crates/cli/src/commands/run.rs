@@ -7,6 +7,7 @@ use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
 use clusterlab_analysis::metrics::TakeUp;
+use clusterlab_model::economy::diagnosis::DIAGNOSIS;
 use clusterlab_model::economy::INDICATORS;
 use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
@@ -106,7 +107,7 @@ pub fn run(args: RunArgs) -> CliResult {
 
     let mut header = String::from("step");
     if world.economy().is_some() {
-        for name in INDICATORS {
+        for name in INDICATORS.iter().chain(&DIAGNOSIS) {
             header.push(',');
             header.push_str(name);
         }
@@ -119,7 +120,8 @@ pub fn run(args: RunArgs) -> CliResult {
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
         write!(out, "{}", w.current_step())?;
         if let Some(economy) = w.economy() {
-            for value in economy.indicators(w.current_step()) {
+            let (indicators, diagnosis) = economy.observe(w.current_step());
+            for value in indicators.iter().chain(&diagnosis) {
                 write!(out, ",{value}")?;
             }
         }
@@ -177,11 +179,15 @@ pub fn run(args: RunArgs) -> CliResult {
                 .iter()
                 .filter(|t| t.radical && t.arrival != u32::MAX)
                 .count(),
-            final_indicators: INDICATORS
-                .iter()
-                .copied()
-                .zip(e.indicators(world.current_step()))
-                .collect(),
+            final_indicators: {
+                let (indicators, diagnosis) = e.observe(world.current_step());
+                INDICATORS
+                    .iter()
+                    .chain(&DIAGNOSIS)
+                    .copied()
+                    .zip(indicators.into_iter().chain(diagnosis))
+                    .collect()
+            },
         }),
         technologies,
         scenario: scenario.as_written(),

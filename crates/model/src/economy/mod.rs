@@ -12,6 +12,7 @@
 //! through all firms, so every process is O(firms × neighbours).
 
 pub mod demography;
+pub mod diagnosis;
 pub mod firms;
 pub mod market;
 pub mod mobility;
@@ -155,6 +156,10 @@ pub struct Economy {
     pub research: Vec<ResearchBody>,
     /// Per cell id: the largest tie boost of the intermediaries serving it (0 if none).
     pub(crate) tie_boost: Vec<f64>,
+    /// Per cell id: whether an intermediary serves it.
+    pub(crate) served: Vec<bool>,
+    /// Per cell id: whether it is served or within a research body's reach.
+    pub(crate) grounded: Vec<bool>,
     /// Firms at the start: the scale of market size.
     pub(crate) initial_firms: usize,
     /// Entries and exits since the start.
@@ -254,27 +259,35 @@ impl Economy {
                 weight: r.weight,
             })
             .collect();
+        // Per cell: the tie boost of the intermediaries serving it, whether one serves it, and
+        // whether it is grounded (served, or within a research body's reach).
         let mut tie_boost = vec![0.0f64; width * height];
-        for m in &config.intermediaries {
-            let r = m.reach as i64;
+        let mut served = vec![false; width * height];
+        let mut grounded = vec![false; width * height];
+        let disk = |x: u32, y: u32, reach: u32, visit: &mut dyn FnMut(usize)| {
+            let r = i64::from(reach);
+            let centre = (y as usize * width + x as usize) as u32;
             for dy in -r..=r {
                 for dx in -r..=r {
-                    if dx * dx + dy * dy > r * r {
-                        continue;
-                    }
-                    if let Some(c) = neighbour_cell(
-                        width,
-                        height,
-                        grid.boundary(),
-                        (m.y as usize * width + m.x as usize) as u32,
-                        dx,
-                        dy,
-                    ) {
-                        let boost = &mut tie_boost[c as usize];
-                        *boost = boost.max(m.tie_boost);
+                    if dx * dx + dy * dy <= r * r {
+                        if let Some(c) =
+                            neighbour_cell(width, height, grid.boundary(), centre, dx, dy)
+                        {
+                            visit(c as usize);
+                        }
                     }
                 }
             }
+        };
+        for m in &config.intermediaries {
+            disk(m.x, m.y, m.reach, &mut |c| {
+                tie_boost[c] = tie_boost[c].max(m.tie_boost);
+                served[c] = true;
+                grounded[c] = true;
+            });
+        }
+        for r in &config.research_bodies {
+            disk(r.x, r.y, r.reach, &mut |c| grounded[c] = true);
         }
         let n = firms.count();
         let network = Network::new(config.network.max_degree as usize, firms.slots());
@@ -289,6 +302,8 @@ impl Economy {
             network,
             research,
             tie_boost,
+            served,
+            grounded,
             initial_firms: n,
             total_entries: 0,
             total_exits: 0,
@@ -538,14 +553,27 @@ impl Economy {
             });
     }
 
+    /// The per-step indicators and the diagnosis at `step`, in the orders of [`INDICATORS`]
+    /// and [`diagnosis::DIAGNOSIS`] (the network's indicators computed once for both).
+    pub fn observe(
+        &self,
+        step: u32,
+    ) -> ([f64; INDICATORS.len()], [f64; diagnosis::DIAGNOSIS.len()]) {
+        let net = self.network_stats(step);
+        (self.indicators_with(&net), self.diagnosis(step, &net))
+    }
+
     /// The per-step indicators at `step`, in the order of [`INDICATORS`].
     pub fn indicators(&self, step: u32) -> [f64; INDICATORS.len()] {
+        self.indicators_with(&self.network_stats(step))
+    }
+
+    fn indicators_with(&self, net: &network::NetworkStats) -> [f64; INDICATORS.len()] {
         let f = &self.firms;
         let [laggards, middle, leaders] = self.class_counts();
         let (knowledge_mean, knowledge_sd) = mean_sd(f.live().map(|s| f.knowledge[s]));
         let (cost_mean, cost_sd) = mean_sd(f.live().map(|s| f.unit_cost[s]));
         let st = &self.stats;
-        let net = self.network_stats(step);
         [
             self.n_firms() as f64,
             leaders as f64,

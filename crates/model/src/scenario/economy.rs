@@ -224,6 +224,22 @@ section! {
     }
 }
 
+section! {
+    /// `[diagnosis]`: how the six dynamic factors combine (Tao & Chen's subsystems).
+    DiagnosisSection at "diagnosis" {
+        core_share: f64 = 0.5 => "0.5", "a number in [0, 1]",
+            "weight of the core subsystem in the cluster innovation-dynamics index (the auxiliary has the rest)";
+        core_weights: Vec<f64> = vec![1.0, 1.0, 1.0] => "[1, 1, 1]", "three weights of at least 0, not all 0",
+            "weights of knowledge capital, co-opetition and market demand in the core subsystem (normalised)";
+        auxiliary_weights: Vec<f64> = vec![1.0, 1.0, 1.0] => "[1, 1, 1]", "three weights of at least 0, not all 0",
+            "weights of social capital, intermediary organisations and local government in the auxiliary subsystem (normalised)";
+        core_comparisons: Vec<Vec<f64>> = Vec::new() => "[]", "a 3×3 AHP pairwise-comparison matrix, or none",
+            "when given, the core weights are its principal eigenvector (AHP) instead of `core_weights`";
+        auxiliary_comparisons: Vec<Vec<f64>> = Vec::new() => "[]", "a 3×3 AHP pairwise-comparison matrix, or none",
+            "when given, the auxiliary weights are its principal eigenvector (AHP) instead of `auxiliary_weights`";
+    }
+}
+
 /// The documentation of every field of the economy's sections.
 pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
     [
@@ -237,6 +253,7 @@ pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
         DemographySection::FIELDS,
         ResearchBodySection::FIELDS,
         IntermediarySection::FIELDS,
+        DiagnosisSection::FIELDS,
     ]
     .into_iter()
     .flatten()

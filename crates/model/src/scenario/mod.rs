@@ -261,6 +261,19 @@ pub struct EconomyConfig {
     pub research_bodies: Vec<economy::ResearchBodySection>,
     /// `[[intermediary]]`.
     pub intermediaries: Vec<economy::IntermediarySection>,
+    /// The weights of the six dynamic factors, checked and normalised.
+    pub diagnosis: DiagnosisWeights,
+}
+
+/// How the six dynamic factors combine, checked and normalised.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiagnosisWeights {
+    /// Knowledge capital, co-opetition, market demand (summing to 1).
+    pub core: [f64; 3],
+    /// Social capital, intermediary organisations, local government (summing to 1).
+    pub auxiliary: [f64; 3],
+    /// Weight of the core subsystem in the innovation-dynamics index.
+    pub core_share: f64,
 }
 
 /// A firm read from a firm CSV.

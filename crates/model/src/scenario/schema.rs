@@ -4,8 +4,9 @@
 //! into every run's summary. [`super::validate`] turns them into a checked [`super::Scenario`].
 
 use super::economy::{
-    DemographySection, GovernmentSection, InnovationSection, IntermediarySection, MarketSection,
-    MobilitySection, NetworkSection, ProductionSection, ResearchBodySection, SpilloverSection,
+    DemographySection, DiagnosisSection, GovernmentSection, InnovationSection, IntermediarySection,
+    MarketSection, MobilitySection, NetworkSection, ProductionSection, ResearchBodySection,
+    SpilloverSection,
 };
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -325,6 +326,9 @@ pub struct ScenarioFile {
     /// `[demography]`.
     #[serde(default)]
     pub demography: DemographySection,
+    /// `[diagnosis]`.
+    #[serde(default)]
+    pub diagnosis: DiagnosisSection,
     /// `[[research_body]]`.
     #[serde(default, rename = "research_body")]
     pub research_bodies: Vec<ResearchBodySection>,
@@ -352,6 +356,7 @@ impl Default for ScenarioFile {
             network: NetworkSection::default(),
             government: GovernmentSection::default(),
             demography: DemographySection::default(),
+            diagnosis: DiagnosisSection::default(),
             research_bodies: Vec::new(),
             intermediaries: Vec::new(),
         }

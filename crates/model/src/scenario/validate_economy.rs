@@ -187,7 +187,22 @@ pub(super) fn check_economy(
         c.count_in(&at("relay"), m.relay, 0, 8);
     }
 
+    let dg = &file.diagnosis;
+    c.probability("diagnosis.core_share", dg.core_share);
+    let core = subsystem_weights(c, "diagnosis.core", &dg.core_weights, &dg.core_comparisons);
+    let auxiliary = subsystem_weights(
+        c,
+        "diagnosis.auxiliary",
+        &dg.auxiliary_weights,
+        &dg.auxiliary_comparisons,
+    );
+
     EconomyConfig {
+        diagnosis: super::DiagnosisWeights {
+            core,
+            auxiliary,
+            core_share: dg.core_share,
+        },
         attributes,
         production: file.production.clone(),
         market: file.market.clone(),
@@ -200,4 +215,50 @@ pub(super) fn check_economy(
         research_bodies: file.research_bodies.clone(),
         intermediaries: file.intermediaries.clone(),
     }
+}
+
+/// Three subsystem weights: the AHP eigenvector of `comparisons` when given (a 3×3 matrix,
+/// its consistency ratio warned above 0.1), else `weights` normalised.
+fn subsystem_weights(
+    c: &mut Checker<'_>,
+    prefix: &str,
+    weights: &[f64],
+    comparisons: &[Vec<f64>],
+) -> [f64; 3] {
+    let equal = [1.0 / 3.0; 3];
+    if !comparisons.is_empty() {
+        let field = format!("{prefix}_comparisons");
+        if comparisons.len() != 3 {
+            c.error(&field, format!("{} rows (expected 3)", comparisons.len()));
+            return equal;
+        }
+        return match clusterlab_analysis::mcda::ahp(
+            comparisons,
+            &clusterlab_analysis::mcda::SAATY_RANDOM_INDEX,
+        ) {
+            Ok(a) => {
+                if !a.consistent() {
+                    c.warn(
+                        &field,
+                        format!(
+                            "consistency ratio {:.3} is 0.1 or more: the judgements contradict each other",
+                            a.cr.unwrap_or(0.0)
+                        ),
+                    );
+                }
+                [a.weights[0], a.weights[1], a.weights[2]]
+            }
+            Err(e) => {
+                c.push(&field, e.to_string(), false);
+                equal
+            }
+        };
+    }
+    let field = format!("{prefix}_weights");
+    let total: f64 = weights.iter().sum();
+    if weights.len() != 3 || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || total <= 0.0 {
+        c.error(&field, format!("{weights:?} are not usable weights"));
+        return equal;
+    }
+    [weights[0] / total, weights[1] / total, weights[2] / total]
 }

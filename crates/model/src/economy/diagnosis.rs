@@ -1,0 +1,238 @@
+//! The cluster diagnosed from its own state, every step: the six GEM factors scored 1–10
+//! against stated anchors and the GEM score (Padmore & Gibson 1998), and the six dynamic
+//! factors of Tao & Chen as indices in [0, 1] with their core and auxiliary subsystems and the
+//! cluster innovation-dynamics index. Proxies and anchors are listed in `docs/ODD.md` (S15).
+
+use super::network::NetworkStats;
+use super::Economy;
+use clusterlab_analysis::gem::Gem;
+
+/// A proxy's values at the GEM scores 1 (a gap that holds the cluster back), 5 (national
+/// average) and 10 (best in the world); in between the score is linear, beyond it is clamped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Anchors {
+    /// Value scoring 1.
+    pub gap: f64,
+    /// Value scoring 5.
+    pub average: f64,
+    /// Value scoring 10.
+    pub best: f64,
+}
+
+impl Anchors {
+    /// The score of `value`, in [1, 10].
+    pub fn score(self, value: f64) -> f64 {
+        if value <= self.gap {
+            1.0
+        } else if value <= self.average {
+            1.0 + 4.0 * (value - self.gap) / (self.average - self.gap)
+        } else if value < self.best {
+            5.0 + 5.0 * (value - self.average) / (self.best - self.average)
+        } else {
+            10.0
+        }
+    }
+}
+
+/// Anchors of the GEM proxies (documented in `docs/ODD.md`, S15).
+pub const ANCHORS: [(&str, Anchors); 7] = [
+    (
+        "resources: mean knowledge of firms and research bodies",
+        Anchors {
+            gap: 0.5,
+            average: 2.0,
+            best: 10.0,
+        },
+    ),
+    (
+        "infrastructure: share of firms linked to a research body or served by an intermediary",
+        Anchors {
+            gap: 0.0,
+            average: 0.3,
+            best: 1.0,
+        },
+    ),
+    (
+        "suppliers and related industries: ties per firm",
+        Anchors {
+            gap: 0.0,
+            average: 2.0,
+            best: 8.0,
+        },
+    ),
+    (
+        "structure and rivalry: close rivals per firm",
+        Anchors {
+            gap: 0.0,
+            average: 3.0,
+            best: 12.0,
+        },
+    ),
+    (
+        "structure and rivalry: 1 − Herfindahl index of local output",
+        Anchors {
+            gap: 0.0,
+            average: 0.9,
+            best: 0.99,
+        },
+    ),
+    (
+        "local markets: market size per firm relative to the start",
+        Anchors {
+            gap: 0.5,
+            average: 1.0,
+            best: 3.0,
+        },
+    ),
+    (
+        "external markets: export share of output",
+        Anchors {
+            gap: 0.0,
+            average: 0.2,
+            best: 0.6,
+        },
+    ),
+];
+
+/// The names of the diagnosis indicators, as time-series columns.
+pub const DIAGNOSIS: [&str; 16] = [
+    "gem_resources",
+    "gem_infrastructure",
+    "gem_suppliers",
+    "gem_structure",
+    "gem_local_markets",
+    "gem_external_markets",
+    "gem",
+    "social_capital",
+    "knowledge_capital",
+    "coopetition",
+    "market_demand",
+    "intermediary_organisations",
+    "local_government",
+    "core_dynamics",
+    "auxiliary_dynamics",
+    "innovation_dynamics",
+];
+
+impl Economy {
+    /// The diagnosis at `step`, in the order of [`DIAGNOSIS`]; `net` the step's network
+    /// indicators.
+    pub fn diagnosis(&self, step: u32, net: &NetworkStats) -> [f64; DIAGNOSIS.len()] {
+        let f = &self.firms;
+        let n = self.n_firms();
+        if n == 0 {
+            return [0.0; DIAGNOSIS.len()];
+        }
+        let nf = n as f64;
+        let live = || f.live();
+        // Proxies.
+        let knowledge: f64 = live().map(|s| f.knowledge[s]).sum::<f64>()
+            + self.research.iter().map(|b| b.knowledge).sum::<f64>();
+        let resources = knowledge / (nf + self.research.len() as f64);
+        let share =
+            |flags: &[bool]| live().filter(|&s| flags[f.cell[s] as usize]).count() as f64 / nf;
+        let (grounded, served) = (share(&self.grounded), share(&self.served));
+        let rivals = live().map(|s| f64::from(f.rivals[s])).sum::<f64>() / nf;
+        let output: f64 = live().map(|s| f.output_local[s]).sum();
+        let hhi = if output > 0.0 {
+            live().map(|s| (f.output_local[s] / output).powi(2)).sum()
+        } else {
+            1.0
+        };
+        let m = &self.config.market;
+        let growth = |g: f64| (1.0 + g).powi(step as i32);
+        let per_firm_now = (m.size_per_firm * growth(m.growth)
+            + m.export_size_per_firm * growth(m.export_growth))
+            * self.initial_firms as f64
+            / nf;
+        let per_firm_start = m.size_per_firm + m.export_size_per_firm;
+        let demand = if per_firm_start > 0.0 {
+            per_firm_now / per_firm_start
+        } else {
+            0.0
+        };
+        let local_demand =
+            m.size_per_firm * growth(m.growth) * self.initial_firms as f64 / nf / m.size_per_firm;
+        let st = &self.stats;
+        let total_output = st.output_local + st.output_export;
+        let export_share = if total_output > 0.0 {
+            st.output_export / total_output
+        } else {
+            0.0
+        };
+
+        // GEM.
+        let a = |i: usize| ANCHORS[i].1;
+        let factors = [
+            a(0).score(resources),
+            a(1).score(grounded),
+            a(2).score(net.mean_degree),
+            0.5 * (a(3).score(rivals) + a(4).score(1.0 - hhi)),
+            a(5).score(local_demand),
+            a(6).score(export_share),
+        ];
+        let gem = Gem::of(factors).score;
+
+        // The six dynamic factors.
+        let max_degree = self.network.max_degree as f64;
+        let social_capital = 0.5 * ((net.mean_degree / max_degree).min(1.0) + net.clustering);
+        let knowledge_capital =
+            1.0 - (-(live().map(|s| f.knowledge[s]).sum::<f64>() / nf) / 4.0).exp();
+        let coopetition = live()
+            .filter(|&s| f.rivals[s] > 0 && !self.network.partners(s).is_empty())
+            .count() as f64
+            / nf;
+        let market_demand = demand / (1.0 + demand);
+        let local_government = if st.rd_spending > 0.0 {
+            st.subsidy / st.rd_spending
+        } else {
+            0.0
+        };
+        let w = self.config.diagnosis;
+        let core =
+            w.core[0] * knowledge_capital + w.core[1] * coopetition + w.core[2] * market_demand;
+        let auxiliary = w.auxiliary[0] * social_capital
+            + w.auxiliary[1] * served
+            + w.auxiliary[2] * local_government;
+        let dynamics = w.core_share * core + (1.0 - w.core_share) * auxiliary;
+        [
+            factors[0],
+            factors[1],
+            factors[2],
+            factors[3],
+            factors[4],
+            factors[5],
+            gem,
+            social_capital,
+            knowledge_capital,
+            coopetition,
+            market_demand,
+            served,
+            local_government,
+            core,
+            auxiliary,
+            dynamics,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_map_linearly_and_clamp() {
+        let a = Anchors {
+            gap: 0.0,
+            average: 2.0,
+            best: 8.0,
+        };
+        assert_eq!(a.score(-1.0), 1.0);
+        assert_eq!(a.score(0.0), 1.0);
+        assert_eq!(a.score(1.0), 3.0);
+        assert_eq!(a.score(2.0), 5.0);
+        assert_eq!(a.score(5.0), 7.5);
+        assert_eq!(a.score(8.0), 10.0);
+        assert_eq!(a.score(100.0), 10.0);
+    }
+}
