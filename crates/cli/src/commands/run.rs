@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 
 /// Run a scenario and write DIR/timeseries.csv and DIR/summary.json.
 ///
-/// timeseries.csv has one row per step (step 0 is the initial state): `step`, then for each
-/// technology `adopters:<id>` and `share:<id>` (share of all firms). summary.json echoes the
+/// timeseries.csv has one row per step (step 0 is the initial state): `step`; when the
+/// scenario runs the economy, its indicators and diagnosis (docs/ODD.md S14, S15); then for
+/// each technology `adopters:<id>` and `share:<id>` (share of all firms). summary.json echoes the
 /// scenario with every default filled in, the seed, the firm file read (if any), the
 /// economy's entries, exits and last indicators (when it runs), and per technology
 /// t10/t50/t90 (first step at which the share reaches 10/50/90%, null if never) and the final
