@@ -151,8 +151,8 @@ impl Economy {
         } else {
             0.0
         };
-        let local_demand =
-            m.size_per_firm * growth(m.growth) * self.initial_firms as f64 / nf / m.size_per_firm;
+        // Local market size per firm relative to the start: the size per initial firm cancels.
+        let local_demand = growth(m.growth) * self.initial_firms as f64 / nf;
         let st = &self.stats;
         let total_output = st.output_local + st.output_export;
         let export_share = if total_output > 0.0 {
