@@ -214,6 +214,8 @@ pub struct Scored {
     pub score: f64,
     /// 1 for the best.
     pub rank: usize,
+    /// Its indicator values, in the order of the evaluation's indicators.
+    pub values: Vec<f64>,
     /// For fuzzy evaluation: membership in each grade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grades: Option<Vec<f64>>,
@@ -653,6 +655,7 @@ pub fn evaluate(
                 name: a.name.clone(),
                 score: scores[i],
                 rank: rank[i],
+                values: a.values.clone(),
                 grades: grades[i].clone(),
             })
             .collect(),

@@ -5,12 +5,14 @@
 //!   `global`-neighbourhood automaton follows in expectation;
 //! - [`mean_field`]: the mean-field recursion of the local (Goldenberg–Libai–Muller) rule,
 //!   the yardstick that spatial diffusion is compared with;
-//! - [`metrics`]: the take-up times `t10`, `t50`, `t90` of an adoption curve;
+//! - [`metrics`]: the take-up times `t10`, `t50`, `t90` and the peak adoption rate of an
+//!   adoption curve;
 //! - [`gem`]: the GEM model of a cluster's innovation capacity (Padmore & Gibson 1998);
 //! - [`mcda`]: multi-criteria evaluation — AHP and entropy weights, TOPSIS, fuzzy
 //!   comprehensive evaluation;
 //! - [`evaluation`]: an evaluation system — goal, criteria, indicators — weighted and scored
 //!   by the methods of [`mcda`];
+//! - [`performance`]: a run's diffusion performance as evaluation indicators;
 //! - [`stats`]: quantiles and a seeded resampling generator.
 //!
 //! **Architecture invariant:** pure functions of numbers; no I/O, no model state.
@@ -23,4 +25,5 @@ pub mod gem;
 pub mod mcda;
 pub mod mean_field;
 pub mod metrics;
+pub mod performance;
 pub mod stats;

@@ -273,6 +273,79 @@ pub fn entropy_weights(x: &[Vec<f64>]) -> Result<Vec<f64>, McdaError> {
     })
 }
 
+/// Entropy weights of criteria observed one row at a time (for instance, indicators over the
+/// steps of a run), from running sums: with `S_j = Σ_i x_ij` and `T_j = Σ_i x_ij ln x_ij`,
+/// `Σ_i p_ij ln p_ij = T_j / S_j − ln S_j`, so the weights after any number of rows equal
+/// [`entropy_weights`] of those rows, in O(criteria) per row and no stored history. A column
+/// that is zero throughout carries no information (divergence 0); with fewer than two rows,
+/// or no divergence anywhere, the weights are equal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunningEntropy {
+    rows: u64,
+    sum: Vec<f64>,
+    sum_x_ln_x: Vec<f64>,
+}
+
+impl RunningEntropy {
+    /// An empty accumulator over `criteria` columns.
+    pub fn new(criteria: usize) -> RunningEntropy {
+        RunningEntropy {
+            rows: 0,
+            sum: vec![0.0; criteria],
+            sum_x_ln_x: vec![0.0; criteria],
+        }
+    }
+
+    /// Adds a row of non-negative values (negative ones count as 0).
+    pub fn push(&mut self, row: &[f64]) {
+        debug_assert_eq!(row.len(), self.sum.len());
+        self.rows += 1;
+        for ((s, t), &x) in self.sum.iter_mut().zip(&mut self.sum_x_ln_x).zip(row) {
+            if x > 0.0 {
+                *s += x;
+                *t += x * x.ln();
+            }
+        }
+    }
+
+    /// Rows so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The weights of the rows so far, into `out` (one per criterion, summing to 1).
+    pub fn weights_into(&self, out: &mut [f64]) {
+        let n = self.sum.len();
+        let equal = 1.0 / n as f64;
+        if self.rows < 2 {
+            out.fill(equal);
+            return;
+        }
+        let k = 1.0 / (self.rows as f64).ln();
+        let mut total = 0.0;
+        for ((o, &s), &t) in out.iter_mut().zip(&self.sum).zip(&self.sum_x_ln_x) {
+            *o = if s > 0.0 {
+                // d = 1 − e with e = −k Σ p ln p; for a constant column d is 0 up to
+                // rounding, which must not decide the weights, hence the floor.
+                let d = 1.0 + k * (t / s - s.ln());
+                if d > 1e-12 {
+                    d
+                } else {
+                    0.0
+                }
+            } else {
+                0.0
+            };
+            total += *o;
+        }
+        if total > 0.0 {
+            out.iter_mut().for_each(|o| *o /= total);
+        } else {
+            out.fill(equal);
+        }
+    }
+}
+
 /// How TOPSIS makes criteria comparable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Normalisation {
@@ -623,5 +696,48 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("row 1, column 2: 1.5"));
+    }
+
+    #[test]
+    fn running_entropy_equals_the_batch_weights() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut running = RunningEntropy::new(3);
+        let mut rows = Vec::new();
+        let mut w = [0.0; 3];
+        running.weights_into(&mut w);
+        assert_eq!(w, [1.0 / 3.0; 3]);
+        for i in 0..40 {
+            // Criteria of different spread: a wide one, a narrow one, a constant one.
+            let row = vec![0.1 + 5.0 * next(), 1.0 + 0.1 * next(), 2.0];
+            running.push(&row);
+            rows.push(row);
+            running.weights_into(&mut w);
+            if i == 0 {
+                assert_eq!(w, [1.0 / 3.0; 3], "one row: equal weights");
+                continue;
+            }
+            let batch = entropy_weights(&rows).unwrap();
+            for (a, b) in w.iter().zip(&batch) {
+                assert!((a - b).abs() < 1e-9, "row {i}: {w:?} vs {batch:?}");
+            }
+        }
+        assert!(w[0] > w[1] && w[2] < 1e-9, "{w:?}");
+        // A column that is zero throughout gets no weight, and all-constant rows equal ones.
+        let mut zero = RunningEntropy::new(2);
+        zero.push(&[0.0, 1.0]);
+        zero.push(&[0.0, 3.0]);
+        zero.weights_into(&mut w[..2]);
+        assert_eq!(&w[..2], &[0.0, 1.0]);
+        let mut flat = RunningEntropy::new(2);
+        flat.push(&[1.0, 2.0]);
+        flat.push(&[1.0, 2.0]);
+        flat.weights_into(&mut w[..2]);
+        assert_eq!(&w[..2], &[0.5, 0.5]);
     }
 }

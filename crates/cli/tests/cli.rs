@@ -441,6 +441,9 @@ fn validate_reports_every_problem_and_accepts_the_examples() {
         "bass-global",
         "competing-standards",
         "listed-firms",
+        "evaluation/policies/baseline",
+        "evaluation/policies/rd-subsidy",
+        "evaluation/policies/broker-network",
     ] {
         args.push(
             examples()
@@ -454,7 +457,7 @@ fn validate_reports_every_problem_and_accepts_the_examples() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout).matches(": ok: ").count(),
-        4
+        7
     );
 }
 
@@ -641,5 +644,129 @@ fn evaluate_ranks_alternatives_and_refuses_bad_specs() {
         stderr(&o).contains("warning: cyclic.toml:2: comparisons: consistency ratio"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// Issue 4: simulation runs as the alternatives of an evaluation — the bundled policies run
+/// and ranked, the baseline listed once with a welfare gain of 0 — and the runs' mistakes
+/// refused with the run and what is missing.
+#[test]
+fn evaluate_ranks_simulation_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let policies = examples().join("evaluation/policies");
+    for name in ["baseline", "rd-subsidy", "broker-network"] {
+        let scenario = policies.join(format!("{name}.toml"));
+        let o = clusterlab(
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "--quiet",
+                "--out",
+                &format!("runs/{name}"),
+            ],
+            d,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let spec = examples().join("evaluation/diffusion-performance.toml");
+    let spec = spec.to_str().unwrap();
+    let o = clusterlab(
+        &[
+            "evaluate",
+            spec,
+            "--json",
+            "--runs",
+            "runs/baseline",
+            "runs/rd-subsidy",
+            "runs/broker-network",
+            "--baseline",
+            "runs/baseline",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let alternatives = report["alternatives"].as_array().unwrap();
+    let names: Vec<&str> = alternatives
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["baseline", "rd-subsidy", "broker-network"],
+        "the baseline once"
+    );
+    let summary = |name: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(d.join(format!("runs/{name}/summary.json"))).unwrap(),
+        )
+        .unwrap()
+    };
+    // The values evaluated are the runs' own: t50, the fiscal cost per firm, a gain of 0 for
+    // the baseline against itself.
+    for (a, name) in alternatives.iter().zip(&names) {
+        let s = summary(name);
+        let values = a["values"].as_array().unwrap();
+        assert_eq!(
+            values[0].as_f64(),
+            s["technologies"][0]["t50"].as_f64(),
+            "{name} t50"
+        );
+        assert_eq!(
+            values[6].as_f64(),
+            s["economy"]["fiscal_cost_per_firm"].as_f64(),
+            "{name}"
+        );
+    }
+    assert_eq!(alternatives[0]["values"][5].as_f64(), Some(0.0));
+    // Brokers relaying the technology speed it up: the best-ranked alternative.
+    let best = alternatives.iter().find(|a| a["rank"] == 1).unwrap();
+    assert_eq!(best["name"], "broker-network");
+
+    refused(
+        &["evaluate", spec, "--runs", "runs/baseline", "runs/nowhere"],
+        d,
+        "runs/nowhere/summary.json",
+    );
+    refused(
+        &[
+            "evaluate",
+            spec,
+            "--runs",
+            "runs/baseline",
+            "runs/rd-subsidy",
+        ],
+        d,
+        "run rd-subsidy: `welfare_gain` needs a baseline run (--baseline DIR)",
+    );
+    refused(
+        &[
+            "evaluate",
+            spec,
+            "--runs",
+            "runs/baseline",
+            "--technology",
+            "erp",
+        ],
+        d,
+        "no technology `erp` (expected one of: cad-cam)",
+    );
+    let o = clusterlab(
+        &["run", "--steps", "2", "--quiet", "--out", "runs/default"],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    refused(
+        &[
+            "evaluate",
+            spec,
+            "--runs",
+            "runs/default",
+            "--baseline",
+            "runs/default",
+        ],
+        d,
+        "choose one with --technology (one of: erp, cnc, five-axis",
     );
 }

@@ -111,6 +111,9 @@ pub struct World {
     padded_index: Vec<u32>,
     /// Per group, `1 − cost_gain` by state value (index 0: none).
     cost_factors: Vec<Vec<f64>>,
+    /// Per technology, in a cluster economy: a bit per cell id marking the firms that were
+    /// laggards when it arrived and have not exited since (empty before its arrival).
+    arrival_laggards: Vec<Vec<u64>>,
 }
 
 /// The capacity level of capacity `a` in [0, 1].
@@ -436,6 +439,7 @@ impl World {
             showing: Vec::new(),
             padded_index: Vec::new(),
             cost_factors: Vec::new(),
+            arrival_laggards: vec![Vec::new(); scenario.technologies.len()],
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
@@ -492,6 +496,7 @@ impl World {
         if let Some(economy) = &mut world.economy {
             refresh_tech_factors(economy, &world.grid, &world.groups, &world.cost_factors);
             economy.update_costs_and_classes();
+            economy.record_factors(0);
         }
         world
     }
@@ -555,6 +560,64 @@ impl World {
         let g = &self.groups[self.tech_group[tech.0]];
         g.current[self.grid.index(x, y)] == self.kernels[tech.0].value
     }
+    /// Of the firms that were laggards when technology `tech` arrived and are still in the
+    /// cluster, the share that holds it: the equity of its diffusion. `None` without an
+    /// economy, before its arrival, or when none of those firms is left.
+    pub fn laggard_adoption(&self, tech: TechId) -> Option<f64> {
+        let bits = &self.arrival_laggards[tech.0];
+        let width = self.grid.width();
+        let (mut laggards, mut adopting) = (0u64, 0u64);
+        for (w, &word) in bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let cell = w * 64 + word.trailing_zeros() as usize;
+                word &= word - 1;
+                laggards += 1;
+                adopting += u64::from(self.holds(cell % width, cell / width, tech));
+            }
+        }
+        (laggards > 0).then(|| adopting as f64 / laggards as f64)
+    }
+
+    /// The share of firms that hold technology `tech` or have a neighbour (in the
+    /// automaton's neighbourhood) that does: how far it has reached across the region. Under
+    /// `global` every firm is a neighbour, so the reach is 1 once anyone adopts.
+    pub fn spatial_reach(&self, tech: TechId) -> f64 {
+        if self.n_firms == 0 {
+            return 0.0;
+        }
+        if self.neighbourhood == Neighbourhood::Global {
+            return f64::from(u8::from(self.adopters[tech.0] > 0));
+        }
+        let (w, h) = (self.grid.width() as i64, self.grid.height() as i64);
+        let offsets = self.neighbourhood.offsets();
+        let torus = self.grid.boundary() == crate::scenario::Boundary::Torus;
+        let holds_at = |x: i64, y: i64| -> bool {
+            let (x, y) = if torus {
+                (x.rem_euclid(w), y.rem_euclid(h))
+            } else if x < 0 || y < 0 || x >= w || y >= h {
+                return false;
+            } else {
+                (x, y)
+            };
+            self.holds(x as usize, y as usize, tech)
+        };
+        let mut reached = 0u64;
+        for y in 0..h {
+            for x in 0..w {
+                if !self.has_firm(x as usize, y as usize) {
+                    continue;
+                }
+                let near = holds_at(x, y)
+                    || offsets
+                        .iter()
+                        .any(|&(dx, dy)| holds_at(x + i64::from(dx), y + i64::from(dy)));
+                reached += u64::from(near);
+            }
+        }
+        reached as f64 / self.n_firms as f64
+    }
+
     /// The absorptive capacity of the firm on `(x, y)` as the model uses it.
     pub fn absorptive_capacity(&self, x: usize, y: usize) -> f64 {
         match &self.capacity {
@@ -633,6 +696,10 @@ impl World {
         self.step += 1;
         self.arrive(self.step);
         self.introduce_radical();
+        if let Some(economy) = &mut self.economy {
+            economy.add_to_totals();
+            economy.record_factors(self.step);
+        }
         lap(&mut self.timings, 0);
     }
 
@@ -804,6 +871,11 @@ impl World {
             for group in &mut self.groups {
                 group.current[at(cell)] = EMPTY;
             }
+            for bits in &mut self.arrival_laggards {
+                if let Some(word) = bits.get_mut(cell as usize / 64) {
+                    *word &= !(1 << (cell % 64));
+                }
+            }
         }
         for &(parent, child) in &self.turnover.spinoffs {
             for group in &mut self.groups {
@@ -917,6 +989,13 @@ impl World {
                 .position(|&a| group.members.iter().position(|&m| m == a) > Some(position))
                 .unwrap_or(group.arrived.len());
             group.arrived.insert(insert_at, k);
+            if let Some(economy) = &self.economy {
+                let mut bits = vec![0u64; (self.grid.width() * self.grid.height()).div_ceil(64)];
+                for cell in economy.laggard_cells() {
+                    bits[cell as usize / 64] |= 1 << (cell % 64);
+                }
+                self.arrival_laggards[k] = bits;
+            }
             self.place_seeds(k);
         }
     }

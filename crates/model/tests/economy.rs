@@ -600,7 +600,7 @@ fn the_diagnosis_stays_in_its_ranges() {
     let s = scenario(CLUSTER);
     let mut world = World::new(&s);
     world.run_until(60, |w| {
-        let (_, d) = w.economy().unwrap().observe(w.current_step());
+        let d = w.economy().unwrap().observe(w.current_step()).diagnosis;
         for (i, &v) in d.iter().enumerate() {
             let ok = match i {
                 0..=5 => (1.0..=10.0).contains(&v),
@@ -623,7 +623,7 @@ fn groundings_raise_their_scores() {
         ));
         let mut world = World::new(&s);
         world.run_until(5, |_| {});
-        world.economy().unwrap().observe(5).1
+        world.economy().unwrap().observe(5).diagnosis
     };
     let bare = diagnose("");
     let research = diagnose("[[research_body]]\nx = 20\ny = 20\nreach = 15\nknowledge = 20.0\n");
@@ -657,7 +657,7 @@ fn ahp_comparisons_weight_the_core_subsystem() {
     let run = |extra: &str| {
         let mut world = World::new(&scenario(&format!("{base}{extra}")));
         world.run_until(3, |_| {});
-        world.economy().unwrap().observe(3).1
+        world.economy().unwrap().observe(3).diagnosis
     };
     let equal = run("");
     let judged =
@@ -665,4 +665,222 @@ fn ahp_comparisons_weight_the_core_subsystem() {
     let [k, core] = ["knowledge_capital", "core_dynamics"].map(diagnosis_column);
     // Knowledge capital carries 9/11 of the core's weight: the index sits near it.
     assert!((judged[core] - judged[k]).abs() < (equal[core] - equal[k]).abs());
+}
+
+/// Issue 4: under `weighting = "entropy"` the subsystem weights at every step are the entropy
+/// weights (`mcda::entropy_weights`) of each subsystem's three factors over the steps so far,
+/// and the subsystem indices are the weighted sums with them.
+#[test]
+fn entropy_weighting_follows_the_factors_history() {
+    use clusterlab_analysis::mcda::entropy_weights;
+    let s = scenario(&format!("{CLUSTER}[diagnosis]\nweighting = \"entropy\"\n"));
+    let mut world = World::new(&s);
+    let [kc, co, md, sc, io, lg, core, aux] = [
+        "knowledge_capital",
+        "coopetition",
+        "market_demand",
+        "social_capital",
+        "intermediary_organisations",
+        "local_government",
+        "core_dynamics",
+        "auxiliary_dynamics",
+    ]
+    .map(diagnosis_column);
+    let (mut core_rows, mut aux_rows) = (Vec::new(), Vec::new());
+    let mut check = |w: &World| {
+        let e = w.economy().unwrap();
+        let d = e.observe(w.current_step()).diagnosis;
+        core_rows.push(vec![d[kc], d[co], d[md]]);
+        aux_rows.push(vec![d[sc], d[io], d[lg]]);
+        let (wc, wa) = e.subsystem_weights();
+        for (rows, weights) in [(&core_rows, wc), (&aux_rows, wa)] {
+            // Columns that are zero throughout carry no information: weight 0.
+            let live: Vec<usize> = (0..3)
+                .filter(|&j| rows.iter().any(|r| r[j] > 0.0))
+                .collect();
+            let expected: Vec<f64> = if rows.len() < 2 || live.is_empty() {
+                vec![1.0 / 3.0; 3]
+            } else {
+                let sub: Vec<Vec<f64>> = rows
+                    .iter()
+                    .map(|r| live.iter().map(|&j| r[j]).collect())
+                    .collect();
+                let w = entropy_weights(&sub).unwrap();
+                let mut full = vec![0.0; 3];
+                for (&j, &wj) in live.iter().zip(&w) {
+                    full[j] = wj;
+                }
+                full
+            };
+            for (a, b) in weights.iter().zip(&expected) {
+                assert!(
+                    (a - b).abs() < 1e-6,
+                    "step {}: {weights:?} vs {expected:?}",
+                    w.current_step()
+                );
+            }
+        }
+        let sum = |w: [f64; 3], cols: [usize; 3]| (0..3).map(|j| w[j] * d[cols[j]]).sum::<f64>();
+        assert!((d[core] - sum(wc, [kc, co, md])).abs() < 1e-12);
+        assert!((d[aux] - sum(wa, [sc, io, lg])).abs() < 1e-12);
+    };
+    check(&world);
+    world.run_until(40, &mut check);
+    let (wc, _) = world.economy().unwrap().subsystem_weights();
+    assert!(
+        wc.iter().any(|&w| (w - 1.0 / 3.0).abs() > 0.01),
+        "entropy moved the weights: {wc:?}"
+    );
+}
+
+use clusterlab_model::economy::layers::LAYERS;
+
+fn layer_column(name: &str) -> usize {
+    LAYERS.iter().position(|&n| n == name).unwrap()
+}
+
+/// Issue 4: every actor is in one layer: firms core; research bodies and intermediaries
+/// auxiliary unless tagged; government and the two markets peripheral. A body tagged core
+/// carries its knowledge into the core layer; the linked shares are shares of firms.
+#[test]
+fn every_actor_is_counted_in_its_layer() {
+    let run = |extra: &str| {
+        let mut world = World::new(&scenario(&format!("{CLUSTER}{extra}")));
+        world.run_until(10, |_| {});
+        let e = world.economy().unwrap();
+        let l = e.observe(10).layers;
+        let firm_knowledge: f64 = e.firms.live().map(|s| e.firms.knowledge[s]).sum();
+        let body_knowledge: f64 = e.research.iter().map(|b| b.knowledge).sum();
+        (l, e.n_firms() as f64, firm_knowledge, body_knowledge)
+    };
+    let c = layer_column;
+    let (l, firms, fk, bk) = run("");
+    assert_eq!(l[c("core_actors")], firms);
+    assert_eq!(
+        l[c("auxiliary_actors")],
+        2.0,
+        "a research body and an intermediary"
+    );
+    assert_eq!(
+        l[c("peripheral_actors")],
+        3.0,
+        "government, local and external market"
+    );
+    assert!((l[c("core_knowledge")] - fk).abs() < 1e-9);
+    assert!((l[c("auxiliary_knowledge")] - bk).abs() < 1e-9);
+    assert_eq!(l[c("peripheral_knowledge")], 0.0);
+    for name in ["core_linked", "auxiliary_linked", "peripheral_linked"] {
+        assert!((0.0..=1.0).contains(&l[c(name)]), "{name} = {}", l[c(name)]);
+    }
+    assert!(l[c("auxiliary_linked")] > 0.0);
+    // Tag the research body core and the intermediary peripheral.
+    let tagged = CLUSTER
+        .replace(
+            "[[research_body]]\nx = 10",
+            "[[research_body]]\nlayer = \"core\"\nx = 10",
+        )
+        .replace(
+            "[[intermediary]]\nx = 30",
+            "[[intermediary]]\nlayer = \"peripheral\"\nx = 30",
+        );
+    let mut world = World::new(&scenario(&tagged));
+    world.run_until(10, |_| {});
+    let moved = world.economy().unwrap().observe(10).layers;
+    assert_eq!(moved[c("core_actors")], firms + 1.0);
+    assert_eq!(moved[c("auxiliary_actors")], 0.0);
+    assert_eq!(moved[c("peripheral_actors")], 4.0);
+    assert!((moved[c("core_knowledge")] - fk - bk).abs() < 1e-9);
+    assert_eq!(moved[c("auxiliary_linked")], 0.0);
+    assert!(moved[c("core_linked")] >= l[c("core_linked")]);
+    assert!(moved[c("peripheral_linked")] >= l[c("peripheral_linked")]);
+}
+
+/// Issue 4: the laggards' adoption of a technology is counted over the firms that were
+/// laggards when it arrived and are still in the cluster (an original firm's age equals the
+/// steps run), not over today's laggards.
+#[test]
+fn laggard_adoption_follows_the_laggards_at_arrival() {
+    // A technology without a cost gain leaves the step-0 classes as they were at its arrival.
+    let text = CLUSTER.replace("cost_gain = 0.1", "cost_gain = 0.0");
+    let mut world = World::new(&scenario(&text));
+    let at_arrival: Vec<u32> = world.economy().unwrap().laggard_cells().collect();
+    assert!(!at_arrival.is_empty());
+    let steps = 50;
+    world.run_until(steps, |_| {});
+    let e = world.economy().unwrap();
+    let width = world.grid().width();
+    let (mut kept, mut adopting) = (0u32, 0u32);
+    for &cell in &at_arrival {
+        if let Some(slot) = e.firm_at(cell) {
+            if e.firms.age[slot] == steps {
+                kept += 1;
+                adopting +=
+                    u32::from(world.holds(cell as usize % width, cell as usize / width, TechId(0)));
+            }
+        }
+    }
+    assert!(
+        kept > 0 && (kept as usize) < at_arrival.len(),
+        "some laggards exited: {kept} of {}",
+        at_arrival.len()
+    );
+    let expected = f64::from(adopting) / f64::from(kept);
+    assert_eq!(world.laggard_adoption(TechId(0)), Some(expected));
+}
+
+/// Issue 4: the spatial reach against a brute-force count over every pair of firms, on a
+/// bounded region and a torus, for local neighbourhoods; 1 under `global` once anyone adopts.
+#[test]
+fn spatial_reach_counts_firms_within_reach_of_an_adopter() {
+    use clusterlab_model::Neighbourhood;
+    for (boundary, hood) in [
+        ("bounded", "moore"),
+        ("torus", "von-neumann"),
+        ("torus", "radius:2"),
+    ] {
+        let s = scenario(&format!(
+            "steps = 6\n[region]\nwidth = 17\nheight = 11\nboundary = \"{boundary}\"\n[firms]\ndensity = 0.4\n[diffusion]\nneighbourhood = \"{hood}\"\n[[technology]]\np = 0.01\nq = 0.3\nseed_adopters = 2\n"
+        ));
+        let mut world = World::new(&s);
+        world.run_until(6, |_| {});
+        let (w, h) = (17i64, 11i64);
+        let n = Neighbourhood::parse(hood).unwrap();
+        let firms: Vec<(i64, i64)> = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| world.has_firm(x as usize, y as usize))
+            .collect();
+        let holds = |&(x, y): &(i64, i64)| world.holds(x as usize, y as usize, TechId(0));
+        let delta = |a: i64, b: i64, m: i64| {
+            let d = b - a;
+            if boundary == "torus" {
+                // The shortest signed offset on the ring.
+                let d = d.rem_euclid(m);
+                if d > m / 2 {
+                    d - m
+                } else {
+                    d
+                }
+            } else {
+                d
+            }
+        };
+        let reached = firms
+            .iter()
+            .filter(|a| {
+                holds(a)
+                    || firms
+                        .iter()
+                        .any(|b| holds(b) && n.contains(delta(a.0, b.0, w), delta(a.1, b.1, h)))
+            })
+            .count();
+        let expected = reached as f64 / firms.len() as f64;
+        assert!(
+            (world.spatial_reach(TechId(0)) - expected).abs() < 1e-12,
+            "{boundary} {hood}"
+        );
+        assert!(world.spatial_reach(TechId(0)) >= world.adoption_share(TechId(0)));
+    }
+    let s = scenario("steps = 3\n[region]\nwidth = 10\nheight = 10\n[diffusion]\nneighbourhood = \"global\"\n[[technology]]\nseed_adopters = 1\n");
+    let world = World::new(&s);
+    assert_eq!(world.spatial_reach(TechId(0)), 1.0);
 }

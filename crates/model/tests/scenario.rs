@@ -232,8 +232,12 @@ fn firm_csv_problems_name_the_csv_file() {
 fn bundled_examples_are_valid() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    let policies = dir.join("evaluation/policies");
+    let paths = std::fs::read_dir(&dir)
+        .unwrap()
+        .chain(std::fs::read_dir(&policies).unwrap())
+        .map(|e| e.unwrap().path());
+    for path in paths {
         if path.extension().is_some_and(|e| e == "toml") {
             let text = std::fs::read_to_string(&path).unwrap();
             let parsed = parse_scenario_text(&text, &path.display().to_string())
@@ -243,7 +247,7 @@ fn bundled_examples_are_valid() {
                 .firms
                 .csv
                 .as_ref()
-                .map(|c| std::fs::read_to_string(dir.join(c)).unwrap());
+                .map(|c| std::fs::read_to_string(path.parent().unwrap().join(c)).unwrap());
             let csv = csv_text.as_deref().map(|text| FirmCsv {
                 source: "csv",
                 text,
@@ -254,7 +258,7 @@ fn bundled_examples_are_valid() {
             n += 1;
         }
     }
-    assert!(n >= 4, "found {n} examples");
+    assert!(n >= 7, "found {n} examples");
 }
 
 #[test]
@@ -363,5 +367,21 @@ fn diagnosis_weights_are_checked() {
             "s.toml:3: diagnosis.core_weights: [1.0, -1.0, 1.0] are not usable weights",
             "s.toml:4: diagnosis.auxiliary_comparisons: row 1, column 2: 2 is not the reciprocal",
         ],
+    );
+}
+
+#[test]
+fn layers_and_weighting_are_checked() {
+    check_errors(
+        "[diagnosis]\nweighting = \"entropic\"\n[[research_body]]\nlayer = \"outer\"\n[[intermediary]]\nlayer = \"Core\"\n",
+        &[
+            "s.toml:2: diagnosis.weighting: `entropic` is not a weighting (expected \"given\" or \"entropy\")",
+            "s.toml:4: research_body[0].layer: `outer` is not a layer (expected \"core\", \"auxiliary\" or \"peripheral\")",
+            "s.toml:6: intermediary[0].layer: `Core` is not a layer",
+        ],
+    );
+    check_errors(
+        "[diagnosis]\nweighting = \"entropy\"\ncore_comparisons = [[1, 2, 2], [0.5, 1, 1], [0.5, 1, 1]]\n",
+        &["s.toml:3: diagnosis.core_comparisons: comparisons are given but `weighting = \"entropy\"`"],
     );
 }

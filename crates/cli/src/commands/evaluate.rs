@@ -4,6 +4,7 @@ use crate::error::{CliError, CliResult};
 use crate::table::csv_rows;
 use clap::Args;
 use clusterlab_analysis::evaluation::{evaluate, Alternative, EvaluationSpec, SpecProblem};
+use clusterlab_analysis::performance::RunPerformance;
 use clusterlab_model::scenario::{parse_toml, Parsed};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,13 @@ use std::path::{Path, PathBuf};
 /// pairwise comparisons with their consistency ratios, entropy, or given weights) and the
 /// scoring (TOPSIS with vector or min-max normalisation, or fuzzy comprehensive evaluation
 /// with the weighted-average or max-min operator). The alternatives are a CSV with a column
-/// `alternative` and one per indicator id. See examples/evaluation/diffusion-performance.toml.
+/// `alternative` and one per indicator id, or simulation runs (--runs): each run directory
+/// written by `clusterlab run` is an alternative, its indicators read from summary.json for
+/// one technology — t10, t50, t90 (steps; never reached counts as steps + 1),
+/// peak_adoption_rate, final_share, spatial_reach, laggard_adoption, welfare_total,
+/// welfare_gain (percent over --baseline), fiscal_cost (subsidies per initial firm) — or any
+/// column of the economy's last indicators (gem, innovation_dynamics, …). See
+/// examples/evaluation/diffusion-performance.toml and docs/evaluation.md.
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// The evaluation spec (TOML).
@@ -22,8 +29,22 @@ pub struct EvaluateArgs {
     spec: PathBuf,
 
     /// The alternatives (CSV), instead of the spec's `alternatives`.
-    #[arg(long, value_name = "CSV")]
+    #[arg(long, value_name = "CSV", conflicts_with = "runs")]
     alternatives: Option<PathBuf>,
+
+    /// Run directories (from `clusterlab run`) as the alternatives.
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    runs: Vec<PathBuf>,
+
+    /// With --runs: the run that `welfare_gain` is measured against; it is also an
+    /// alternative.
+    #[arg(long, value_name = "DIR", requires = "runs")]
+    baseline: Option<PathBuf>,
+
+    /// With --runs: the technology whose diffusion is evaluated (needed when the runs have
+    /// more than one).
+    #[arg(long, value_name = "ID", requires = "runs")]
+    technology: Option<String>,
 
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -93,6 +114,133 @@ fn read_alternatives(path: &Path, ids: &[&str]) -> CliResult<Vec<Alternative>> {
     Ok(alternatives)
 }
 
+/// Reads the runs (and the baseline, first unless it is among them) and their indicators.
+fn runs_as_alternatives(args: &EvaluateArgs, ids: &[&str]) -> CliResult<Vec<Alternative>> {
+    let technology = args.technology.as_deref();
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|dir| read_run(dir, technology))
+        .transpose()?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let mut runs = Vec::new();
+    if let (Some(dir), Some(base)) = (&args.baseline, &baseline) {
+        if !args.runs.iter().any(|r| same(r, dir)) {
+            runs.push(base.clone());
+        }
+    }
+    for dir in &args.runs {
+        runs.push(read_run(dir, technology)?);
+    }
+    let mut problems = Vec::new();
+    let mut alternatives = Vec::with_capacity(runs.len());
+    for run in &runs {
+        let mut values = Vec::with_capacity(ids.len());
+        for id in ids {
+            match run.indicator(id, baseline.as_ref()) {
+                Ok(v) => values.push(v),
+                Err(e) => problems.push(format!("run {}: {e}", run.name)),
+            }
+            if run.censored(id) {
+                eprintln!(
+                    "clusterlab: warning: run {}: {id} was never reached; it counts as step {} (the run's steps + 1)",
+                    run.name,
+                    run.steps + 1
+                );
+            }
+        }
+        alternatives.push(Alternative {
+            name: run.name.clone(),
+            values,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(CliError::inputs(problems));
+    }
+    Ok(alternatives)
+}
+
+/// A run's performance from DIR/summary.json, for `technology` (or its only one).
+fn read_run(dir: &Path, technology: Option<&str>) -> CliResult<RunPerformance> {
+    let path = dir.join("summary.json");
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        CliError::input(format!(
+            "cannot read {shown}: {e} (expected a directory written by `clusterlab run`)"
+        ))
+    })?;
+    let summary: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| CliError::input(format!("{shown}: not JSON: {e}")))?;
+    let bad = |field: &str| {
+        CliError::input(format!(
+            "{shown}: {field}: missing or not a number (expected a summary written by `clusterlab run`)"
+        ))
+    };
+    let number = |v: &serde_json::Value, field: &str| v.get(field).and_then(|x| x.as_f64());
+    let step = |v: &serde_json::Value, field: &str| {
+        v.get(field).and_then(|x| x.as_u64()).map(|t| t as u32)
+    };
+    let technologies = summary
+        .get("technologies")
+        .and_then(|t| t.as_array())
+        .ok_or_else(|| bad("technologies"))?;
+    let ids: Vec<&str> = technologies
+        .iter()
+        .filter_map(|t| t.get("id").and_then(|i| i.as_str()))
+        .collect();
+    let tech = match technology {
+        Some(id) => technologies
+            .iter()
+            .find(|t| t.get("id").and_then(|i| i.as_str()) == Some(id))
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "{shown}: no technology `{id}` (expected one of: {})",
+                    ids.join(", ")
+                ))
+            })?,
+        None if technologies.len() == 1 => &technologies[0],
+        None => {
+            return Err(CliError::input(format!(
+                "{shown}: the run has {} technologies; choose one with --technology (one of: {})",
+                technologies.len(),
+                ids.join(", ")
+            )))
+        }
+    };
+    let economy = summary.get("economy");
+    let field = |name: &str| -> CliResult<f64> {
+        number(tech, name).ok_or_else(|| bad(&format!("technologies[].{name}")))
+    };
+    Ok(RunPerformance {
+        name: dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        steps: step(&summary, "steps").ok_or_else(|| bad("steps"))?,
+        t10: step(tech, "t10"),
+        t50: step(tech, "t50"),
+        t90: step(tech, "t90"),
+        peak_adoption_rate: field("peak_adoption_rate")?,
+        final_share: field("final_share")?,
+        spatial_reach: field("spatial_reach")?,
+        laggard_adoption: number(tech, "laggard_adoption"),
+        welfare_total: economy.and_then(|e| number(e, "welfare_total")),
+        fiscal_cost_per_firm: economy.and_then(|e| number(e, "fiscal_cost_per_firm")),
+        final_indicators: economy
+            .and_then(|e| e.get("final_indicators"))
+            .and_then(|f| f.as_object())
+            .map(|f| {
+                f.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     spec: &'a str,
@@ -116,16 +264,20 @@ pub fn run(args: EvaluateArgs) -> CliResult {
         ));
     }
     let spec = &parsed.file;
-    let csv = match (&args.alternatives, &spec.alternatives) {
-        (Some(path), _) => path.clone(),
-        (None, Some(relative)) => args.spec.parent().map(|d| d.join(relative)).unwrap_or_else(|| relative.into()),
-        (None, None) => {
-            return Err(CliError::input(format!(
-                "{source}: no alternatives (expected `alternatives = \"file.csv\"` in the spec, or --alternatives)"
-            )))
-        }
+    let alternatives = if args.runs.is_empty() {
+        let csv = match (&args.alternatives, &spec.alternatives) {
+            (Some(path), _) => path.clone(),
+            (None, Some(relative)) => args.spec.parent().map(|d| d.join(relative)).unwrap_or_else(|| relative.into()),
+            (None, None) => {
+                return Err(CliError::input(format!(
+                    "{source}: no alternatives (expected `alternatives = \"file.csv\"` in the spec, --alternatives or --runs)"
+                )))
+            }
+        };
+        read_alternatives(&csv, &spec.indicator_ids())?
+    } else {
+        runs_as_alternatives(&args, &spec.indicator_ids())?
     };
-    let alternatives = read_alternatives(&csv, &spec.indicator_ids())?;
     let evaluation = evaluate(spec, &alternatives).map_err(|problems| {
         CliError::inputs(problems.iter().map(|p| line_problem(&parsed, p)).collect())
     })?;

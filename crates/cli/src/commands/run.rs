@@ -7,8 +7,7 @@ use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
 use clusterlab_analysis::metrics::TakeUp;
-use clusterlab_model::economy::diagnosis::DIAGNOSIS;
-use clusterlab_model::economy::INDICATORS;
+use clusterlab_model::economy::Observation;
 use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
 use serde::Serialize;
@@ -18,12 +17,14 @@ use std::path::{Path, PathBuf};
 /// Run a scenario and write DIR/timeseries.csv and DIR/summary.json.
 ///
 /// timeseries.csv has one row per step (step 0 is the initial state): `step`; when the
-/// scenario runs the economy, its indicators and diagnosis (docs/ODD.md S14, S15); then for
-/// each technology `adopters:<id>` and `share:<id>` (share of all firms). summary.json echoes the
-/// scenario with every default filled in, the seed, the firm file read (if any), the
-/// economy's entries, exits and last indicators (when it runs), and per technology
-/// t10/t50/t90 (first step at which the share reaches 10/50/90%, null if never) and the final
-/// share.
+/// scenario runs the economy, its indicators, diagnosis and per-layer indicators (docs/ODD.md
+/// S14, S15); then for each technology `adopters:<id>` and `share:<id>` (share of all firms).
+/// summary.json echoes the scenario with every default filled in, the seed, the firm file read
+/// (if any), the economy's entries, exits, totals (welfare, fiscal cost), subsystem weights and
+/// last indicators (when it runs), and per technology its diffusion performance: t10/t50/t90
+/// (first step at which the share reaches 10/50/90%, null if never), the peak adoption rate,
+/// the final share, the spatial reach and the laggards' adoption. `clusterlab evaluate --runs`
+/// reads these.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); the bundled default cluster when left out.
@@ -54,12 +55,18 @@ pub struct RunArgs {
 struct TechnologySummary<'a> {
     id: &'a str,
     group: &'a str,
-    arrival: u32,
+    /// `None` for a radical technology that no innovation created.
+    arrival: Option<u32>,
     t10: Option<usize>,
     t50: Option<usize>,
     t90: Option<usize>,
     final_adopters: u64,
     final_share: f64,
+    peak_adoption_rate: f64,
+    peak_step: Option<usize>,
+    spatial_reach: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    laggard_adoption: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +91,13 @@ struct EconomySummary {
     entries: u64,
     exits: u64,
     radical_technologies: usize,
+    welfare_total: f64,
+    fiscal_cost: f64,
+    fiscal_cost_per_firm: f64,
+    rd_spending_total: f64,
+    innovations_total: u64,
+    core_weights: [f64; 3],
+    auxiliary_weights: [f64; 3],
     final_indicators: std::collections::BTreeMap<&'static str, f64>,
 }
 
@@ -108,7 +122,7 @@ pub fn run(args: RunArgs) -> CliResult {
 
     let mut header = String::from("step");
     if world.economy().is_some() {
-        for name in INDICATORS.iter().chain(&DIAGNOSIS) {
+        for name in Observation::columns() {
             header.push(',');
             header.push_str(name);
         }
@@ -121,8 +135,7 @@ pub fn run(args: RunArgs) -> CliResult {
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
         write!(out, "{}", w.current_step())?;
         if let Some(economy) = w.economy() {
-            let (indicators, diagnosis) = economy.observe(w.current_step());
-            for value in indicators.iter().chain(&diagnosis) {
+            for value in economy.observe(w.current_step()).values() {
                 write!(out, ",{value}")?;
             }
         }
@@ -156,12 +169,16 @@ pub fn run(args: RunArgs) -> CliResult {
         .map(|(k, t)| TechnologySummary {
             id: &t.id,
             group: &t.group,
-            arrival: t.arrival,
+            arrival: Some(world.technologies()[k].arrival).filter(|&a| a != u32::MAX),
             t10: take_up[k].t10,
             t50: take_up[k].t50,
             t90: take_up[k].t90,
             final_adopters: world.adopters(TechId(k)),
             final_share: world.adoption_share(TechId(k)),
+            peak_adoption_rate: take_up[k].peak_rate,
+            peak_step: take_up[k].peak_step,
+            spatial_reach: world.spatial_reach(TechId(k)),
+            laggard_adoption: world.laggard_adoption(TechId(k)),
         })
         .collect();
     let summary = Summary {
@@ -180,15 +197,16 @@ pub fn run(args: RunArgs) -> CliResult {
                 .iter()
                 .filter(|t| t.radical && t.arrival != u32::MAX)
                 .count(),
-            final_indicators: {
-                let (indicators, diagnosis) = e.observe(world.current_step());
-                INDICATORS
-                    .iter()
-                    .chain(&DIAGNOSIS)
-                    .copied()
-                    .zip(indicators.into_iter().chain(diagnosis))
-                    .collect()
-            },
+            welfare_total: e.totals().welfare,
+            fiscal_cost: e.totals().subsidy,
+            fiscal_cost_per_firm: e.totals().subsidy / e.initial_firms().max(1) as f64,
+            rd_spending_total: e.totals().rd_spending,
+            innovations_total: e.totals().innovations,
+            core_weights: e.subsystem_weights().0,
+            auxiliary_weights: e.subsystem_weights().1,
+            final_indicators: Observation::columns()
+                .zip(e.observe(world.current_step()).values())
+                .collect(),
         }),
         technologies,
         scenario: scenario.as_written(),

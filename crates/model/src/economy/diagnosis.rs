@@ -141,16 +141,7 @@ impl Economy {
         };
         let m = &self.config.market;
         let growth = |g: f64| (1.0 + g).powi(step as i32);
-        let per_firm_now = (m.size_per_firm * growth(m.growth)
-            + m.export_size_per_firm * growth(m.export_growth))
-            * self.initial_firms as f64
-            / nf;
-        let per_firm_start = m.size_per_firm + m.export_size_per_firm;
-        let demand = if per_firm_start > 0.0 {
-            per_firm_now / per_firm_start
-        } else {
-            0.0
-        };
+        let demand = self.relative_demand(step);
         // Local market size per firm relative to the start: the size per initial firm cancels.
         let local_demand = growth(m.growth) * self.initial_firms as f64 / nf;
         let st = &self.stats;
@@ -174,27 +165,13 @@ impl Economy {
         let gem = Gem::of(factors).score;
 
         // The six dynamic factors.
-        let max_degree = self.network.max_degree as f64;
-        let social_capital = 0.5 * ((net.mean_degree / max_degree).min(1.0) + net.clustering);
-        let knowledge_capital =
-            1.0 - (-(live().map(|s| f.knowledge[s]).sum::<f64>() / nf) / 4.0).exp();
-        let coopetition = live()
-            .filter(|&s| f.rivals[s] > 0 && !self.network.partners(s).is_empty())
-            .count() as f64
-            / nf;
-        let market_demand = demand / (1.0 + demand);
-        let local_government = if st.rd_spending > 0.0 {
-            st.subsidy / st.rd_spending
-        } else {
-            0.0
-        };
-        let w = self.config.diagnosis;
-        let core =
-            w.core[0] * knowledge_capital + w.core[1] * coopetition + w.core[2] * market_demand;
-        let auxiliary = w.auxiliary[0] * social_capital
-            + w.auxiliary[1] * served
-            + w.auxiliary[2] * local_government;
-        let dynamics = w.core_share * core + (1.0 - w.core_share) * auxiliary;
+        let [knowledge_capital, coopetition, market_demand] = self.core_factors(demand);
+        let [social_capital, served, local_government] = self.auxiliary_factors(net, served);
+        let (wc, wa) = self.subsystem_weights();
+        let core = wc[0] * knowledge_capital + wc[1] * coopetition + wc[2] * market_demand;
+        let auxiliary = wa[0] * social_capital + wa[1] * served + wa[2] * local_government;
+        let core_share = self.config.diagnosis.core_share;
+        let dynamics = core_share * core + (1.0 - core_share) * auxiliary;
         [
             factors[0],
             factors[1],
@@ -213,6 +190,90 @@ impl Economy {
             auxiliary,
             dynamics,
         ]
+    }
+
+    /// The core subsystem's factors: knowledge capital, co-opetition, market demand; `demand`
+    /// the market size per firm relative to the start.
+    fn core_factors(&self, demand: f64) -> [f64; 3] {
+        let f = &self.firms;
+        let nf = self.n_firms().max(1) as f64;
+        let knowledge_capital =
+            1.0 - (-(f.live().map(|s| f.knowledge[s]).sum::<f64>() / nf) / 4.0).exp();
+        let coopetition = f
+            .live()
+            .filter(|&s| f.rivals[s] > 0 && !self.network.partners(s).is_empty())
+            .count() as f64
+            / nf;
+        [knowledge_capital, coopetition, demand / (1.0 + demand)]
+    }
+
+    /// The auxiliary subsystem's factors: social capital, intermediary organisations (`served`,
+    /// the share of firms an intermediary serves), local government.
+    fn auxiliary_factors(&self, net: &NetworkStats, served: f64) -> [f64; 3] {
+        let max_degree = self.network.max_degree as f64;
+        let social_capital = 0.5 * ((net.mean_degree / max_degree).min(1.0) + net.clustering);
+        let st = &self.stats;
+        let local_government = if st.rd_spending > 0.0 {
+            st.subsidy / st.rd_spending
+        } else {
+            0.0
+        };
+        [social_capital, served, local_government]
+    }
+
+    /// The weights within the core and the auxiliary subsystem now: as the scenario states
+    /// them, or, under `weighting = "entropy"`, the entropy weights of each subsystem's factors
+    /// over the steps recorded so far.
+    pub fn subsystem_weights(&self) -> ([f64; 3], [f64; 3]) {
+        let w = self.config.diagnosis;
+        match &self.factor_entropy {
+            Some([core, auxiliary]) => {
+                let (mut c, mut a) = ([0.0; 3], [0.0; 3]);
+                core.weights_into(&mut c);
+                auxiliary.weights_into(&mut a);
+                (c, a)
+            }
+            None => (w.core, w.auxiliary),
+        }
+    }
+
+    /// Records the six dynamic factors at `step` for entropy weighting (a no-op under given
+    /// weights), keeping the step's network indicators for the step's observation.
+    pub(crate) fn record_factors(&mut self, step: u32) {
+        if self.factor_entropy.is_none() || self.n_firms() == 0 {
+            return;
+        }
+        let net = self.network_stats(step);
+        let served = {
+            let f = &self.firms;
+            f.live()
+                .filter(|&s| self.served[f.cell[s] as usize])
+                .count() as f64
+                / self.n_firms() as f64
+        };
+        let core = self.core_factors(self.relative_demand(step));
+        let auxiliary = self.auxiliary_factors(&net, served);
+        if let Some([c, a]) = &mut self.factor_entropy {
+            c.push(&core);
+            a.push(&auxiliary);
+        }
+        self.net_cache = Some((step, net));
+    }
+
+    /// The whole market's size per firm at `step` relative to the start.
+    fn relative_demand(&self, step: u32) -> f64 {
+        let m = &self.config.market;
+        let growth = |g: f64| (1.0 + g).powi(step as i32);
+        let per_firm_now = (m.size_per_firm * growth(m.growth)
+            + m.export_size_per_firm * growth(m.export_growth))
+            * self.initial_firms as f64
+            / self.n_firms().max(1) as f64;
+        let per_firm_start = m.size_per_firm + m.export_size_per_firm;
+        if per_firm_start > 0.0 {
+            per_firm_now / per_firm_start
+        } else {
+            0.0
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 pub mod demography;
 pub mod diagnosis;
 pub mod firms;
+pub mod layers;
 pub mod market;
 pub mod mobility;
 pub mod network;
@@ -23,7 +24,9 @@ pub mod spillover;
 use crate::grid::Grid;
 use crate::rng::{CellStream, Purpose};
 use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
+use clusterlab_analysis::mcda::RunningEntropy;
 use firms::{FirmClass, Firms, NewFirm};
+use layers::Layer;
 use network::Network;
 use rayon::prelude::*;
 
@@ -86,6 +89,52 @@ pub const INDICATORS: [&str; 25] = [
     "mean_degree",
     "clustering",
 ];
+
+/// Sums of the per-step indicators over the steps so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunTotals {
+    /// Social welfare: consumer surplus of the local market plus market profits.
+    pub welfare: f64,
+    /// Subsidies paid: the fiscal cost.
+    pub subsidy: f64,
+    /// R&D spending, subsidies included.
+    pub rd_spending: f64,
+    /// Innovations, incremental and radical.
+    pub innovations: u64,
+}
+
+/// What [`Economy::observe`] reports at a step: the indicators, the diagnosis and the
+/// per-layer indicators, in the orders of [`INDICATORS`], [`diagnosis::DIAGNOSIS`] and
+/// [`layers::LAYERS`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Observation {
+    /// In the order of [`INDICATORS`].
+    pub indicators: [f64; INDICATORS.len()],
+    /// In the order of [`diagnosis::DIAGNOSIS`].
+    pub diagnosis: [f64; diagnosis::DIAGNOSIS.len()],
+    /// In the order of [`layers::LAYERS`].
+    pub layers: [f64; layers::LAYERS.len()],
+}
+
+impl Observation {
+    /// The column names, in the order of [`Self::values`].
+    pub fn columns() -> impl Iterator<Item = &'static str> {
+        INDICATORS
+            .iter()
+            .chain(&diagnosis::DIAGNOSIS)
+            .chain(&layers::LAYERS)
+            .copied()
+    }
+
+    /// The values, in the order of [`Self::columns`].
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.indicators
+            .iter()
+            .chain(&self.diagnosis)
+            .chain(&self.layers)
+            .copied()
+    }
+}
 
 /// The cell index's mark for a cell without a firm.
 pub const NO_FIRM: u32 = u32::MAX;
@@ -160,11 +209,22 @@ pub struct Economy {
     pub(crate) served: Vec<bool>,
     /// Per cell id: whether it is served or within a research body's reach.
     pub(crate) grounded: Vec<bool>,
+    /// The layer of each research body and each intermediary.
+    pub(crate) research_layers: Vec<Layer>,
+    pub(crate) intermediary_layers: Vec<Layer>,
+    /// Per cell id: the bits ([`Layer::bit`]) of the layers whose bodies reach it.
+    pub(crate) layer_reach: Vec<u8>,
+    /// Under entropy weighting: the core and auxiliary factors over the steps so far.
+    pub(crate) factor_entropy: Option<[RunningEntropy; 2]>,
+    /// The network indicators of the last recorded step, kept for its observation.
+    pub(crate) net_cache: Option<(u32, network::NetworkStats)>,
     /// Firms at the start: the scale of market size.
     pub(crate) initial_firms: usize,
     /// Entries and exits since the start.
     pub(crate) total_entries: u64,
     pub(crate) total_exits: u64,
+    /// Sums over the steps so far.
+    pub(crate) totals: RunTotals,
     /// The last step's indicators.
     pub stats: StepStats,
     /// Scratch: knowledge and position after learning; (cost, slot) pairs; proposals.
@@ -279,15 +339,25 @@ impl Economy {
                 }
             }
         };
+        let mut layer_reach = vec![0u8; width * height];
+        // Validation checked every layer name; an unknown one could only come from a caller
+        // that skipped it, and counts as auxiliary, the default.
+        let layer_of = |name: &str| Layer::parse(name).unwrap_or(Layer::Auxiliary);
         for m in &config.intermediaries {
+            let bit = layer_of(&m.layer).bit();
             disk(m.x, m.y, m.reach, &mut |c| {
                 tie_boost[c] = tie_boost[c].max(m.tie_boost);
                 served[c] = true;
                 grounded[c] = true;
+                layer_reach[c] |= bit;
             });
         }
         for r in &config.research_bodies {
-            disk(r.x, r.y, r.reach, &mut |c| grounded[c] = true);
+            let bit = layer_of(&r.layer).bit();
+            disk(r.x, r.y, r.reach, &mut |c| {
+                grounded[c] = true;
+                layer_reach[c] |= bit;
+            });
         }
         let n = firms.count();
         let network = Network::new(config.network.max_degree as usize, firms.slots());
@@ -304,9 +374,26 @@ impl Economy {
             tie_boost,
             served,
             grounded,
+            research_layers: config
+                .research_bodies
+                .iter()
+                .map(|r| layer_of(&r.layer))
+                .collect(),
+            intermediary_layers: config
+                .intermediaries
+                .iter()
+                .map(|m| layer_of(&m.layer))
+                .collect(),
+            layer_reach,
+            factor_entropy: config
+                .diagnosis
+                .entropy
+                .then(|| [RunningEntropy::new(3), RunningEntropy::new(3)]),
+            net_cache: None,
             initial_firms: n,
             total_entries: 0,
             total_exits: 0,
+            totals: RunTotals::default(),
             stats: StepStats::default(),
             knowledge_next: Vec::new(),
             position_next: Vec::new(),
@@ -350,7 +437,7 @@ impl Economy {
         let cells = region.cells();
         let r = u64::from(config.spillover.radius);
         let padded = (u64::from(region.width) + 2 * r) * (u64::from(region.height) + 2 * r);
-        let per_cell = 4 + 4 + 8 + (groups + technologies) as u64;
+        let per_cell = 4 + 4 + 8 + 1 + (groups + technologies) as u64;
         firms * per_firm + cells * per_cell + padded * 16
     }
 
@@ -372,6 +459,21 @@ impl Economy {
     /// Exits since the start.
     pub fn total_exits(&self) -> u64 {
         self.total_exits
+    }
+
+    /// Welfare, subsidies, R&D and innovations summed over the steps so far.
+    pub fn totals(&self) -> RunTotals {
+        self.totals
+    }
+
+    /// Adds the step's indicators to the run's totals.
+    pub(crate) fn add_to_totals(&mut self) {
+        let st = &self.stats;
+        let t = &mut self.totals;
+        t.welfare += st.consumer_surplus + st.profits;
+        t.subsidy += st.subsidy;
+        t.rd_spending += st.rd_spending;
+        t.innovations += st.innovations_incremental + st.innovations_radical;
     }
 
     /// The slot of the firm on cell id `cell`, if any.
@@ -553,14 +655,18 @@ impl Economy {
             });
     }
 
-    /// The per-step indicators and the diagnosis at `step`, in the orders of [`INDICATORS`]
-    /// and [`diagnosis::DIAGNOSIS`] (the network's indicators computed once for both).
-    pub fn observe(
-        &self,
-        step: u32,
-    ) -> ([f64; INDICATORS.len()], [f64; diagnosis::DIAGNOSIS.len()]) {
-        let net = self.network_stats(step);
-        (self.indicators_with(&net), self.diagnosis(step, &net))
+    /// The per-step indicators, the diagnosis and the per-layer indicators at `step` (the
+    /// network's indicators computed once for all, or kept from the step's recording).
+    pub fn observe(&self, step: u32) -> Observation {
+        let net = match self.net_cache {
+            Some((cached, net)) if cached == step => net,
+            _ => self.network_stats(step),
+        };
+        Observation {
+            indicators: self.indicators_with(&net),
+            diagnosis: self.diagnosis(step, &net),
+            layers: self.layers(),
+        }
     }
 
     /// The per-step indicators at `step`, in the order of [`INDICATORS`].
@@ -601,6 +707,14 @@ impl Economy {
             net.mean_degree,
             net.clustering,
         ]
+    }
+
+    /// The cell ids of the firms now classed as laggards.
+    pub fn laggard_cells(&self) -> impl Iterator<Item = u32> + '_ {
+        let f = &self.firms;
+        f.live()
+            .filter(|&s| f.class[s] == FirmClass::Laggard)
+            .map(|s| f.cell[s])
     }
 
     /// Firms in each class.

@@ -207,6 +207,8 @@ section! {
             "cells within which firms are linked to it";
         weight: f64 = 0.5 => "0.5", "a number of at least 0",
             "its weight as a knowledge source, compared with an adjacent neighbour";
+        layer: String = "auxiliary".to_string() => "\"auxiliary\"", "\"core\", \"auxiliary\" or \"peripheral\"",
+            "its layer of the cluster innovation system (Lü & Yu), for the per-layer indicators";
     }
 }
 
@@ -221,6 +223,8 @@ section! {
             "served firms propose ties (1 + tie_boost) times as often";
         relay: u32 = 1 => "1", "a whole number from 0 to 8",
             "adopting contacts a served firm gains for each technology some served firm holds";
+        layer: String = "auxiliary".to_string() => "\"auxiliary\"", "\"core\", \"auxiliary\" or \"peripheral\"",
+            "its layer of the cluster innovation system (Lü & Yu), for the per-layer indicators";
     }
 }
 
@@ -237,6 +241,8 @@ section! {
             "when given, the core weights are its principal eigenvector (AHP) instead of `core_weights`";
         auxiliary_comparisons: Vec<Vec<f64>> = Vec::new() => "[]", "a 3×3 AHP pairwise-comparison matrix, or none",
             "when given, the auxiliary weights are its principal eigenvector (AHP) instead of `auxiliary_weights`";
+        weighting: String = "given".to_string() => "\"given\"", "\"given\" or \"entropy\"",
+            "given: the weights or comparisons above; entropy: each subsystem's weights are the entropy weights of its three factors over the steps so far (equal at step 0)";
     }
 }
 

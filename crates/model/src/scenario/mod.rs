@@ -274,6 +274,9 @@ pub struct DiagnosisWeights {
     pub auxiliary: [f64; 3],
     /// Weight of the core subsystem in the innovation-dynamics index.
     pub core_share: f64,
+    /// Whether the weights within each subsystem are entropy weights over the steps so far
+    /// (`core` and `auxiliary` then serve only as the step-0 weights, equal).
+    pub entropy: bool,
 }
 
 /// A firm read from a firm CSV.

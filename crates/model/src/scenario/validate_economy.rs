@@ -178,6 +178,7 @@ pub(super) fn check_economy(
         c.in_range(&at("position"), r.position, 0.0, 1.0 - f64::EPSILON);
         c.count_in(&at("reach"), r.reach, 1, 64);
         c.at_least(&at("weight"), r.weight, 0.0);
+        layer_name(c, &at("layer"), &r.layer);
     }
     for (i, m) in file.intermediaries.iter().enumerate() {
         let at = |f: &str| format!("intermediary[{i}].{f}");
@@ -185,6 +186,7 @@ pub(super) fn check_economy(
         c.count_in(&at("reach"), m.reach, 1, 64);
         c.at_least(&at("tie_boost"), m.tie_boost, 0.0);
         c.count_in(&at("relay"), m.relay, 0, 8);
+        layer_name(c, &at("layer"), &m.layer);
     }
 
     let dg = &file.diagnosis;
@@ -197,11 +199,37 @@ pub(super) fn check_economy(
         &dg.auxiliary_comparisons,
     );
 
+    let entropy = match dg.weighting.as_str() {
+        "given" => false,
+        "entropy" => {
+            for (field, given) in [
+                ("diagnosis.core_comparisons", &dg.core_comparisons),
+                ("diagnosis.auxiliary_comparisons", &dg.auxiliary_comparisons),
+            ] {
+                if !given.is_empty() {
+                    c.error(
+                        field,
+                        "comparisons are given but `weighting = \"entropy\"` derives the weights: give one or the other",
+                    );
+                }
+            }
+            true
+        }
+        other => {
+            c.error(
+                "diagnosis.weighting",
+                format!("`{other}` is not a weighting"),
+            );
+            false
+        }
+    };
+
     EconomyConfig {
         diagnosis: super::DiagnosisWeights {
             core,
             auxiliary,
             core_share: dg.core_share,
+            entropy,
         },
         attributes,
         production: file.production.clone(),
@@ -214,6 +242,13 @@ pub(super) fn check_economy(
         demography: file.demography.clone(),
         research_bodies: file.research_bodies.clone(),
         intermediaries: file.intermediaries.clone(),
+    }
+}
+
+/// Checks that `name` is a layer of the cluster innovation system.
+fn layer_name(c: &mut Checker<'_>, field: &str, name: &str) {
+    if crate::economy::layers::Layer::parse(name).is_none() {
+        c.error(field, format!("`{name}` is not a layer"));
     }
 }
 
