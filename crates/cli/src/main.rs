@@ -42,6 +42,7 @@ enum Command {
     Validate(commands::validate::ValidateArgs),
     Gem(commands::gem::GemArgs),
     Evaluate(commands::evaluate::EvaluateArgs),
+    Game(commands::game::GameArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args),
         Command::Gem(args) => commands::gem::run(args),
         Command::Evaluate(args) => commands::evaluate::run(args),
+        Command::Game(args) => commands::game::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

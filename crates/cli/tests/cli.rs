@@ -770,3 +770,84 @@ fn evaluate_ranks_simulation_runs() {
         "choose one with --technology (one of: erp, cnc, five-axis",
     );
 }
+
+/// Issue 5: `clusterlab game` on the bundled file — the Kuang–Zhang pattern, the optimum, the
+/// coordinator, d'Aspremont & Jacquemin — as a table and as JSON; the map; bad files and
+/// options refused with exit 2.
+#[test]
+fn game_solves_the_bundled_game_and_refuses_bad_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let game = examples().join("game/kuang-zhang.toml");
+    let game = game.to_str().unwrap();
+    let o = clusterlab(&["game", game], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for says in [
+        "pure Nash equilibria: 1",
+        "leaders withhold from middle, withhold from laggards; middle share with leaders, withhold from laggards; laggards share with leaders, share with middle",
+        "Kuang–Zhang pattern (leaders withhold, laggards share, middle firms share upward and withhold downward): yes",
+        "the optimum is then an equilibrium (checked by best responses)",
+        "non-cooperative   3.44615   14.76923",
+        "cooperative R&D   2.38806",
+    ] {
+        assert!(out.contains(says), "{out}\nlacks: {says}");
+    }
+    let o = clusterlab(&["game", game, "--json"], d);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["kuang_zhang_pattern"], true);
+    assert_eq!(report["pure_equilibria"].as_array().unwrap().len(), 1);
+    assert_eq!(report["coordinator"]["makes_optimum_an_equilibrium"], true);
+    let profit = report["rnd_spillovers"]["cooperative"]["profit"]
+        .as_f64()
+        .unwrap();
+    assert!((profit - 191.04478).abs() < 1e-5);
+
+    let o = clusterlab(
+        &[
+            "game",
+            game,
+            "--map",
+            "licence_fee=0:0.5,intercept=140:300",
+            "--resolution",
+            "3",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let rows: Vec<&str> = out.lines().skip(1).take(3).collect();
+    assert!(rows[0].ends_with("???"), "{out}");
+    assert!(rows[2].trim_end().ends_with("K2S"), "{out}");
+
+    std::fs::write(
+        d.join("bad.toml"),
+        "[market]\nintercept = -1.0\n[leaders]\nfirms = 0\ncost = 30.0\n[middle]\ncost = 25.0\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["game", "bad.toml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for says in [
+        "bad.toml:2: market.intercept: -1 is not positive",
+        "bad.toml:4: leaders.firms: 0 firms",
+        "bad.toml:7: middle.cost: 25 is not above the leaders' cost 30: costs must be ordered",
+    ] {
+        assert!(err.contains(says), "{err}\nlacks: {says}");
+    }
+    refused(
+        &["game", "nowhere.toml"],
+        d,
+        "cannot read the game nowhere.toml",
+    );
+    refused(
+        &["game", game, "--map", "fee=0:1,intercept=100:200"],
+        d,
+        "`fee` is not a game parameter",
+    );
+    refused(
+        &["game", game, "--map", "licence_fee=0:1"],
+        d,
+        "has one axis (expected X=FROM:TO,Y=FROM:TO)",
+    );
+}

@@ -14,6 +14,7 @@
 
 pub mod diffusion;
 pub mod economy;
+pub mod game;
 pub mod grid;
 pub mod neighbourhood;
 pub mod reference;

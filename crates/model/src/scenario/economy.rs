@@ -46,6 +46,8 @@ macro_rules! section {
     };
 }
 
+pub(crate) use section;
+
 section! {
     /// `[production]`: how knowledge makes a firm's unit cost.
     ProductionSection at "production" {
