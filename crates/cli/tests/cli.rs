@@ -444,6 +444,7 @@ fn validate_reports_every_problem_and_accepts_the_examples() {
         "evaluation/policies/baseline",
         "evaluation/policies/rd-subsidy",
         "evaluation/policies/broker-network",
+        "game/evolving-cluster",
     ] {
         args.push(
             examples()
@@ -457,7 +458,7 @@ fn validate_reports_every_problem_and_accepts_the_examples() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout).matches(": ok: ").count(),
-        7
+        8
     );
 }
 

@@ -50,6 +50,10 @@ pub enum Purpose {
     Spinoff = 15,
     /// Whether a firm shows its technologies this step.
     Sharing = 16,
+    /// A firm's sharing strategy at the start.
+    Strategy = 17,
+    /// Strategy revision: whether a firm revises, whom it imitates, whether it switches.
+    Imitation = 18,
 }
 
 /// One step of SplitMix64's output function: a bijective 64-bit finaliser.

@@ -24,15 +24,25 @@ use rayon::prelude::*;
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ProcessTimings {
     /// Seconds per process, in the order of [`ProcessTimings::NAMES`].
-    pub seconds: [f64; 8],
+    pub seconds: [f64; 9],
 }
 
 impl ProcessTimings {
     /// The processes timed: `bookkeeping` (costs, classes, capacities and arrivals), then the
     /// processes of the step in their order.
-    pub const NAMES: [&'static str; 8] = {
+    pub const NAMES: [&'static str; 9] = {
         let p = Processes::NAMES;
-        ["bookkeeping", p[0], p[1], p[2], p[3], p[4], p[5], p[6]]
+        [
+            "bookkeeping",
+            p[0],
+            p[1],
+            p[2],
+            p[3],
+            p[4],
+            p[5],
+            p[6],
+            p[7],
+        ]
     };
 }
 
@@ -496,6 +506,10 @@ impl World {
         if let Some(economy) = &mut world.economy {
             refresh_tech_factors(economy, &world.grid, &world.groups, &world.cost_factors);
             economy.update_costs_and_classes();
+            if world.processes.strategy {
+                economy.strategy_on = true;
+                economy.apply_strategies();
+            }
             economy.record_factors(0);
         }
         world
@@ -679,6 +693,10 @@ impl World {
                 economy.network(t);
                 lap(&mut self.timings, 5);
             }
+            if p.strategy {
+                economy.strategy(t);
+                lap(&mut self.timings, 6);
+            }
             if let CapacityLayer::Levels(levels) = &mut self.capacity {
                 write_capacity_levels(&self.grid, economy, levels);
             }
@@ -687,11 +705,11 @@ impl World {
         if p.diffusion {
             self.feed_diffusion(t);
             self.diffuse(t);
-            lap(&mut self.timings, 6);
+            lap(&mut self.timings, 7);
         }
         if p.demography {
             self.turn_over(t);
-            lap(&mut self.timings, 7);
+            lap(&mut self.timings, 8);
         }
         self.step += 1;
         self.arrive(self.step);

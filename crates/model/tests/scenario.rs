@@ -236,7 +236,8 @@ fn bundled_examples_are_valid() {
     let paths = std::fs::read_dir(&dir)
         .unwrap()
         .chain(std::fs::read_dir(&policies).unwrap())
-        .map(|e| e.unwrap().path());
+        .map(|e| e.unwrap().path())
+        .chain([dir.join("game/evolving-cluster.toml")]);
     for path in paths {
         if path.extension().is_some_and(|e| e == "toml") {
             let text = std::fs::read_to_string(&path).unwrap();
@@ -258,7 +259,7 @@ fn bundled_examples_are_valid() {
             n += 1;
         }
     }
-    assert!(n >= 7, "found {n} examples");
+    assert!(n >= 8, "found {n} examples");
 }
 
 #[test]
@@ -317,7 +318,7 @@ y = 2
 relay = 9
 "#,
         &[
-            "s.toml:1: processes[2]: unknown process `spilover` (expected one of `market`, `rnd`, `spillover`, `mobility`, `network`, `diffusion`, `demography`); did you mean `spillover`?",
+            "s.toml:1: processes[2]: unknown process `spilover` (expected one of `market`, `rnd`, `spillover`, `mobility`, `network`, `strategy`, `diffusion`, `demography`); did you mean `spillover`?",
             "s.toml:1: processes[3]: `market` is listed twice",
             "s.toml:6: firms.rd_intensity: 1.5 is out of range (expected a number in [0, 1]",
             "s.toml:7: firms.openness: { min = 0.5, max = 0.2 } is not a range inside [0, 1]",

@@ -122,7 +122,7 @@ pub fn run(args: RunArgs) -> CliResult {
 
     let mut header = String::from("step");
     if world.economy().is_some() {
-        for name in Observation::columns() {
+        for name in Observation::columns(scenario.processes().strategy) {
             header.push(',');
             header.push_str(name);
         }
@@ -204,7 +204,7 @@ pub fn run(args: RunArgs) -> CliResult {
             innovations_total: e.totals().innovations,
             core_weights: e.subsystem_weights().0,
             auxiliary_weights: e.subsystem_weights().1,
-            final_indicators: Observation::columns()
+            final_indicators: Observation::columns(world.processes().strategy)
                 .zip(e.observe(world.current_step()).values())
                 .collect(),
         }),

@@ -70,8 +70,10 @@ impl Economy {
                 capacity: self.firms.base_capacity[slot],
                 rd_intensity: self.firms.base_rd[slot],
                 capital: d.entry_capital,
-                openness: self.firms.openness[slot],
+                openness: self.firms.base_openness[slot],
+                strategy: self.firms.strategy[slot],
             });
+            self.firms.openness[child] = self.firms.openness[slot];
             // The spin-off's cost and class now, so the step's indicators count it rightly.
             let factor = self.firms.tech_factor[slot];
             let cost = self.unit_cost_of(self.firms.knowledge[child], factor);

@@ -38,8 +38,14 @@ pub struct Firms {
     pub rd_intensity: Vec<f64>,
     /// Capital; below zero the firm exits.
     pub capital: Vec<f64>,
-    /// Chance per step of showing its technologies and knowledge.
+    /// Chance per step of showing its technologies and knowledge: its base openness, scaled
+    /// by its sharing strategy when the `strategy` process runs.
     pub openness: Vec<f64>,
+    /// Openness before the sharing strategy.
+    pub base_openness: Vec<f64>,
+    /// Sharing strategy: bit `k` set if the firm shares with class `k` (leaders 0, middle 1,
+    /// laggards 2; its own class's bit is unused).
+    pub strategy: Vec<u8>,
     /// Steps since entry.
     pub age: Vec<u32>,
     /// Class by unit cost.
@@ -79,6 +85,8 @@ pub struct NewFirm {
     pub capital: f64,
     /// Openness.
     pub openness: f64,
+    /// Sharing strategy (bits by class).
+    pub strategy: u8,
 }
 
 impl Firms {
@@ -111,6 +119,8 @@ impl Firms {
         self.rd_intensity[slot] = f.rd_intensity;
         self.capital[slot] = f.capital;
         self.openness[slot] = f.openness;
+        self.base_openness[slot] = f.openness;
+        self.strategy[slot] = f.strategy;
         self.age[slot] = 0;
         self.class[slot] = FirmClass::Middle;
         self.tech_factor[slot] = 1.0;
@@ -145,6 +155,8 @@ impl Firms {
         self.rd_intensity.push(0.0);
         self.capital.push(0.0);
         self.openness.push(0.0);
+        self.base_openness.push(0.0);
+        self.strategy.push(0);
         self.age.push(0);
         self.class.push(FirmClass::Middle);
         self.tech_factor.push(1.0);
@@ -178,6 +190,7 @@ mod tests {
             rd_intensity: 0.1,
             capital: 10.0,
             openness: 0.5,
+            strategy: 0,
         }
     }
 

@@ -20,6 +20,7 @@ pub mod mobility;
 pub mod network;
 pub mod rnd;
 pub mod spillover;
+pub mod strategy;
 
 use crate::grid::Grid;
 use crate::rng::{CellStream, Purpose};
@@ -114,15 +115,31 @@ pub struct Observation {
     pub diagnosis: [f64; diagnosis::DIAGNOSIS.len()],
     /// In the order of [`layers::LAYERS`].
     pub layers: [f64; layers::LAYERS.len()],
+    /// With the `strategy` process: the sharing shares by class, in the order of [`SHARING`].
+    pub sharing: Option<[f64; SHARING.len()]>,
 }
 
+/// The names of the sharing shares, as time-series columns: the share of a class's firms
+/// sharing with another class.
+pub const SHARING: [&str; 6] = [
+    "leaders_share_with_middle",
+    "leaders_share_with_laggards",
+    "middle_share_with_leaders",
+    "middle_share_with_laggards",
+    "laggards_share_with_leaders",
+    "laggards_share_with_middle",
+];
+
 impl Observation {
-    /// The column names, in the order of [`Self::values`].
-    pub fn columns() -> impl Iterator<Item = &'static str> {
+    /// The column names, in the order of [`Self::values`]; the sharing shares when
+    /// `sharing` (the `strategy` process runs).
+    pub fn columns(sharing: bool) -> impl Iterator<Item = &'static str> {
+        let sharing: &[&str] = if sharing { &SHARING } else { &[] };
         INDICATORS
             .iter()
             .chain(&diagnosis::DIAGNOSIS)
             .chain(&layers::LAYERS)
+            .chain(sharing)
             .copied()
     }
 
@@ -132,6 +149,7 @@ impl Observation {
             .iter()
             .chain(&self.diagnosis)
             .chain(&self.layers)
+            .chain(self.sharing.iter().flatten())
             .copied()
     }
 }
@@ -216,6 +234,8 @@ pub struct Economy {
     pub(crate) layer_reach: Vec<u8>,
     /// Under entropy weighting: the core and auxiliary factors over the steps so far.
     pub(crate) factor_entropy: Option<[RunningEntropy; 2]>,
+    /// Whether the `strategy` process runs (the sharing shares are then observed).
+    pub(crate) strategy_on: bool,
     /// The network indicators of the last recorded step, kept for its observation.
     pub(crate) net_cache: Option<(u32, network::NetworkStats)>,
     /// Firms at the start: the scale of market size.
@@ -274,6 +294,12 @@ impl Economy {
             .unwrap_or_default();
         for &(cell, capacity) in firm_cells {
             let record = by_cell.get(&cell);
+            let openness = value(
+                record.and_then(|r| r.openness),
+                attributes.openness,
+                Purpose::Openness,
+                cell,
+            );
             let slot = firms.add(NewFirm {
                 cell,
                 knowledge: value(
@@ -298,12 +324,8 @@ impl Economy {
                     Purpose::Capital,
                     cell,
                 ),
-                openness: value(
-                    record.and_then(|r| r.openness),
-                    attributes.openness,
-                    Purpose::Openness,
-                    cell,
-                ),
+                openness,
+                strategy: strategy::initial_strategy(seed, cell, openness),
             });
             cell_firm[cell as usize] = slot as u32;
         }
@@ -390,6 +412,7 @@ impl Economy {
                 .entropy
                 .then(|| [RunningEntropy::new(3), RunningEntropy::new(3)]),
             net_cache: None,
+            strategy_on: false,
             initial_firms: n,
             total_entries: 0,
             total_exits: 0,
@@ -429,7 +452,7 @@ impl Economy {
         groups: usize,
         technologies: usize,
     ) -> u64 {
-        let per_firm = 15 * 8 + 4 + 4 + 2 + 2 // the arrays of `Firms`
+        let per_firm = 16 * 8 + 4 + 4 + 2 + 2 + 1 // the arrays of `Firms`
             + 2 * 8                          // learning's double buffers
             + 16 + 16                        // cost order and its sort keys
             + 5                              // shows, padded index
@@ -666,6 +689,17 @@ impl Economy {
             indicators: self.indicators_with(&net),
             diagnosis: self.diagnosis(step, &net),
             layers: self.layers(),
+            sharing: self.strategy_on.then(|| {
+                let p = self.sharing_profile();
+                [
+                    p.share[0][1],
+                    p.share[0][2],
+                    p.share[1][0],
+                    p.share[1][2],
+                    p.share[2][0],
+                    p.share[2][1],
+                ]
+            }),
         }
     }
 

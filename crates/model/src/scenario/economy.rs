@@ -231,6 +231,23 @@ section! {
 }
 
 section! {
+    /// `[strategy]`: sharing strategies revised by imitating better-paid ones, with the
+    /// diffusion game's payoffs (`docs/ODD.md` S17).
+    StrategySection at "strategy" {
+        revision_rate: f64 = 0.1 => "0.1", "a number in [0, 1]",
+            "probability per step that a firm compares its strategy with a random firm of its class";
+        exploration: f64 = 0.001 => "0.001", "a number in [0, 1]",
+            "probability per step that a firm flips one of its sharing choices at random";
+        spillover: f64 = 0.6 => "0.6", "a number in [0, 1]",
+            "θ of the stage game: share of its cost gap a firm closes when every better firm shares with it";
+        licence_fee: f64 = 0.1 => "0.1", "a number in [0, 1]",
+            "φ of the stage game: share of the receiver's saving paid to the sharer";
+        reciprocity: f64 = 0.1 => "0.1", "a number of at least 0",
+            "r of the stage game: value of a sharing relation to the sharer, per unit of contact weight";
+    }
+}
+
+section! {
     /// `[diagnosis]`: how the six dynamic factors combine (Tao & Chen's subsystems).
     DiagnosisSection at "diagnosis" {
         core_share: f64 = 0.5 => "0.5", "a number in [0, 1]",
@@ -261,6 +278,7 @@ pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
         DemographySection::FIELDS,
         ResearchBodySection::FIELDS,
         IntermediarySection::FIELDS,
+        StrategySection::FIELDS,
         DiagnosisSection::FIELDS,
     ]
     .into_iter()

@@ -183,16 +183,19 @@ pub struct Processes {
     pub diffusion: bool,
     /// Exit and spin-offs.
     pub demography: bool,
+    /// Sharing strategies revised by imitation (the diffusion game's replicator dynamics).
+    pub strategy: bool,
 }
 
 impl Processes {
     /// The names accepted in `processes`, in step order.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "market",
         "rnd",
         "spillover",
         "mobility",
         "network",
+        "strategy",
         "diffusion",
         "demography",
     ];
@@ -205,6 +208,7 @@ impl Processes {
             || self.mobility
             || self.network
             || self.demography
+            || self.strategy
     }
 
     pub(crate) fn set(&mut self, name: &str) -> bool {
@@ -216,6 +220,7 @@ impl Processes {
             "network" => &mut self.network,
             "diffusion" => &mut self.diffusion,
             "demography" => &mut self.demography,
+            "strategy" => &mut self.strategy,
             _ => return false,
         };
         *slot = true;
@@ -261,6 +266,8 @@ pub struct EconomyConfig {
     pub research_bodies: Vec<economy::ResearchBodySection>,
     /// `[[intermediary]]`.
     pub intermediaries: Vec<economy::IntermediarySection>,
+    /// `[strategy]`.
+    pub strategy: economy::StrategySection,
     /// The weights of the six dynamic factors, checked and normalised.
     pub diagnosis: DiagnosisWeights,
 }

@@ -6,7 +6,7 @@
 use super::economy::{
     DemographySection, DiagnosisSection, GovernmentSection, InnovationSection, IntermediarySection,
     MarketSection, MobilitySection, NetworkSection, ProductionSection, ResearchBodySection,
-    SpilloverSection,
+    SpilloverSection, StrategySection,
 };
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -48,7 +48,7 @@ pub const FIELDS: &[FieldDoc] = &[
     },
     FieldDoc {
         path: "processes",
-        expected: "a list of process names from `market`, `rnd`, `spillover`, `mobility`, `network`, `diffusion`, `demography`",
+        expected: "a list of process names from `market`, `rnd`, `spillover`, `mobility`, `network`, `strategy`, `diffusion`, `demography`",
         default: "[\"diffusion\"]",
         meaning: "which processes of the step run (always in the order of `docs/ODD.md`); the economy's need `market`",
     },
@@ -326,6 +326,9 @@ pub struct ScenarioFile {
     /// `[demography]`.
     #[serde(default)]
     pub demography: DemographySection,
+    /// `[strategy]`.
+    #[serde(default)]
+    pub strategy: StrategySection,
     /// `[diagnosis]`.
     #[serde(default)]
     pub diagnosis: DiagnosisSection,
@@ -356,6 +359,7 @@ impl Default for ScenarioFile {
             network: NetworkSection::default(),
             government: GovernmentSection::default(),
             demography: DemographySection::default(),
+            strategy: StrategySection::default(),
             diagnosis: DiagnosisSection::default(),
             research_bodies: Vec::new(),
             intermediaries: Vec::new(),

@@ -27,12 +27,21 @@ pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Proce
             );
         }
     }
-    for (process, on) in [("rnd", processes.rnd), ("demography", processes.demography)] {
+    for (process, on) in [
+        ("rnd", processes.rnd),
+        ("demography", processes.demography),
+        ("strategy", processes.strategy),
+    ] {
         if on && !processes.market {
             c.push(
                 "processes",
                 format!(
-                    "`{process}` needs `market`: it spends and tests the profits the market makes"
+                    "`{process}` needs `market`: {}",
+                    if process == "strategy" {
+                        "the stage game's payoffs come from its demand and costs"
+                    } else {
+                        "it spends and tests the profits the market makes"
+                    }
                 ),
                 false,
             );
@@ -189,6 +198,13 @@ pub(super) fn check_economy(
         layer_name(c, &at("layer"), &m.layer);
     }
 
+    let st = &file.strategy;
+    c.probability("strategy.revision_rate", st.revision_rate);
+    c.probability("strategy.exploration", st.exploration);
+    c.probability("strategy.spillover", st.spillover);
+    c.probability("strategy.licence_fee", st.licence_fee);
+    c.at_least("strategy.reciprocity", st.reciprocity, 0.0);
+
     let dg = &file.diagnosis;
     c.probability("diagnosis.core_share", dg.core_share);
     let core = subsystem_weights(c, "diagnosis.core", &dg.core_weights, &dg.core_comparisons);
@@ -242,6 +258,7 @@ pub(super) fn check_economy(
         demography: file.demography.clone(),
         research_bodies: file.research_bodies.clone(),
         intermediaries: file.intermediaries.clone(),
+        strategy: file.strategy.clone(),
     }
 }
 
