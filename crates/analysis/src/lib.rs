@@ -5,6 +5,7 @@
 //!   `global`-neighbourhood automaton follows in expectation;
 //! - [`mean_field`]: the mean-field recursion of the local (Goldenberg–Libai–Muller) rule,
 //!   the yardstick that spatial diffusion is compared with;
+//! - [`fit`]: the Bass model fitted to sales by OLS and by non-linear least squares;
 //! - [`metrics`]: the take-up times `t10`, `t50`, `t90` and the peak adoption rate of an
 //!   adoption curve;
 //! - [`gem`]: the GEM model of a cluster's innovation capacity (Padmore & Gibson 1998);
@@ -13,6 +14,8 @@
 //! - [`evaluation`]: an evaluation system — goal, criteria, indicators — weighted and scored
 //!   by the methods of [`mcda`];
 //! - [`performance`]: a run's diffusion performance as evaluation indicators;
+//! - [`sensitivity`]: Sobol' indices (Saltelli sampling, Jansen estimators) and Morris's
+//!   elementary effects, with bootstrap intervals;
 //! - [`stats`]: quantiles and a seeded resampling generator.
 //!
 //! **Architecture invariant:** pure functions of numbers; no I/O, no model state.
@@ -21,9 +24,11 @@
 
 pub mod bass;
 pub mod evaluation;
+pub mod fit;
 pub mod gem;
 pub mod mcda;
 pub mod mean_field;
 pub mod metrics;
 pub mod performance;
+pub mod sensitivity;
 pub mod stats;
