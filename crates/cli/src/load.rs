@@ -87,7 +87,13 @@ pub struct Overrides {
 /// Reads, parses and checks the scenario at `path` (the bundled default when `None`), with
 /// the command line's overrides applied before the checks so they are checked too.
 pub fn load_scenario(path: Option<&Path>, overrides: Overrides) -> CliResult<Loaded> {
-    let (text, source, base) = match path {
+    let (text, source, base) = read_scenario(path)?;
+    load_scenario_text(&text, &source, &base, overrides, machine_limits()?)
+}
+
+/// A scenario's text, its name in messages, and the directory its firm file is relative to.
+pub fn read_scenario(path: Option<&Path>) -> CliResult<(String, String, PathBuf)> {
+    Ok(match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 CliError::input(format!("cannot read the scenario {}: {e}", path.display()))
@@ -100,8 +106,20 @@ pub fn load_scenario(path: Option<&Path>, overrides: Overrides) -> CliResult<Loa
             DEFAULT_SCENARIO_NAME.to_string(),
             PathBuf::new(),
         ),
-    };
-    let mut parsed = parse_scenario_text(&text, &source)
+    })
+}
+
+/// Parses and checks scenario `text` (named `source`, its firm file relative to `base`), with
+/// the overrides applied before the checks.
+pub fn load_scenario_text(
+    text: &str,
+    source: &str,
+    base: &Path,
+    overrides: Overrides,
+    limits: Limits,
+) -> CliResult<Loaded> {
+    let source = source.to_string();
+    let mut parsed = parse_scenario_text(text, &source)
         .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
     if let Some(steps) = overrides.steps {
         if steps > MAX_STEPS {
@@ -126,7 +144,7 @@ pub fn load_scenario(path: Option<&Path>, overrides: Overrides) -> CliResult<Loa
             .map(|(source, text)| FirmCsv { source, text })
             .map_err(Clone::clone)
     });
-    let (scenario, warnings) = validate(&parsed, firm_csv, machine_limits()?)
+    let (scenario, warnings) = validate(&parsed, firm_csv, limits)
         .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
     Ok(Loaded {
         scenario,

@@ -8,7 +8,9 @@ mod commands;
 mod error;
 mod load;
 mod progress;
+mod series;
 mod staged;
+mod store;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +45,7 @@ enum Command {
     Gem(commands::gem::GemArgs),
     Evaluate(commands::evaluate::EvaluateArgs),
     Game(commands::game::GameArgs),
+    Sweep(commands::sweep::SweepArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Gem(args) => commands::gem::run(args),
         Command::Evaluate(args) => commands::evaluate::run(args),
         Command::Game(args) => commands::game::run(args),
+        Command::Sweep(args) => commands::sweep::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,26 @@ pub fn step_bar(steps: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// A bar counting `runs` runs of a sweep, hidden when standard error is not a terminal or
+/// `quiet`.
+pub fn runs_bar(runs: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(runs);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} run {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Whether SIGINT or SIGTERM has arrived.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
 /// Set by the first SIGINT or SIGTERM; checked between steps.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 

@@ -852,3 +852,95 @@ fn game_solves_the_bundled_game_and_refuses_bad_files() {
         "has one axis (expected X=FROM:TO,Y=FROM:TO)",
     );
 }
+
+/// Issue 6: a sweep killed with SIGKILL mid-way and started again finishes with exactly the
+/// runs of an uninterrupted sweep, bit for bit; a finished sweep re-run does nothing; another
+/// experiment in the same directory is refused.
+#[test]
+fn a_killed_sweep_resumes_to_the_same_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("base.toml"),
+        "steps = 40\n[region]\nwidth = 200\nheight = 200\n[diffusion]\nneighbourhood = \"moore\"\n[[technology]]\nid = \"a\"\np = 0.001\nq = 0.2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("exp.toml"),
+        "scenario = \"base.toml\"\nseed = 5\nreplications = 3\n[[parameter]]\npath = \"technology[0].q\"\nrange = [0.1, 0.4]\npoints = 4\n",
+    )
+    .unwrap();
+    let o = clusterlab(
+        &[
+            "sweep", "exp.toml", "--out", "whole", "--jobs", "2", "--quiet",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = d.join("whole/runs");
+    assert_eq!(entries(&whole).len(), 12);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args([
+            "sweep", "exp.toml", "--out", "cut", "--jobs", "1", "--quiet",
+        ])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    let cut = d.join("cut/runs");
+    let started = std::time::Instant::now();
+    loop {
+        let done = cut.exists()
+            && entries(&cut)
+                .iter()
+                .filter(|n| n.ends_with(".parquet"))
+                .count()
+                >= 2;
+        if done || started.elapsed().as_secs() > 60 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let finished_before = entries(&cut)
+        .iter()
+        .filter(|n| n.ends_with(".parquet"))
+        .count();
+    assert!(
+        finished_before < 12,
+        "the sweep ended before it could be killed"
+    );
+    let o = clusterlab(&["sweep", "exp.toml", "--out", "cut", "--jobs", "2"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        report.contains(&format!("{finished_before} done before"))
+            || report.contains("done before"),
+        "{report}"
+    );
+    assert_eq!(entries(&cut), entries(&whole));
+    for name in entries(&whole) {
+        assert_eq!(
+            std::fs::read(whole.join(&name)).unwrap(),
+            std::fs::read(cut.join(&name)).unwrap(),
+            "{name} differs"
+        );
+    }
+    // Nothing left to do.
+    let o = clusterlab(&["sweep", "exp.toml", "--out", "cut"], d);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("0 run now"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // A changed experiment does not mix with the old runs.
+    std::fs::write(d.join("exp.toml"), "scenario = \"base.toml\"\nseed = 6\n[[parameter]]\npath = \"technology[0].q\"\nvalues = [0.2]\n").unwrap();
+    let o = clusterlab(&["sweep", "exp.toml", "--out", "cut"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds another experiment"),
+        "{}",
+        stderr(&o)
+    );
+}

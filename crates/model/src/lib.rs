@@ -14,6 +14,7 @@
 
 pub mod diffusion;
 pub mod economy;
+pub mod experiment;
 pub mod game;
 pub mod grid;
 pub mod neighbourhood;

@@ -5,4 +5,5 @@ pub mod evaluate;
 pub mod game;
 pub mod gem;
 pub mod run;
+pub mod sweep;
 pub mod validate;

@@ -3,10 +3,10 @@
 use crate::error::{CliError, CliResult};
 use crate::load::{load_scenario, print_warnings, Overrides};
 use crate::progress::run_writing_rows;
+use crate::series::Series;
 use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
-use clusterlab_analysis::metrics::TakeUp;
 use clusterlab_model::economy::Observation;
 use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
@@ -116,33 +116,18 @@ pub fn run(args: RunArgs) -> CliResult {
 
     let mut world = World::new(&scenario);
     world.record_timings(args.timings);
-    let n_tech = scenario.technologies().len();
     let mut staged = Staged::in_dir(&args.out)?;
     let mut timeseries = staged.create(&timeseries_path)?;
 
-    let mut header = String::from("step");
-    if world.economy().is_some() {
-        for name in Observation::columns(scenario.processes().strategy) {
-            header.push(',');
-            header.push_str(name);
-        }
-    }
-    for t in scenario.technologies() {
-        header.push_str(&format!(",adopters:{0},share:{0}", t.id));
-    }
-    writeln!(timeseries, "{header}").context("cannot write the time series")?;
-    let mut take_up = vec![TakeUp::default(); n_tech];
+    let mut series = Series::new(&scenario);
+    writeln!(timeseries, "step,{}", series.columns().join(","))
+        .context("cannot write the time series")?;
+    let mut row = Vec::with_capacity(series.columns().len());
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
+        series.observe(w, &mut row);
         write!(out, "{}", w.current_step())?;
-        if let Some(economy) = w.economy() {
-            for value in economy.observe(w.current_step()).values() {
-                write!(out, ",{value}")?;
-            }
-        }
-        for (k, take_up) in take_up.iter_mut().enumerate() {
-            let share = w.adoption_share(TechId(k));
-            take_up.observe(w.current_step() as usize, share);
-            write!(out, ",{},{}", w.adopters(TechId(k)), share)?;
+        for value in &row {
+            write!(out, ",{value}")?;
         }
         writeln!(out)
     };
@@ -170,13 +155,13 @@ pub fn run(args: RunArgs) -> CliResult {
             id: &t.id,
             group: &t.group,
             arrival: Some(world.technologies()[k].arrival).filter(|&a| a != u32::MAX),
-            t10: take_up[k].t10,
-            t50: take_up[k].t50,
-            t90: take_up[k].t90,
+            t10: series.take_up()[k].t10,
+            t50: series.take_up()[k].t50,
+            t90: series.take_up()[k].t90,
             final_adopters: world.adopters(TechId(k)),
             final_share: world.adoption_share(TechId(k)),
-            peak_adoption_rate: take_up[k].peak_rate,
-            peak_step: take_up[k].peak_step,
+            peak_adoption_rate: series.take_up()[k].peak_rate,
+            peak_step: series.take_up()[k].peak_step,
             spatial_reach: world.spatial_reach(TechId(k)),
             laggard_adoption: world.laggard_adoption(TechId(k)),
         })

@@ -1,0 +1,234 @@
+//! A run's results as a flat table, written as Parquet (for pandas, polars, R arrow, DuckDB)
+//! or CSV, and read back.
+
+use anyhow::{bail, Context, Result};
+use parquet::basic::{Compression, ConvertedType, Repetition, Type as PhysicalType};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::record::Field;
+use parquet::schema::types::Type;
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// One column's values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    /// Signed integers.
+    Int(Vec<i64>),
+    /// Unsigned integers (stored as INT64 annotated UINT_64).
+    UInt(Vec<u64>),
+    /// Floating point.
+    Float(Vec<f64>),
+    /// UTF-8 text.
+    Text(Vec<String>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Int(v) => v.len(),
+            Column::UInt(v) => v.len(),
+            Column::Float(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+
+    /// The value at `row` as a number (text: NaN).
+    pub fn number(&self, row: usize) -> f64 {
+        match self {
+            Column::Int(v) => v[row] as f64,
+            Column::UInt(v) => v[row] as f64,
+            Column::Float(v) => v[row],
+            Column::Text(_) => f64::NAN,
+        }
+    }
+
+    /// The value at `row` as CSV text.
+    pub fn text(&self, row: usize) -> String {
+        match self {
+            Column::Int(v) => v[row].to_string(),
+            Column::UInt(v) => v[row].to_string(),
+            Column::Float(v) => v[row].to_string(),
+            Column::Text(v) => v[row].clone(),
+        }
+    }
+}
+
+/// Named columns of equal length.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table {
+    /// Column names.
+    pub names: Vec<String>,
+    /// Their values.
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// Rows.
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, Column::len)
+    }
+
+    /// Adds a column.
+    pub fn push(&mut self, name: &str, column: Column) {
+        self.names.push(name.to_string());
+        self.columns.push(column);
+    }
+
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.columns[i])
+    }
+
+    /// Writes the table as one Parquet row group (Snappy-compressed).
+    pub fn write_parquet(&self, path: &Path) -> Result<()> {
+        let mut fields = Vec::with_capacity(self.names.len());
+        for (name, column) in self.names.iter().zip(&self.columns) {
+            let builder = match column {
+                Column::Int(_) => Type::primitive_type_builder(name, PhysicalType::INT64),
+                Column::UInt(_) => Type::primitive_type_builder(name, PhysicalType::INT64)
+                    .with_converted_type(ConvertedType::UINT_64),
+                Column::Float(_) => Type::primitive_type_builder(name, PhysicalType::DOUBLE),
+                Column::Text(_) => Type::primitive_type_builder(name, PhysicalType::BYTE_ARRAY)
+                    .with_converted_type(ConvertedType::UTF8),
+            };
+            fields.push(Arc::new(
+                builder.with_repetition(Repetition::REQUIRED).build()?,
+            ));
+        }
+        let schema = Arc::new(
+            Type::group_type_builder("run")
+                .with_fields(fields)
+                .build()?,
+        );
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_created_by(format!("clusterlab {}", env!("CARGO_PKG_VERSION")))
+                .build(),
+        );
+        let file =
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut writer = SerializedFileWriter::new(file, schema, props)?;
+        let mut group = writer.next_row_group()?;
+        for column in &self.columns {
+            let Some(mut out) = group.next_column()? else {
+                bail!("the Parquet schema has fewer columns than the table");
+            };
+            match column {
+                Column::Int(v) => {
+                    out.typed::<Int64Type>().write_batch(v, None, None)?;
+                }
+                Column::UInt(v) => {
+                    let bits: Vec<i64> = v.iter().map(|&u| u as i64).collect();
+                    out.typed::<Int64Type>().write_batch(&bits, None, None)?;
+                }
+                Column::Float(v) => {
+                    out.typed::<DoubleType>().write_batch(v, None, None)?;
+                }
+                Column::Text(v) => {
+                    let bytes: Vec<ByteArray> =
+                        v.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                    out.typed::<ByteArrayType>()
+                        .write_batch(&bytes, None, None)?;
+                }
+            }
+            out.close()?;
+        }
+        group.close()?;
+        let file = writer.into_inner()?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+
+    /// Writes the table as CSV with a header.
+    pub fn write_csv(&self, path: &Path) -> Result<()> {
+        let file =
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        writeln!(out, "{}", self.names.join(","))?;
+        for row in 0..self.rows() {
+            let cells: Vec<String> = self.columns.iter().map(|c| c.text(row)).collect();
+            writeln!(out, "{}", cells.join(","))?;
+        }
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(())
+    }
+
+    /// Reads a table written by [`Self::write_parquet`].
+    pub fn read_parquet(path: &Path) -> Result<Table> {
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let reader = SerializedFileReader::new(file)
+            .with_context(|| format!("{} is not a Parquet file", path.display()))?;
+        let schema = reader.metadata().file_metadata().schema_descr_ptr();
+        let mut table = Table::default();
+        for c in schema.columns() {
+            let column = match (c.physical_type(), c.converted_type()) {
+                (PhysicalType::INT64, ConvertedType::UINT_64) => Column::UInt(Vec::new()),
+                (PhysicalType::INT64, _) => Column::Int(Vec::new()),
+                (PhysicalType::DOUBLE, _) => Column::Float(Vec::new()),
+                (PhysicalType::BYTE_ARRAY, _) => Column::Text(Vec::new()),
+                (other, _) => bail!("{}: column {} has type {other}", path.display(), c.name()),
+            };
+            table.push(c.name(), column);
+        }
+        for row in reader.get_row_iter(None)? {
+            let row = row?;
+            for (i, (_, field)) in row.get_column_iter().enumerate() {
+                match (&mut table.columns[i], field) {
+                    (Column::Int(v), Field::Long(x)) => v.push(*x),
+                    (Column::UInt(v), Field::ULong(x)) => v.push(*x),
+                    (Column::Float(v), Field::Double(x)) => v.push(*x),
+                    (Column::Text(v), Field::Str(x)) => v.push(x.clone()),
+                    (_, other) => bail!("{}: unexpected value {other}", path.display()),
+                }
+            }
+        }
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_round_trip_through_parquet() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = Table::default();
+        t.push("run", Column::Int(vec![1, 1, 1]));
+        t.push("seed", Column::UInt(vec![u64::MAX, 3, 0]));
+        t.push("share:erp", Column::Float(vec![0.0, 0.5, f64::NAN]));
+        t.push(
+            "diffusion.neighbourhood",
+            Column::Text(vec!["moore".into(); 3]),
+        );
+        let path = dir.path().join("t.parquet");
+        t.write_parquet(&path).unwrap();
+        let back = Table::read_parquet(&path).unwrap();
+        assert_eq!(back.names, t.names);
+        assert_eq!(back.columns[..2], t.columns[..2]);
+        assert_eq!(back.columns[3], t.columns[3]);
+        let Column::Float(f) = &back.columns[2] else {
+            panic!()
+        };
+        assert_eq!(&f[..2], &[0.0, 0.5]);
+        assert!(f[2].is_nan());
+        // Deterministic bytes: the same table writes the same file.
+        let again = dir.path().join("u.parquet");
+        t.write_parquet(&again).unwrap();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&again).unwrap()
+        );
+    }
+}
