@@ -46,6 +46,8 @@ enum Command {
     Evaluate(commands::evaluate::EvaluateArgs),
     Game(commands::game::GameArgs),
     Sweep(commands::sweep::SweepArgs),
+    Summarize(commands::summarize::SummarizeArgs),
+    Sensitivity(commands::sensitivity::SensitivityArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +90,8 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => commands::evaluate::run(args),
         Command::Game(args) => commands::game::run(args),
         Command::Sweep(args) => commands::sweep::run(args),
+        Command::Summarize(args) => commands::summarize::run(args),
+        Command::Sensitivity(args) => commands::sensitivity::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

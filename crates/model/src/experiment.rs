@@ -655,6 +655,9 @@ impl Parameter {
                     } else {
                         min + (max - min) * t
                     };
+                    // Evenly spaced values as written (0.08, not 0.07999999999999999): 12
+                    // significant digits are far finer than any parameter step.
+                    let x = format!("{x:.11e}").parse().unwrap_or(x);
                     self.number(x)
                 })
                 .collect(),

@@ -5,5 +5,7 @@ pub mod evaluate;
 pub mod game;
 pub mod gem;
 pub mod run;
+pub mod sensitivity;
+pub mod summarize;
 pub mod sweep;
 pub mod validate;

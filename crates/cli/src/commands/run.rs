@@ -1,7 +1,9 @@
 //! `clusterlab run`: one simulation of a scenario, written as a time series and a summary.
 
 use crate::error::{CliError, CliResult};
-use crate::load::{load_scenario, print_warnings, Overrides};
+use crate::load::{
+    load_scenario, load_scenario_text, machine_limits, print_warnings, Loaded, Overrides,
+};
 use crate::progress::run_writing_rows;
 use crate::series::Series;
 use crate::staged::{check_outputs, Staged};
@@ -24,11 +26,21 @@ use std::path::{Path, PathBuf};
 /// last indicators (when it runs), and per technology its diffusion performance: t10/t50/t90
 /// (first step at which the share reaches 10/50/90%, null if never), the peak adoption rate,
 /// the final share, the spatial reach and the laggards' adoption. `clusterlab evaluate --runs`
-/// reads these.
+/// reads these. `--from DIR --run-id K` repeats run K of a sweep alone: the scenario and seed
+/// its catalogue recorded (a `[stop]` condition of the sweep is not applied).
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); the bundled default cluster when left out.
+    #[arg(conflicts_with = "from")]
     scenario: Option<PathBuf>,
+
+    /// A sweep's directory, to repeat one of its runs (with --run-id).
+    #[arg(long, value_name = "DIR", requires = "run_id", conflicts_with = "seed")]
+    from: Option<PathBuf>,
+
+    /// The run of --from to repeat.
+    #[arg(long, value_name = "K", requires = "from")]
+    run_id: Option<u64>,
 
     /// Seed of every random stream (default: the scenario's `seed`).
     #[arg(long, value_name = "N")]
@@ -107,7 +119,10 @@ pub fn run(args: RunArgs) -> CliResult {
         seed: args.seed,
         steps: args.steps,
     };
-    let loaded = load_scenario(args.scenario.as_deref(), overrides)?;
+    let loaded = match (&args.from, args.run_id) {
+        (Some(dir), Some(run)) => sweep_run(dir, run, overrides)?,
+        _ => load_scenario(args.scenario.as_deref(), overrides)?,
+    };
     print_warnings(&loaded.warnings);
     let scenario = loaded.scenario;
     let timeseries_path = args.out.join("timeseries.csv");
@@ -221,6 +236,38 @@ pub fn run(args: RunArgs) -> CliResult {
         }
     }
     Ok(())
+}
+
+/// The scenario of run `run` of the sweep in `dir`, with its seed.
+fn sweep_run(dir: &Path, run: u64, overrides: Overrides) -> CliResult<Loaded> {
+    use crate::store::catalogue::{Catalogue, FILE};
+    if !dir.join(FILE).is_file() {
+        return Err(CliError::input(format!(
+            "--from: {} holds no sweep (expected the directory a `clusterlab sweep` wrote, with {FILE})",
+            dir.display()
+        )));
+    }
+    let catalogue = Catalogue::open(dir)?;
+    let Some(record) = catalogue.run(run)? else {
+        let (_, total) = catalogue.progress()?;
+        return Err(CliError::input(format!(
+            "--run-id: the sweep in {} has no run {run} (expected 0 to {})",
+            dir.display(),
+            total.saturating_sub(1)
+        )));
+    };
+    let (_, text) = catalogue.point(record.point)?;
+    let source = format!("{} run {run}", dir.display());
+    load_scenario_text(
+        &text,
+        &source,
+        Path::new(""),
+        Overrides {
+            seed: Some(record.seed),
+            steps: overrides.steps,
+        },
+        machine_limits()?,
+    )
 }
 
 fn report(out: &Path, summary: &Summary<'_>) {

@@ -583,3 +583,42 @@ pub fn run(args: SweepArgs) -> CliResult {
     }
     Ok(())
 }
+
+/// A finished (or partly finished) sweep directory: its catalogue and experiment.
+pub struct SweepDir {
+    /// The catalogue.
+    pub catalogue: Catalogue,
+    /// The experiment as checked again from the texts the catalogue keeps.
+    pub experiment: Experiment,
+}
+
+/// Opens the sweep in `dir` (exit 2 when it holds none).
+pub fn open_sweep(dir: &Path) -> CliResult<SweepDir> {
+    use crate::store::catalogue::FILE;
+    if !dir.join(FILE).is_file() {
+        return Err(CliError::input(format!(
+            "{} holds no sweep (expected the directory a `clusterlab sweep` wrote, with {FILE})",
+            dir.display()
+        )));
+    }
+    let catalogue = Catalogue::open(dir)?;
+    let record = catalogue.experiment()?.ok_or_else(|| {
+        CliError::input(format!(
+            "{}: the catalogue records no experiment",
+            dir.display()
+        ))
+    })?;
+    let source = dir.join("experiment.toml").display().to_string();
+    let parsed = parse_toml::<ExperimentFile>(&record.experiment, &source, |_| None)
+        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+    let base: toml::Table = record
+        .scenario
+        .parse()
+        .map_err(|e| CliError::input(format!("{}: the recorded scenario: {e}", dir.display())))?;
+    let experiment = check_experiment(&parsed, &base)
+        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+    Ok(SweepDir {
+        catalogue,
+        experiment,
+    })
+}

@@ -1,0 +1,194 @@
+//! `clusterlab sensitivity`: Sobol' indices or Morris's elementary effects from a sweep.
+
+use crate::commands::sweep::{open_sweep, run_file};
+use crate::error::{CliError, CliResult};
+use crate::store::table::{Column, Table};
+use clap::Args;
+use clusterlab_analysis::sensitivity::{morris_indices, sobol_indices, Index};
+use clusterlab_model::experiment::Design;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Global sensitivity of a metric to a sweep's parameters.
+///
+/// For a `sobol` design: first-order and total Sobol' indices (Saltelli's design, Jansen's
+/// estimators); for a `morris` design: μ, μ* and σ of the elementary effects — each with a
+/// bootstrap 95% interval. The output of a run is the metric at --step (default: the run's
+/// last step), averaged over the point's replications.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The sweep's directory (a `sobol` or `morris` design).
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+
+    /// The time-series column analysed.
+    #[arg(long, value_name = "COLUMN")]
+    metric: String,
+
+    /// The step read (default: each run's last).
+    #[arg(long, value_name = "N")]
+    step: Option<i64>,
+
+    /// Bootstrap resamples for the intervals.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    bootstrap: usize,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    parameter: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_order: Option<Index>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<Index>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mu: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mu_star: Option<Index>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sigma: Option<f64>,
+}
+
+/// Runs the command.
+pub fn run(args: SensitivityArgs) -> CliResult {
+    let sweep = open_sweep(&args.dir)?;
+    let e = &sweep.experiment;
+    if !matches!(e.design, Design::Sobol { .. } | Design::Morris { .. }) {
+        return Err(CliError::input(format!(
+            "{}: the sweep's design is not `sobol` or `morris` (expected one of them for sensitivity indices)",
+            args.dir.display()
+        )));
+    }
+    let (done, total) = sweep.catalogue.progress()?;
+    if done < total {
+        return Err(CliError::input(format!(
+            "{}: {done} of {total} runs are done; the indices need every run (run `clusterlab sweep` again to finish)",
+            args.dir.display()
+        )));
+    }
+    let points = e.point_count() as usize;
+    let mut sums = vec![0.0f64; points];
+    let mut counts = vec![0u32; points];
+    for r in sweep.catalogue.all_runs()? {
+        let path = run_file(&args.dir, r.run, "parquet");
+        let table = Table::read_parquet(&path)?;
+        let Some(column) = table.column(&args.metric) else {
+            let metrics: Vec<&str> = table.names[5 + e.parameters.len()..]
+                .iter()
+                .map(String::as_str)
+                .collect();
+            return Err(CliError::input(format!(
+                "--metric: the sweep did not keep `{}` (expected one of {})",
+                args.metric,
+                metrics.join(", ")
+            )));
+        };
+        let Some(Column::Int(steps)) = table.column("step") else {
+            return Err(CliError::failure(anyhow::anyhow!(
+                "{}: no step column",
+                path.display()
+            )));
+        };
+        let row = match args.step {
+            None => steps.len() - 1,
+            Some(s) => steps.iter().position(|&x| x == s).ok_or_else(|| {
+                CliError::input(format!(
+                    "--step: run {} has no step {s} (it ran steps 0 to {})",
+                    r.run,
+                    steps.last().copied().unwrap_or(0)
+                ))
+            })?,
+        };
+        sums[r.point as usize] += column.number(row);
+        counts[r.point as usize] += 1;
+    }
+    let y: Vec<f64> = sums
+        .iter()
+        .zip(&counts)
+        .map(|(s, &c)| s / f64::from(c.max(1)))
+        .collect();
+    let k = e.parameters.len();
+    let names = e.parameters.iter().map(|p| p.path.clone());
+    let rows: Vec<Row> = match e.design {
+        Design::Sobol { .. } => {
+            let s = sobol_indices(&y, k, args.bootstrap, e.seed);
+            names
+                .zip(s.first.into_iter().zip(s.total))
+                .map(|(parameter, (first, total))| Row {
+                    parameter,
+                    first_order: Some(first),
+                    total: Some(total),
+                    mu: None,
+                    mu_star: None,
+                    sigma: None,
+                })
+                .collect()
+        }
+        _ => {
+            let design = e.unit_design().unwrap_or_default();
+            morris_indices(&design, &y, k, args.bootstrap, e.seed)
+                .into_iter()
+                .zip(names)
+                .map(|(m, parameter)| Row {
+                    parameter,
+                    first_order: None,
+                    total: None,
+                    mu: Some(m.mu),
+                    mu_star: Some(m.mu_star),
+                    sigma: Some(m.sigma),
+                })
+                .collect()
+        }
+    };
+    if args.json {
+        let text = serde_json::to_string_pretty(&serde_json::json!({
+            "sweep": args.dir.display().to_string(),
+            "metric": args.metric,
+            "step": args.step,
+            "runs": total,
+            "indices": rows,
+        }))
+        .map_err(|err| CliError::failure(anyhow::Error::new(err)))?;
+        println!("{text}");
+        return Ok(());
+    }
+    let at = args
+        .step
+        .map_or("each run's last step".to_string(), |s| format!("step {s}"));
+    println!(
+        "{}: sensitivity of `{}` at {at}, {total} runs, 95% bootstrap intervals",
+        args.dir.display(),
+        args.metric
+    );
+    let show = |i: &Index| format!("{:.4} [{:.4}, {:.4}]", i.value, i.lo, i.hi);
+    if matches!(e.design, Design::Sobol { .. }) {
+        println!(
+            "{:<32} {:>28} {:>28}",
+            "parameter", "first order S", "total ST"
+        );
+        for r in &rows {
+            println!(
+                "{:<32} {:>28} {:>28}",
+                r.parameter,
+                r.first_order.as_ref().map(show).unwrap_or_default(),
+                r.total.as_ref().map(show).unwrap_or_default()
+            );
+        }
+    } else {
+        println!("{:<32} {:>12} {:>32} {:>12}", "parameter", "μ", "μ*", "σ");
+        for r in &rows {
+            println!(
+                "{:<32} {:>12.4} {:>32} {:>12.4}",
+                r.parameter,
+                r.mu.unwrap_or(f64::NAN),
+                r.mu_star.as_ref().map(show).unwrap_or_default(),
+                r.sigma.unwrap_or(f64::NAN)
+            );
+        }
+    }
+    Ok(())
+}
