@@ -13,6 +13,7 @@
 //!   comprehensive evaluation;
 //! - [`evaluation`]: an evaluation system — goal, criteria, indicators — weighted and scored
 //!   by the methods of [`mcda`];
+//! - [`optimize`]: Nelder–Mead minimisation, for calibrating simulations;
 //! - [`performance`]: a run's diffusion performance as evaluation indicators;
 //! - [`sensitivity`]: Sobol' indices (Saltelli sampling, Jansen estimators) and Morris's
 //!   elementary effects, with bootstrap intervals;
@@ -29,6 +30,7 @@ pub mod gem;
 pub mod mcda;
 pub mod mean_field;
 pub mod metrics;
+pub mod optimize;
 pub mod performance;
 pub mod sensitivity;
 pub mod stats;

@@ -48,6 +48,7 @@ enum Command {
     Sweep(commands::sweep::SweepArgs),
     Summarize(commands::summarize::SummarizeArgs),
     Sensitivity(commands::sensitivity::SensitivityArgs),
+    Fit(commands::fit::FitArgs),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Summarize(args) => commands::summarize::run(args),
         Command::Sensitivity(args) => commands::sensitivity::run(args),
+        Command::Fit(args) => commands::fit::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,6 +27,10 @@ pub struct SummarizeArgs {
     quiet: bool,
 }
 
+/// A point's last step for the closing table: point, parameter values, step, and per metric
+/// (mean, lo, hi).
+type LastRow = (u64, Vec<String>, i64, Vec<(f64, f64, f64)>);
+
 /// Accumulators of one point: per step, per metric.
 struct PointStats {
     params: Vec<(String, Column)>,
@@ -57,12 +61,9 @@ pub fn run(args: SummarizeArgs) -> CliResult {
     let mut out_params: Vec<Vec<String>> = vec![Vec::new(); n_params];
     let mut numeric_params = vec![true; n_params];
     let mut current: Option<(u64, PointStats)> = None;
-    let mut last_rows: Vec<(u64, Vec<String>, i64, Vec<(f64, f64, f64)>)> = Vec::new();
+    let mut last_rows: Vec<LastRow> = Vec::new();
     let mut flush =
-        |point: u64,
-         stats: PointStats,
-         metric_count: usize,
-         last_rows: &mut Vec<(u64, Vec<String>, i64, Vec<(f64, f64, f64)>)>| {
+        |point: u64, stats: PointStats, metric_count: usize, last_rows: &mut Vec<LastRow>| {
             let params: Vec<String> = stats.params.iter().map(|(_, c)| c.text(0)).collect();
             for (i, (_, c)) in stats.params.iter().enumerate() {
                 if matches!(c, Column::Text(_)) {

@@ -1,0 +1,387 @@
+//! `clusterlab fit`: the Bass model fitted to observed sales, and the automaton calibrated to
+//! them by simulation.
+
+use crate::error::{CliError, CliResult};
+use crate::load::{machine_limits, read_scenario};
+use crate::table::csv_rows;
+use clap::Args;
+use clusterlab_analysis::fit::{bass_nls, bass_ols, BassFit};
+use clusterlab_analysis::optimize::nelder_mead;
+use clusterlab_model::experiment::set_at;
+use clusterlab_model::scenario::{parse_scenario_text, validate};
+use clusterlab_model::{TechId, World};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Fit the Bass model to observed sales (Bass's OLS and non-linear least squares, with
+/// standard errors), and optionally calibrate a scenario's automaton to them by simulation.
+///
+/// DATA.csv has a column `sales` (or `adoptions`): new adopters per period, one row per
+/// period, in order; an optional first column `period`, `year` or `t` must count up by one
+/// (no gaps). With --calibrate SCENARIO, the technology's p and q (and with --parameter one
+/// more scenario field) are searched by Nelder–Mead so that the simulated adoption share at
+/// step t, averaged over --replications seeds, matches the observed cumulative sales at period
+/// t over the market potential (--market-potential, or m of the NLS fit).
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Observed sales (CSV).
+    #[arg(value_name = "DATA.csv")]
+    data: PathBuf,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+
+    /// Write the observed and fitted curves to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+
+    /// A scenario whose automaton is calibrated to the data by simulation.
+    #[arg(long, value_name = "SCENARIO.toml")]
+    calibrate: Option<PathBuf>,
+
+    /// With --calibrate: the technology calibrated (default: the scenario's first).
+    #[arg(long, value_name = "ID", requires = "calibrate")]
+    technology: Option<String>,
+
+    /// With --calibrate: one more scenario field searched too, as PATH=MIN:MAX.
+    #[arg(long, value_name = "PATH=MIN:MAX", requires = "calibrate")]
+    parameter: Option<String>,
+
+    /// With --calibrate: seeds averaged per evaluation (common to every candidate).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "calibrate")]
+    replications: u32,
+
+    /// With --calibrate: the number of potential adopters the observed cumulative sales are
+    /// divided by (default: the market potential m of the NLS fit, else of the OLS fit).
+    #[arg(long, value_name = "M", requires = "calibrate")]
+    market_potential: Option<f64>,
+
+    /// With --calibrate: most simulations of candidates.
+    #[arg(long, value_name = "N", default_value_t = 150, requires = "calibrate")]
+    evaluations: usize,
+}
+
+/// Reads the sales column, refusing gaps, negative and non-numeric values.
+fn read_sales(path: &PathBuf) -> CliResult<(Vec<String>, Vec<f64>)> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::input(format!("cannot read the data {source}: {e}")))?;
+    let rows = csv_rows(&text);
+    let Some((header_line, header)) = rows.first() else {
+        return Err(CliError::input(format!(
+            "{source}: the file is empty (expected a header with `sales` and one row per period)"
+        )));
+    };
+    let sales_col = header
+        .iter()
+        .position(|c| c == "sales" || c == "adoptions")
+        .ok_or_else(|| {
+            CliError::input(format!(
+                "{source}:{header_line}: no `sales` column (expected `sales` or `adoptions`: new adopters per period)"
+            ))
+        })?;
+    let period_col = header
+        .iter()
+        .position(|c| c == "period" || c == "year" || c == "t");
+    let mut problems = Vec::new();
+    let (mut periods, mut sales) = (Vec::new(), Vec::new());
+    let mut previous: Option<i64> = None;
+    for (line, row) in &rows[1..] {
+        let cell = row.get(sales_col).map_or("", |s| s.trim());
+        match cell.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => sales.push(v),
+            Ok(v) if v.is_finite() => problems.push(format!(
+                "{source}:{line}: sales: {v} is negative (expected new adopters, at least 0)"
+            )),
+            _ if cell.is_empty() => problems.push(format!(
+                "{source}:{line}: sales: empty (a gap: every period needs its sales)"
+            )),
+            _ => problems.push(format!("{source}:{line}: sales: `{cell}` is not a number")),
+        }
+        let label = match period_col {
+            Some(c) => {
+                let cell = row.get(c).map_or("", |s| s.trim());
+                match cell.parse::<i64>() {
+                    Ok(p) => {
+                        if let Some(before) = previous {
+                            if p != before + 1 {
+                                problems.push(format!(
+                                    "{source}:{line}: {}: {p} follows {before} (a gap: periods must count up by one)",
+                                    header[c]
+                                ));
+                            }
+                        }
+                        previous = Some(p);
+                    }
+                    Err(_) => problems.push(format!(
+                        "{source}:{line}: {}: `{cell}` is not a whole number",
+                        header[c]
+                    )),
+                }
+                cell.to_string()
+            }
+            None => (periods.len() + 1).to_string(),
+        };
+        periods.push(label);
+    }
+    if !problems.is_empty() {
+        return Err(CliError::inputs(problems));
+    }
+    if sales.len() < 4 {
+        return Err(CliError::input(format!(
+            "{source}: {} periods are too few (expected at least 4 to fit three parameters)",
+            sales.len()
+        )));
+    }
+    Ok((periods, sales))
+}
+
+#[derive(Serialize)]
+struct Calibration {
+    scenario: String,
+    technology: String,
+    p: f64,
+    q: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameter: Option<(String, f64)>,
+    sse: f64,
+    evaluations: usize,
+    simulated_share: Vec<f64>,
+    observed_share: Vec<f64>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    data: String,
+    periods: Vec<String>,
+    sales: Vec<f64>,
+    ols: BassFit,
+    nls: Option<BassFit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calibration: Option<Calibration>,
+}
+
+/// Runs the command.
+pub fn run(args: FitArgs) -> CliResult {
+    let (periods, sales) = read_sales(&args.data)?;
+    let source = args.data.display().to_string();
+    let ols = bass_ols(&sales).map_err(|e| CliError::input(format!("{source}: {e}")))?;
+    let nls = bass_nls(&sales, [ols.m.value, ols.p.value, ols.q.value]).ok();
+    let calibration = match &args.calibrate {
+        Some(path) => Some(calibrate(
+            &args,
+            path,
+            &sales,
+            nls.as_ref().unwrap_or(&ols),
+        )?),
+        None => None,
+    };
+    if let Some(out) = &args.out {
+        let mut text = String::from("period,sales,ols,nls\n");
+        for (i, p) in periods.iter().enumerate() {
+            let nls_value = nls
+                .as_ref()
+                .map_or(String::new(), |f| f.fitted[i].to_string());
+            text.push_str(&format!("{p},{},{},{nls_value}\n", sales[i], ols.fitted[i]));
+        }
+        let tmp = out.with_extension("csv.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, out))
+            .map_err(|e| {
+                CliError::failure(anyhow::anyhow!("cannot write {}: {e}", out.display()))
+            })?;
+    }
+    let report = Report {
+        data: source.clone(),
+        periods,
+        sales,
+        ols,
+        nls,
+        calibration,
+    };
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::failure(anyhow::Error::new(e)))?;
+        println!("{text}");
+        return Ok(());
+    }
+    println!("{source}: {} periods", report.sales.len());
+    println!("                         m (se)                     p (se)                 q (se)          SSE       R²");
+    let line = |name: &str, f: &BassFit| {
+        println!(
+            "  {name:<6} {:>12.1} ({:>9.1}) {:>10.5} ({:>8.5}) {:>9.5} ({:>8.5}) {:>12.1} {:>8.4}",
+            f.m.value, f.m.se, f.p.value, f.p.se, f.q.value, f.q.se, f.sse, f.r_squared
+        );
+    };
+    line("OLS", &report.ols);
+    match &report.nls {
+        Some(f) => line("NLS", f),
+        None => println!("  NLS    did not converge from the OLS estimates"),
+    }
+    if let Some(c) = &report.calibration {
+        let extra = c
+            .parameter
+            .as_ref()
+            .map_or(String::new(), |(path, v)| format!(", {path} = {v:.5}"));
+        println!(
+            "calibrated automaton ({}, technology `{}`): p = {:.5}, q = {:.5}{extra}; SSE of the share {:.6} after {} simulations",
+            c.scenario, c.technology, c.p, c.q, c.sse, c.evaluations
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "  period      sales     OLS fit     NLS fit").ok();
+    for (i, p) in report.periods.iter().enumerate() {
+        let nls_value = report.nls.as_ref().map_or(f64::NAN, |f| f.fitted[i]);
+        writeln!(
+            out,
+            "  {p:>6} {:>10.1} {:>11.1} {:>11.1}",
+            report.sales[i], report.ols.fitted[i], nls_value
+        )
+        .ok();
+    }
+    Ok(())
+}
+
+/// Searches the technology's p and q (and the extra parameter) for the simulated share
+/// closest to the observed cumulative share.
+fn calibrate(args: &FitArgs, path: &Path, sales: &[f64], fit: &BassFit) -> CliResult<Calibration> {
+    let (text, source, _) = read_scenario(Some(path))?;
+    let parsed = parse_scenario_text(&text, &source)
+        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+    let limits = machine_limits()?;
+    let (scenario, _) = validate(&parsed, None, limits)
+        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+    let techs = scenario.technologies();
+    let k = match &args.technology {
+        Some(id) => techs.iter().position(|t| &t.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = techs.iter().map(|t| t.id.as_str()).collect();
+            CliError::input(format!(
+                "--technology: {source} has no technology `{id}` (expected one of {})",
+                ids.join(", ")
+            ))
+        })?,
+        None => 0,
+    };
+    let tech_id = techs[k].id.clone();
+    let (start_p, start_q) = (techs[k].p, techs[k].q);
+    let extra = match &args.parameter {
+        None => None,
+        Some(spec) => {
+            let (path, range) = spec.split_once('=').ok_or_else(|| {
+                CliError::input(format!("--parameter: `{spec}` is not PATH=MIN:MAX"))
+            })?;
+            let (lo, hi) = range
+                .split_once(':')
+                .and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                })
+                .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
+                .ok_or_else(|| {
+                    CliError::input(format!(
+                        "--parameter: `{range}` is not MIN:MAX with MIN < MAX"
+                    ))
+                })?;
+            Some((path.trim().to_string(), lo, hi))
+        }
+    };
+    let base: toml::Table = text
+        .parse()
+        .map_err(|e| CliError::input(format!("{source}: {e}")))?;
+    let m = match args.market_potential {
+        Some(m) if m.is_finite() && m > 0.0 => m,
+        Some(m) => {
+            return Err(CliError::input(format!(
+                "--market-potential: {m} is not a positive number"
+            )))
+        }
+        None => fit.m.value,
+    };
+    let mut cumulative = 0.0;
+    let observed: Vec<f64> = sales
+        .iter()
+        .map(|s| {
+            cumulative += s;
+            (cumulative / m).min(1.0)
+        })
+        .collect();
+    let steps = sales.len() as u32;
+    // One candidate's scenario, or why it is not one.
+    let scenario_of = |x: &[f64], seed: u64| -> Result<clusterlab_model::Scenario, String> {
+        let mut table = base.clone();
+        set_at(
+            &mut table,
+            &format!("technology[{k}].p"),
+            toml::Value::Float(x[0]),
+        )?;
+        set_at(
+            &mut table,
+            &format!("technology[{k}].q"),
+            toml::Value::Float(x[1]),
+        )?;
+        if let Some((path, _, _)) = &extra {
+            set_at(&mut table, path, toml::Value::Float(x[2]))?;
+        }
+        table.insert("steps".into(), toml::Value::Integer(i64::from(steps)));
+        let text = toml::to_string(&table).map_err(|e| e.to_string())?;
+        let mut parsed = parse_scenario_text(&text, &source).map_err(|p| p.to_string())?;
+        parsed.file.seed = seed;
+        validate(&parsed, None, limits)
+            .map(|(s, _)| s)
+            .map_err(|p| p.to_string())
+    };
+    let start: Vec<f64> = match &extra {
+        None => vec![start_p, start_q],
+        Some((_, lo, hi)) => vec![start_p, start_q, 0.5 * (lo + hi)],
+    };
+    // The extra parameter must be settable before the search starts.
+    scenario_of(&start, scenario.seed())
+        .map_err(|e| CliError::input(format!("--parameter: {e}")))?;
+    let simulate = |x: &[f64]| -> Vec<f64> {
+        let mut mean = vec![0.0; sales.len()];
+        for r in 0..args.replications {
+            let Ok(s) = scenario_of(x, scenario.seed().wrapping_add(u64::from(r))) else {
+                return vec![f64::NAN; sales.len()];
+            };
+            let mut world = World::new(&s);
+            for share in mean.iter_mut() {
+                world.step();
+                *share += world.adoption_share(TechId(k)) / f64::from(args.replications);
+            }
+        }
+        mean
+    };
+    let sse = |x: &[f64]| -> f64 {
+        let sim = simulate(x);
+        let e: f64 = sim
+            .iter()
+            .zip(&observed)
+            .map(|(s, o)| (s - o).powi(2))
+            .sum();
+        if e.is_nan() {
+            f64::INFINITY
+        } else {
+            e
+        }
+    };
+    let mut bounds = vec![(0.0, 1.0), (0.0, 1.0)];
+    let mut step = vec![(start_p * 0.5).max(0.001), (start_q * 0.5).max(0.01)];
+    if let Some((_, lo, hi)) = &extra {
+        bounds.push((*lo, *hi));
+        step.push(0.25 * (hi - lo));
+    }
+    let best = nelder_mead(sse, &start, &step, &bounds, 1e-10, args.evaluations.max(5));
+    let simulated_share = simulate(&best.x);
+    Ok(Calibration {
+        scenario: source,
+        technology: tech_id,
+        p: best.x[0],
+        q: best.x[1],
+        parameter: extra.map(|(path, _, _)| (path, best.x[2])),
+        sse: best.value,
+        evaluations: best.evaluations,
+        simulated_share,
+        observed_share: observed,
+    })
+}
