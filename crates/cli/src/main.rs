@@ -25,7 +25,8 @@ use std::process::ExitCode;
     about,
     after_help = "Start with `clusterlab run` (a bundled default cluster) or \
                   `clusterlab diffuse --size 200x200 --p 0.01 --q 0.3`.\n\
-                  Scenario fields and their defaults: docs/scenario.md.\n\
+                  Scenario fields and their defaults: docs/scenario.md; experiments: \
+                  docs/experiments.md; the game: docs/game.md.\n\
                   Set CLUSTERLAB_MAX_MEMORY (e.g. 8G) to cap the memory a simulation may take."
 )]
 struct Cli {

@@ -467,8 +467,27 @@ fn help_names_every_command_and_option() {
     let tmp = tempfile::tempdir().unwrap();
     let o = clusterlab(&["--help"], tmp.path());
     let help = String::from_utf8_lossy(&o.stdout);
-    for command in ["run", "diffuse", "validate"] {
-        assert!(help.contains(command), "{help}");
+    for command in [
+        "run",
+        "diffuse",
+        "validate",
+        "gem",
+        "evaluate",
+        "game",
+        "sweep",
+        "summarize",
+        "sensitivity",
+        "fit",
+    ] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(command)),
+            "{help}"
+        );
+    }
+    let o = clusterlab(&["sweep", "--help"], tmp.path());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for option in ["--jobs", "--out", "--csv", "--quiet", "docs/experiments.md"] {
+        assert!(help.contains(option), "sweep --help lacks {option}");
     }
     let o = clusterlab(&["diffuse", "--help"], tmp.path());
     let help = String::from_utf8_lossy(&o.stdout);
