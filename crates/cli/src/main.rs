@@ -50,6 +50,7 @@ enum Command {
     Summarize(commands::summarize::SummarizeArgs),
     Sensitivity(commands::sensitivity::SensitivityArgs),
     Fit(commands::fit::FitArgs),
+    Policy(commands::policy::PolicyArgs),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +76,21 @@ fn main() -> ExitCode {
         }
     };
     progress::handle_interrupts();
+    // A reader that stops early (`clusterlab policy list | head`) closes standard output: end
+    // quietly, as a program killed by SIGPIPE does, rather than with a panic message.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
     if let Some(n) = cli.threads {
         if let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(usize::from(n))
@@ -95,6 +111,7 @@ fn main() -> ExitCode {
         Command::Summarize(args) => commands::summarize::run(args),
         Command::Sensitivity(args) => commands::sensitivity::run(args),
         Command::Fit(args) => commands::fit::run(args),
+        Command::Policy(args) => commands::policy::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

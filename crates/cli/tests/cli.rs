@@ -445,6 +445,9 @@ fn validate_reports_every_problem_and_accepts_the_examples() {
         "evaluation/policies/rd-subsidy",
         "evaluation/policies/broker-network",
         "game/evolving-cluster",
+        "policy/advanced",
+        "policy/ordinary",
+        "policy/lagging",
     ] {
         args.push(
             examples()
@@ -458,7 +461,7 @@ fn validate_reports_every_problem_and_accepts_the_examples() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout).matches(": ok: ").count(),
-        8
+        11
     );
 }
 
@@ -1222,5 +1225,131 @@ fn sweeps_summarize_explain_and_repeat() {
         &["sensitivity", "s", "--metric", "gem"],
         d,
         "did not keep `gem`",
+    );
+}
+
+/// Issue 7: the policy lab — the list, a diagnosis, the comparison across the bundled cluster
+/// types (different best policies, each with its reason), common random numbers shrinking the
+/// variance of the effects, and bad input refused.
+#[test]
+fn the_policy_lab_lists_diagnoses_and_compares() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let o = clusterlab(&["policy", "list", "--json"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 10);
+
+    let types: Vec<String> = ["advanced", "ordinary", "lagging"]
+        .iter()
+        .map(|t| {
+            examples()
+                .join(format!("policy/{t}.toml"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let o = clusterlab(&["policy", "diagnose", &types[2], "--json"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let diagnosis: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &diagnosis[0]["failures"][0];
+    assert_eq!(
+        first["failure"], "public knowledge infrastructure mismatched to demand",
+        "a cluster without a research body"
+    );
+    assert!(first["responses"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("technology-transfer")));
+
+    let mut args = vec!["policy", "compare"];
+    args.extend(types.iter().map(String::as_str));
+    args.extend([
+        "--policies",
+        "broker-network,technology-transfer,venture-capital",
+        "--replications",
+        "5",
+        "--objective",
+        "innovation",
+        "--json",
+    ]);
+    let o = clusterlab(&args, d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let results: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let best: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["best"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(
+        best,
+        ["technology-transfer", "broker-network", "venture-capital"]
+    );
+    for r in results.as_array().unwrap() {
+        assert!(
+            r["why"].as_str().unwrap().contains("innovations by"),
+            "{}",
+            r["why"]
+        );
+        // Common random numbers: the paired estimate's variance is smaller for every policy
+        // (null: the paired differences do not vary at all).
+        for a in r["alternatives"].as_array().unwrap() {
+            assert!(
+                a["variance_reduction"].as_f64().is_none_or(|v| v > 1.0),
+                "{a}"
+            );
+        }
+    }
+
+    refused(
+        &["policy", "compare", &types[1], "--policies", "broker-netwrok"],
+        d,
+        "unknown policy `broker-netwrok` (see `clusterlab policy list`); did you mean `broker-network`?",
+    );
+    refused(
+        &[
+            "policy",
+            "compare",
+            &types[1],
+            "--policies",
+            "rd-subsidy",
+            "--start",
+            "50",
+            "--end",
+            "20",
+        ],
+        d,
+        "--end: 20 is not after --start 50",
+    );
+    refused(
+        &[
+            "policy",
+            "compare",
+            &types[1],
+            "--policies",
+            "rd-subsidy",
+            "--budget",
+            "-5",
+        ],
+        d,
+        "--budget: -5 is not a budget",
+    );
+    std::fs::write(
+        d.join("p.toml"),
+        "processes = [\"market\"]\n[[policy]]\nname = \"rd-subsidie\"\n[[policy]]\nname = \"rd-subsidy\"\nstart = 30\nend = 10\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["validate", "p.toml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("p.toml:3: policy[0].name: unknown policy `rd-subsidie`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `rd-subsidy`?"), "{err}");
+    assert!(
+        err.contains("p.toml:7: policy[1].end: 10 is not after the start 30"),
+        "{err}"
     );
 }

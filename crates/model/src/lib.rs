@@ -18,6 +18,7 @@ pub mod experiment;
 pub mod game;
 pub mod grid;
 pub mod neighbourhood;
+pub mod policy;
 pub mod reference;
 pub mod rng;
 pub mod scenario;

@@ -121,6 +121,8 @@ pub struct World {
     padded_index: Vec<u32>,
     /// Per group, `1 − cost_gain` by state value (index 0: none).
     cost_factors: Vec<Vec<f64>>,
+    /// Every technology's external influence `p` as the scenario gives it.
+    base_p: Vec<f64>,
     /// Per technology, in a cluster economy: a bit per cell id marking the firms that were
     /// laggards when it arrived and have not exited since (empty before its arrival).
     arrival_laggards: Vec<Vec<u64>>,
@@ -450,6 +452,7 @@ impl World {
             padded_index: Vec::new(),
             cost_factors: Vec::new(),
             arrival_laggards: vec![Vec::new(); scenario.technologies.len()],
+            base_p: scenario.technologies.iter().map(|t| t.p).collect(),
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
@@ -667,6 +670,7 @@ impl World {
                 *clock = now;
             }
         };
+        self.activate_policies(t);
         if let Some(economy) = &mut self.economy {
             refresh_tech_factors(economy, &self.grid, &self.groups, &self.cost_factors);
             economy.begin_step();
@@ -715,10 +719,27 @@ impl World {
         self.arrive(self.step);
         self.introduce_radical();
         if let Some(economy) = &mut self.economy {
+            economy.charge_policies(t);
             economy.add_to_totals();
             economy.record_factors(self.step);
         }
         lap(&mut self.timings, 0);
+    }
+
+    /// Applies the policies active in step `t`: the economy's parameters and openness, and
+    /// every technology's external influence `p` (market intelligence).
+    fn activate_policies(&mut self, t: u32) {
+        let Some(active) = self.economy.as_mut().and_then(|e| e.activate_policies(t)) else {
+            return;
+        };
+        let factor = crate::policy::p_factor(&active);
+        for k in 0..self.technologies.len() {
+            let p = (self.base_p[k] * factor).min(1.0);
+            if p != self.technologies[k].p {
+                self.technologies[k].p = p;
+                self.refresh_thresholds(k);
+            }
+        }
     }
 
     /// Starts (or stops) timing each process of the step; see [`Self::timings`].

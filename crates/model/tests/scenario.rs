@@ -237,6 +237,11 @@ fn bundled_examples_are_valid() {
         .unwrap()
         .chain(std::fs::read_dir(&policies).unwrap())
         .map(|e| e.unwrap().path())
+        .chain(
+            std::fs::read_dir(dir.join("policy"))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        )
         .chain([dir.join("game/evolving-cluster.toml")]);
     for path in paths {
         if path.extension().is_some_and(|e| e == "toml") {
@@ -259,7 +264,7 @@ fn bundled_examples_are_valid() {
             n += 1;
         }
     }
-    assert!(n >= 8, "found {n} examples");
+    assert!(n >= 11, "found {n} examples");
 }
 
 #[test]

@@ -5,6 +5,7 @@ pub mod evaluate;
 pub mod fit;
 pub mod game;
 pub mod gem;
+pub mod policy;
 pub mod run;
 pub mod sensitivity;
 pub mod summarize;

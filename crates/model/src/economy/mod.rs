@@ -63,7 +63,7 @@ impl ClassBounds {
 }
 
 /// The names of the per-step indicators, as the time series' columns.
-pub const INDICATORS: [&str; 25] = [
+pub const INDICATORS: [&str; 27] = [
     "firms",
     "leaders",
     "middle_firms",
@@ -89,6 +89,8 @@ pub const INDICATORS: [&str; 25] = [
     "network_density",
     "mean_degree",
     "clustering",
+    "knowledge_diversity",
+    "policy_cost",
 ];
 
 /// Sums of the per-step indicators over the steps so far.
@@ -102,6 +104,8 @@ pub struct RunTotals {
     pub rd_spending: f64,
     /// Innovations, incremental and radical.
     pub innovations: u64,
+    /// What policies cost, subsidies apart.
+    pub policy_cost: f64,
 }
 
 /// What [`Economy::observe`] reports at a step: the indicators, the diagnosis and the
@@ -203,6 +207,8 @@ pub struct StepStats {
     pub entries: u64,
     /// Exits this step.
     pub exits: u64,
+    /// What the active policies cost this step (subsidies apart).
+    pub policy_cost: f64,
 }
 
 /// The economy of a cluster.
@@ -227,6 +233,14 @@ pub struct Economy {
     pub(crate) served: Vec<bool>,
     /// Per cell id: whether it is served or within a research body's reach.
     pub(crate) grounded: Vec<bool>,
+    /// Per cell id: whether it is within a research body's reach.
+    pub(crate) research_reach: Vec<bool>,
+    /// The parameters as the scenario gives them; `config` is them with the active policies.
+    pub(crate) base_config: EconomyConfig,
+    /// The policies active in the last step (bits by index), `None` before the first.
+    pub(crate) policy_mask: Option<u128>,
+    /// The openness boost of active policies.
+    pub(crate) openness_boost: f64,
     /// The layer of each research body and each intermediary.
     pub(crate) research_layers: Vec<Layer>,
     pub(crate) intermediary_layers: Vec<Layer>,
@@ -346,6 +360,7 @@ impl Economy {
         let mut tie_boost = vec![0.0f64; width * height];
         let mut served = vec![false; width * height];
         let mut grounded = vec![false; width * height];
+        let mut research_reach = vec![false; width * height];
         let disk = |x: u32, y: u32, reach: u32, visit: &mut dyn FnMut(usize)| {
             let r = i64::from(reach);
             let centre = (y as usize * width + x as usize) as u32;
@@ -378,6 +393,7 @@ impl Economy {
             let bit = layer_of(&r.layer).bit();
             disk(r.x, r.y, r.reach, &mut |c| {
                 grounded[c] = true;
+                research_reach[c] = true;
                 layer_reach[c] |= bit;
             });
         }
@@ -396,6 +412,10 @@ impl Economy {
             tie_boost,
             served,
             grounded,
+            research_reach,
+            base_config: config.clone(),
+            policy_mask: None,
+            openness_boost: 0.0,
             research_layers: config
                 .research_bodies
                 .iter()
@@ -497,6 +517,112 @@ impl Economy {
         t.subsidy += st.subsidy;
         t.rd_spending += st.rd_spending;
         t.innovations += st.innovations_incremental + st.innovations_radical;
+        t.policy_cost += st.policy_cost;
+    }
+
+    /// Knowledge diversity: `1 − |mean of e^{2πix}|` over firms' knowledge positions `x` (the
+    /// circular variance: 0 when all specialise alike, near 1 when spread evenly).
+    pub fn knowledge_diversity(&self) -> f64 {
+        let f = &self.firms;
+        let (mut c, mut s, mut n) = (0.0, 0.0, 0.0);
+        for slot in f.live() {
+            let angle = std::f64::consts::TAU * f.position[slot];
+            c += angle.cos();
+            s += angle.sin();
+            n += 1.0;
+        }
+        if n == 0.0 {
+            0.0
+        } else {
+            1.0 - (c * c + s * s).sqrt() / n
+        }
+    }
+
+    /// The share of firms within reach of a research body.
+    pub fn research_reach_share(&self) -> f64 {
+        let f = &self.firms;
+        let n = self.n_firms();
+        if n == 0 {
+            return 0.0;
+        }
+        f.live()
+            .filter(|&s| self.research_reach[f.cell[s] as usize])
+            .count() as f64
+            / n as f64
+    }
+
+    /// The share of firms an intermediary serves.
+    pub fn served_share(&self) -> f64 {
+        let f = &self.firms;
+        let n = self.n_firms();
+        if n == 0 {
+            return 0.0;
+        }
+        f.live()
+            .filter(|&s| self.served[f.cell[s] as usize])
+            .count() as f64
+            / n as f64
+    }
+
+    /// Sets the economy's parameters for the policies active in step `t` (a no-op while the
+    /// set is unchanged); returns the active policies when the set changed.
+    pub(crate) fn activate_policies(
+        &mut self,
+        t: u32,
+    ) -> Option<Vec<crate::policy::AppliedPolicy>> {
+        let policies = &self.base_config.policies;
+        if policies.is_empty() {
+            return None;
+        }
+        let mask = policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.active(t))
+            .fold(0u128, |m, (i, _)| m | (1 << (i % 128)));
+        if Some(mask) == self.policy_mask {
+            return None;
+        }
+        self.policy_mask = Some(mask);
+        let active: Vec<_> = policies.iter().filter(|p| p.active(t)).copied().collect();
+        self.config = crate::policy::apply(&self.base_config, &active);
+        for (body, section) in self.research.iter_mut().zip(&self.config.research_bodies) {
+            body.weight = section.weight;
+            body.growth = section.growth;
+        }
+        self.openness_boost = crate::policy::openness_boost(&active);
+        self.refresh_openness();
+        Some(active)
+    }
+
+    /// Books what the policies active in step `t` cost: their cost per step, the share of
+    /// local sales public procurement buys; the R&D subsidy costs the subsidies paid.
+    pub(crate) fn charge_policies(&mut self, t: u32) {
+        let st = &mut self.stats;
+        for p in self.base_config.policies.iter().filter(|p| p.active(t)) {
+            st.policy_cost += match p.def.name {
+                "rd-subsidy" => 0.0,
+                "public-procurement" => {
+                    p.strength / (1.0 + p.strength) * st.output_local * st.price_local
+                }
+                _ => p.cost_per_step,
+            };
+        }
+    }
+
+    /// Sets every firm's openness from its base openness, the policies' boost and, with the
+    /// `strategy` process, its sharing strategy.
+    pub(crate) fn refresh_openness(&mut self) {
+        if self.strategy_on {
+            self.apply_strategies();
+            return;
+        }
+        let boost = self.openness_boost;
+        let f = &mut self.firms;
+        for s in 0..f.slots() {
+            if f.alive[s] {
+                f.openness[s] = boosted(f.base_openness[s], boost);
+            }
+        }
     }
 
     /// The slot of the firm on cell id `cell`, if any.
@@ -740,6 +866,8 @@ impl Economy {
             net.density,
             net.mean_degree,
             net.clustering,
+            self.knowledge_diversity(),
+            st.policy_cost,
         ]
     }
 
@@ -779,6 +907,15 @@ pub(crate) fn neighbour_cell(
         Boundary::Bounded => (x, y),
     };
     Some((y * w + x) as u32)
+}
+
+/// Openness `o` raised by a policy's boost: `1 − (1 − o)(1 − boost)`, exactly `o` without one.
+pub(crate) fn boosted(o: f64, boost: f64) -> f64 {
+    if boost == 0.0 {
+        o
+    } else {
+        1.0 - (1.0 - o) * (1.0 - boost)
+    }
 }
 
 /// Mean and (population) standard deviation of `values`, by Welford's update: stable when

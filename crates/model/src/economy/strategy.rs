@@ -162,13 +162,16 @@ impl Economy {
         self.apply_strategies();
     }
 
-    /// Sets every firm's openness from its base openness and its strategy.
+    /// Sets every firm's openness from its base openness (raised by any policy's boost) and
+    /// its strategy.
     pub(crate) fn apply_strategies(&mut self) {
+        let boost = self.openness_boost;
         let f = &mut self.firms;
         for s in 0..f.slots() {
             if f.alive[s] {
                 let k = class_index(f.class[s] as usize);
-                f.openness[s] = f.base_openness[s] * sharing_fraction(k, f.strategy[s]);
+                let open = super::boosted(f.base_openness[s], boost);
+                f.openness[s] = open * sharing_fraction(k, f.strategy[s]);
             }
         }
     }

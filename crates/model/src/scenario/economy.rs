@@ -248,6 +248,22 @@ section! {
 }
 
 section! {
+    /// One `[[policy]]`: a cluster policy applied during the run (`docs/policy.md`).
+    PolicySection at "policy[]" {
+        name: String = String::new() => "(required)", "a policy name from `clusterlab policy list`",
+            "which policy: its mechanism and failure are in docs/policy.md";
+        start: u32 = 0 => "0", "a step",
+            "the first step it acts in";
+        end: Option<u32> = None => "the end of the run", "a step after `start`",
+            "the step it stops before";
+        strength: Option<f64> = None => "the policy's own", "a number of at least 0 (below 1 for diffusion-coordination and generic-technology)",
+            "s, how strongly it acts (docs/policy.md gives each policy's default)";
+        cost_per_step: Option<f64> = None => "the policy's own", "a number of at least 0",
+            "public money it costs per step while it acts";
+    }
+}
+
+section! {
     /// `[diagnosis]`: how the six dynamic factors combine (Tao & Chen's subsystems).
     DiagnosisSection at "diagnosis" {
         core_share: f64 = 0.5 => "0.5", "a number in [0, 1]",
@@ -279,6 +295,7 @@ pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
         ResearchBodySection::FIELDS,
         IntermediarySection::FIELDS,
         StrategySection::FIELDS,
+        PolicySection::FIELDS,
         DiagnosisSection::FIELDS,
     ]
     .into_iter()

@@ -24,10 +24,7 @@ use std::fmt;
 
 /// `"; did you mean `x`?"` for the candidate closest to `word` (Jaro–Winkler above 0.8), or
 /// nothing: the hint every "unknown name" message ends with.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> String {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     candidates
         .into_iter()
         .map(|k| (strsim::jaro_winkler(k, word), k))
@@ -268,6 +265,8 @@ pub struct EconomyConfig {
     pub intermediaries: Vec<economy::IntermediarySection>,
     /// `[strategy]`.
     pub strategy: economy::StrategySection,
+    /// The policies applied, checked, in file order.
+    pub policies: Vec<crate::policy::AppliedPolicy>,
     /// The weights of the six dynamic factors, checked and normalised.
     pub diagnosis: DiagnosisWeights,
 }

@@ -5,8 +5,8 @@
 
 use super::economy::{
     DemographySection, DiagnosisSection, GovernmentSection, InnovationSection, IntermediarySection,
-    MarketSection, MobilitySection, NetworkSection, ProductionSection, ResearchBodySection,
-    SpilloverSection, StrategySection,
+    MarketSection, MobilitySection, NetworkSection, PolicySection, ProductionSection,
+    ResearchBodySection, SpilloverSection, StrategySection,
 };
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -338,6 +338,9 @@ pub struct ScenarioFile {
     /// `[[intermediary]]`.
     #[serde(default, rename = "intermediary")]
     pub intermediaries: Vec<IntermediarySection>,
+    /// `[[policy]]`.
+    #[serde(default, rename = "policy")]
+    pub policies: Vec<PolicySection>,
 }
 
 impl Default for ScenarioFile {
@@ -363,6 +366,7 @@ impl Default for ScenarioFile {
             diagnosis: DiagnosisSection::default(),
             research_bodies: Vec::new(),
             intermediaries: Vec::new(),
+            policies: Vec::new(),
         }
     }
 }
@@ -582,6 +586,7 @@ mod tests {
         file.technologies[0].group = Some("g".into());
         file.research_bodies.push(Default::default());
         file.intermediaries.push(Default::default());
+        file.policies.push(Default::default());
         let value = serde_json::to_value(&file).unwrap();
         let mut paths = Vec::new();
         collect_paths(&value, "", &mut paths);
@@ -612,7 +617,8 @@ mod tests {
                     ];
                     if attributes.contains(&k.as_str()) || !v.is_object() && !v.is_array() {
                         out.push(p);
-                    } else if ["technology", "research_body", "intermediary"].contains(&k.as_str())
+                    } else if ["technology", "research_body", "intermediary", "policy"]
+                        .contains(&k.as_str())
                     {
                         collect_paths(&v[0], &format!("{k}[]"), out);
                     } else if v.is_array() {

@@ -259,7 +259,65 @@ pub(super) fn check_economy(
         research_bodies: file.research_bodies.clone(),
         intermediaries: file.intermediaries.clone(),
         strategy: file.strategy.clone(),
+        policies: check_policies(c, file, processes),
     }
+}
+
+/// Checks the `[[policy]]` entries and resolves them.
+fn check_policies(
+    c: &mut Checker<'_>,
+    file: &ScenarioFile,
+    processes: Processes,
+) -> Vec<crate::policy::AppliedPolicy> {
+    let mut out = Vec::new();
+    for (i, p) in file.policies.iter().enumerate() {
+        let at = |f: &str| format!("policy[{i}].{f}");
+        let Some(def) = crate::policy::find(&p.name) else {
+            let names = crate::policy::POLICIES.iter().map(|d| d.name);
+            let hint = super::did_you_mean(&p.name, names);
+            c.push(
+                &at("name"),
+                format!(
+                    "unknown policy `{}` (see `clusterlab policy list`){hint}",
+                    p.name
+                ),
+                false,
+            );
+            continue;
+        };
+        if !processes.economy() {
+            c.push(
+                &at("name"),
+                "policies act on the cluster's economy: `processes` names none of its processes"
+                    .to_string(),
+                false,
+            );
+        }
+        let end = p.end.unwrap_or(u32::MAX);
+        if end <= p.start {
+            c.error(
+                &at("end"),
+                format!("{end} is not after the start {}", p.start),
+            );
+        }
+        let strength = p.strength.unwrap_or(def.default_strength);
+        let below_one = matches!(def.name, "diffusion-coordination" | "generic-technology");
+        if !(strength >= 0.0 && strength.is_finite()) || (below_one && strength >= 1.0) {
+            c.error(&at("strength"), format!("{strength} is out of range"));
+        }
+        let cost = p.cost_per_step.unwrap_or(def.default_cost);
+        if !(cost >= 0.0 && cost.is_finite()) {
+            c.error(&at("cost_per_step"), format!("{cost} is out of range"));
+        }
+        out.push(crate::policy::AppliedPolicy {
+            def,
+            strength,
+            start: p.start,
+            end,
+            cost_per_step: cost,
+        });
+    }
+    out
 }
 
 /// Checks that `name` is a layer of the cluster innovation system.
