@@ -54,6 +54,10 @@ pub enum Purpose {
     Strategy = 17,
     /// Strategy revision: whether a firm revises, whom it imitates, whether it switches.
     Imitation = 18,
+    /// Whether a firm has ties outside the cluster (a global pipeline).
+    Pipeline = 19,
+    /// The knowledge position of what a pipeline brings in.
+    Outside = 20,
 }
 
 /// One step of SplitMix64's output function: a bijective 64-bit finaliser.

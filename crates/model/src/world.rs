@@ -686,6 +686,7 @@ impl World {
             }
             if p.spillover {
                 economy.spillover();
+                economy.outside_learning(t);
                 lap(&mut self.timings, 3);
             }
             economy.update_capacities();
@@ -877,6 +878,20 @@ impl World {
                         let extra = &mut self.extra[group.members[usize::from(v) - 1]];
                         extra[at] = extra[at].saturating_add(1);
                     }
+                }
+            }
+        }
+        // Pipelines: contacts outside for every technology that came from outside.
+        let outside = economy.config.external.outside_contacts as u8;
+        if outside > 0 {
+            for (k, extra) in self.extra.iter_mut().enumerate() {
+                let g = self.tech_group[k];
+                if self.technologies[k].radical || !self.groups[g].arrived.contains(&k) {
+                    continue;
+                }
+                for slot in firms.live().filter(|&s| firms.pipeline[s]) {
+                    let at = padded[slot] as usize;
+                    extra[at] = extra[at].saturating_add(outside);
                 }
             }
         }

@@ -101,6 +101,17 @@ fn measure(text: &str, seed: u64) -> Measures {
     }
 }
 
+/// Variance of the mean difference estimated from independent runs over its variance from
+/// paired runs: how much common random numbers save.
+fn variance_ratio(a: &[f64], b: &[f64]) -> f64 {
+    let var = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)
+    };
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    (var(a) + var(b)) / var(&d)
+}
+
 /// Mean and standard error of paired differences.
 fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
@@ -166,11 +177,13 @@ fn every_policy_moves_its_indicator_the_way_its_mechanism_implies() {
             1.0,
         ),
     ];
+    let mut ratios = Vec::new();
     for (name, what, get, direction) in cases {
         let text = format!("{CLUSTER}[[policy]]\nname = \"{name}\"\n");
         let with: Vec<f64> = seeds.iter().map(|&s| get(&measure(&text, s))).collect();
         let without: Vec<f64> = baseline.iter().map(get).collect();
         let (mean, se) = paired(&with, &without);
+        ratios.push(variance_ratio(&with, &without));
         eprintln!(
             "{name}: {what} {mean:+.5} (se {se:.5}, {:.1} se)",
             mean / se
@@ -181,6 +194,13 @@ fn every_policy_moves_its_indicator_the_way_its_mechanism_implies() {
             if direction > 0.0 { "a rise" } else { "a fall" }
         );
     }
+    // Common random numbers: for most policies the paired comparison needs far fewer runs.
+    ratios.sort_by(f64::total_cmp);
+    eprintln!("variance ratios without/with common random numbers: {ratios:.1?}");
+    assert!(
+        ratios[ratios.len() / 2] > 2.0,
+        "median variance reduction {ratios:?}"
+    );
 }
 
 /// A policy acts only in its period: before its start the run is the baseline's, step for

@@ -72,6 +72,7 @@ impl Economy {
                 capital: d.entry_capital,
                 openness: self.firms.base_openness[slot],
                 strategy: self.firms.strategy[slot],
+                pipeline: self.firms.pipeline[slot],
             });
             self.firms.openness[child] = self.firms.openness[slot];
             // The spin-off's cost and class now, so the step's indicators count it rightly.

@@ -139,11 +139,9 @@ impl Economy {
         } else {
             1.0
         };
-        let m = &self.config.market;
-        let growth = |g: f64| (1.0 + g).powi(step as i32);
         let demand = self.relative_demand(step);
         // Local market size per firm relative to the start: the size per initial firm cancels.
-        let local_demand = growth(m.growth) * self.initial_firms as f64 / nf;
+        let local_demand = self.local_growth_factor(step) * self.initial_firms as f64 / nf;
         let st = &self.stats;
         let total_output = st.output_local + st.output_export;
         let export_share = if total_output > 0.0 {
@@ -264,7 +262,7 @@ impl Economy {
     fn relative_demand(&self, step: u32) -> f64 {
         let m = &self.config.market;
         let growth = |g: f64| (1.0 + g).powi(step as i32);
-        let per_firm_now = (m.size_per_firm * growth(m.growth)
+        let per_firm_now = (m.size_per_firm * self.local_growth_factor(step)
             + m.export_size_per_firm * growth(m.export_growth))
             * self.initial_firms as f64
             / self.n_firms().max(1) as f64;

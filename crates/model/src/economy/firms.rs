@@ -46,6 +46,8 @@ pub struct Firms {
     /// Sharing strategy: bit `k` set if the firm shares with class `k` (leaders 0, middle 1,
     /// laggards 2; its own class's bit is unused).
     pub strategy: Vec<u8>,
+    /// Whether the firm has ties outside the cluster (a global pipeline).
+    pub pipeline: Vec<bool>,
     /// Steps since entry.
     pub age: Vec<u32>,
     /// Class by unit cost.
@@ -87,6 +89,8 @@ pub struct NewFirm {
     pub openness: f64,
     /// Sharing strategy (bits by class).
     pub strategy: u8,
+    /// Ties outside the cluster.
+    pub pipeline: bool,
 }
 
 impl Firms {
@@ -121,6 +125,7 @@ impl Firms {
         self.openness[slot] = f.openness;
         self.base_openness[slot] = f.openness;
         self.strategy[slot] = f.strategy;
+        self.pipeline[slot] = f.pipeline;
         self.age[slot] = 0;
         self.class[slot] = FirmClass::Middle;
         self.tech_factor[slot] = 1.0;
@@ -157,6 +162,7 @@ impl Firms {
         self.openness.push(0.0);
         self.base_openness.push(0.0);
         self.strategy.push(0);
+        self.pipeline.push(false);
         self.age.push(0);
         self.class.push(FirmClass::Middle);
         self.tech_factor.push(1.0);
@@ -191,6 +197,7 @@ mod tests {
             capital: 10.0,
             openness: 0.5,
             strategy: 0,
+            pipeline: true,
         }
     }
 

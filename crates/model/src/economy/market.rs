@@ -72,7 +72,7 @@ impl Economy {
         let m = &self.config.market;
         let fixed_cost = self.config.production.fixed_cost;
         let scale = self.initial_firms.max(1) as f64;
-        let size = m.size_per_firm * scale * (1.0 + m.growth).powi(step as i32);
+        let size = m.size_per_firm * scale * self.local_growth_factor(step);
         let export_size =
             m.export_size_per_firm * scale * (1.0 + m.export_growth).powi(step as i32);
         // `cost_order` is sorted by unit cost (update_costs_and_classes).
@@ -80,9 +80,16 @@ impl Economy {
         self.sorted_costs
             .extend(self.cost_order.iter().map(|&(c, _)| c));
         let local = cournot(&self.sorted_costs, m.choke_price, size);
-        for c in &mut self.sorted_costs {
-            *c += m.trade_cost;
-        }
+        // The external market: firms with ties outside (all, unless `[external]` says
+        // otherwise), their costs raised by the trade cost.
+        self.sorted_costs.clear();
+        let pipeline = &self.firms.pipeline;
+        self.sorted_costs.extend(
+            self.cost_order
+                .iter()
+                .filter(|&&(_, s)| pipeline[s as usize])
+                .map(|&(c, _)| c + m.trade_cost),
+        );
         let export = if m.export_choke_price > 0.0 && export_size > 0.0 {
             cournot(&self.sorted_costs, m.export_choke_price, export_size)
         } else {
@@ -96,16 +103,23 @@ impl Economy {
             .zip(f.output_export.par_iter_mut())
             .zip(f.profit.par_iter_mut())
             .zip(f.capital.par_iter_mut())
-            .zip(f.unit_cost.par_iter().zip(f.alive.par_iter()))
-            .for_each(|((((q_local, q_export), profit), capital), (&c, &alive))| {
-                if !alive {
-                    return;
-                }
-                *q_local = local.output(c, size);
-                *q_export = export.output(c + trade_cost, export_size);
-                *profit = local.profit(c, size) + export.profit(c + trade_cost, export_size);
-                *capital += *profit - fixed_cost;
-            });
+            .zip(
+                f.unit_cost
+                    .par_iter()
+                    .zip(f.alive.par_iter().zip(f.pipeline.par_iter())),
+            )
+            .for_each(
+                |((((q_local, q_export), profit), capital), (&c, (&alive, &pipe)))| {
+                    if !alive {
+                        return;
+                    }
+                    let export_size = if pipe { export_size } else { 0.0 };
+                    *q_local = local.output(c, size);
+                    *q_export = export.output(c + trade_cost, export_size);
+                    *profit = local.profit(c, size) + export.profit(c + trade_cost, export_size);
+                    *capital += *profit - fixed_cost;
+                },
+            );
         let (mut output_local, mut output_export, mut profits, mut exporters) = (0.0, 0.0, 0.0, 0);
         for slot in f.live() {
             output_local += f.output_local[slot];

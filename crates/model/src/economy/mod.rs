@@ -13,8 +13,10 @@
 
 pub mod demography;
 pub mod diagnosis;
+pub mod external;
 pub mod firms;
 pub mod layers;
+pub mod lifecycle;
 pub mod market;
 pub mod mobility;
 pub mod network;
@@ -63,7 +65,7 @@ impl ClassBounds {
 }
 
 /// The names of the per-step indicators, as the time series' columns.
-pub const INDICATORS: [&str; 27] = [
+pub const INDICATORS: [&str; 28] = [
     "firms",
     "leaders",
     "middle_firms",
@@ -91,6 +93,7 @@ pub const INDICATORS: [&str; 27] = [
     "clustering",
     "knowledge_diversity",
     "policy_cost",
+    "phase",
 ];
 
 /// Sums of the per-step indicators over the steps so far.
@@ -241,6 +244,10 @@ pub struct Economy {
     pub(crate) policy_mask: Option<u128>,
     /// The openness boost of active policies.
     pub(crate) openness_boost: f64,
+    /// Knowledge diversity at the start (lock-in is measured against it).
+    pub(crate) initial_diversity: f64,
+    /// The life-cycle detector.
+    pub(crate) life_cycle: lifecycle::LifeCycle,
     /// The layer of each research body and each intermediary.
     pub(crate) research_layers: Vec<Layer>,
     pub(crate) intermediary_layers: Vec<Layer>,
@@ -340,6 +347,7 @@ impl Economy {
                 ),
                 openness,
                 strategy: strategy::initial_strategy(seed, cell, openness),
+                pipeline: draw(seed, Purpose::Pipeline, cell) < config.external.pipeline_share,
             });
             cell_firm[cell as usize] = slot as u32;
         }
@@ -416,6 +424,8 @@ impl Economy {
             base_config: config.clone(),
             policy_mask: None,
             openness_boost: 0.0,
+            initial_diversity: 0.0,
+            life_cycle: lifecycle::LifeCycle::default(),
             research_layers: config
                 .research_bodies
                 .iter()
@@ -449,6 +459,7 @@ impl Economy {
         };
         economy.update_capacities();
         economy.update_costs_and_classes();
+        economy.initial_diversity = economy.knowledge_diversity();
         economy
     }
 
@@ -472,7 +483,7 @@ impl Economy {
         groups: usize,
         technologies: usize,
     ) -> u64 {
-        let per_firm = 16 * 8 + 4 + 4 + 2 + 2 + 1 // the arrays of `Firms`
+        let per_firm = 16 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
             + 2 * 8                          // learning's double buffers
             + 16 + 16                        // cost order and its sort keys
             + 5                              // shows, padded index
@@ -518,6 +529,15 @@ impl Economy {
         t.rd_spending += st.rd_spending;
         t.innovations += st.innovations_incremental + st.innovations_radical;
         t.policy_cost += st.policy_cost;
+        let innovations = st.innovations_incremental + st.innovations_radical;
+        let diversity = self.knowledge_diversity();
+        self.life_cycle
+            .record(self.n_firms(), innovations, diversity);
+    }
+
+    /// The life-cycle phase after the last step.
+    pub fn phase(&self) -> lifecycle::Phase {
+        self.life_cycle.phase()
     }
 
     /// Knowledge diversity: `1 − |mean of e^{2πix}|` over firms' knowledge positions `x` (the
@@ -536,6 +556,21 @@ impl Economy {
         } else {
             1.0 - (c * c + s * s).sqrt() / n
         }
+    }
+
+    /// The local market's size at `step` relative to the start: `(1 + growth)^t`, or the
+    /// product of the growth schedule's rates over the steps before `step`.
+    pub fn local_growth_factor(&self, step: u32) -> f64 {
+        let m = &self.config.market;
+        let mut factor = 1.0;
+        let (mut from, mut rate) = (0u32, m.growth);
+        for pair in &m.growth_schedule {
+            let at = (pair[0] as u32).min(step);
+            factor *= (1.0 + rate).powi((at - from.min(at)) as i32);
+            from = from.max(at);
+            rate = pair[1];
+        }
+        factor * (1.0 + rate).powi((step - from.min(step)) as i32)
     }
 
     /// The share of firms within reach of a research body.
@@ -868,6 +903,7 @@ impl Economy {
             net.clustering,
             self.knowledge_diversity(),
             st.policy_cost,
+            f64::from(self.phase() as u8),
         ]
     }
 

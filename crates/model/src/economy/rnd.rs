@@ -75,6 +75,8 @@ impl Economy {
         } else {
             0.0
         };
+        // Lock-in: a cluster whose knowledge has grown alike makes fewer radical innovations.
+        let diversity = self.diversity_factor();
         let this = &*self;
         let outcomes: Vec<(f64, Outcome)> = (0..this.firms.slots())
             .into_par_iter()
@@ -108,7 +110,7 @@ impl Economy {
                     return (spending, Outcome::None);
                 }
                 let v = CellStream::new(this.seed, Purpose::Innovation, step, 1).unit(slot_id);
-                let kind = if v < n.radical_share {
+                let kind = if v < n.radical_share * diversity {
                     Outcome::Radical
                 } else {
                     Outcome::Incremental

@@ -72,7 +72,7 @@ impl Economy {
         let f = &self.firms;
         let m = &self.config.market;
         let size =
-            m.size_per_firm * self.initial_firms.max(1) as f64 * (1.0 + m.growth).powi(step as i32);
+            m.size_per_firm * self.initial_firms.max(1) as f64 * self.local_growth_factor(step);
         let mut count = [0u32; 3];
         let mut cost = [0.0f64; 3];
         for s in f.live() {

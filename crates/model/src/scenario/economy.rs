@@ -83,6 +83,8 @@ section! {
             "per-step growth of the external market's size";
         trade_cost: f64 = 1.0 => "1.0", "a number of at least 0",
             "cost per unit of serving the external market, added to the unit cost";
+        growth_schedule: Vec<Vec<f64>> = Vec::new() => "[]", "a list of [step, growth] pairs, steps rising",
+            "the local market's growth from each listed step on (before the first: `growth`): demand booms and busts";
     }
 }
 
@@ -119,6 +121,8 @@ section! {
             "γ: R&D intensity is ρ·(1 + γ·r/(r + r½)) with r close rivals";
         rivalry_half: f64 = 4.0 => "4.0", "a positive number",
             "r½: the number of rivals at which half the rivalry effect is reached";
+        diversity_effect: f64 = 1.0 => "1.0", "a number of at least 0",
+            "η: the radical share is scaled by min(1, D/D₀)^η, D the knowledge diversity and D₀ its value at the start (lock-in)";
     }
 }
 
@@ -231,6 +235,22 @@ section! {
 }
 
 section! {
+    /// `[external]`: global pipelines, the cluster's ties outside (Bathelt, Malmberg & Maskell).
+    ExternalSection at "external" {
+        pipeline_share: f64 = 1.0 => "1.0", "a number in [0, 1]",
+            "share of firms with ties outside the cluster: only they sell on the external market and learn from outside";
+        outside_learning: f64 = 0.0 => "0.0", "a number in [0, 1]",
+            "σ_out: share of the gap to the outside frontier a pipeline firm learns per step (× capacity, Nooteboom's term)";
+        outside_knowledge: f64 = 5.0 => "5.0", "a number of at least 0",
+            "the outside frontier's knowledge at the start";
+        outside_growth: f64 = 0.01 => "0.01", "a number of at least 0",
+            "per-step growth of the outside frontier";
+        outside_contacts: u32 = 0 => "0", "a whole number from 0 to 8",
+            "adopting contacts a pipeline firm has outside for every technology that arrived from outside (not the cluster's radical ones)";
+    }
+}
+
+section! {
     /// `[strategy]`: sharing strategies revised by imitating better-paid ones, with the
     /// diffusion game's payoffs (`docs/ODD.md` S17).
     StrategySection at "strategy" {
@@ -294,6 +314,7 @@ pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
         DemographySection::FIELDS,
         ResearchBodySection::FIELDS,
         IntermediarySection::FIELDS,
+        ExternalSection::FIELDS,
         StrategySection::FIELDS,
         PolicySection::FIELDS,
         DiagnosisSection::FIELDS,

@@ -263,6 +263,8 @@ pub struct EconomyConfig {
     pub research_bodies: Vec<economy::ResearchBodySection>,
     /// `[[intermediary]]`.
     pub intermediaries: Vec<economy::IntermediarySection>,
+    /// `[external]`.
+    pub external: economy::ExternalSection,
     /// `[strategy]`.
     pub strategy: economy::StrategySection,
     /// The policies applied, checked, in file order.

@@ -4,9 +4,9 @@
 //! into every run's summary. [`super::validate`] turns them into a checked [`super::Scenario`].
 
 use super::economy::{
-    DemographySection, DiagnosisSection, GovernmentSection, InnovationSection, IntermediarySection,
-    MarketSection, MobilitySection, NetworkSection, PolicySection, ProductionSection,
-    ResearchBodySection, SpilloverSection, StrategySection,
+    DemographySection, DiagnosisSection, ExternalSection, GovernmentSection, InnovationSection,
+    IntermediarySection, MarketSection, MobilitySection, NetworkSection, PolicySection,
+    ProductionSection, ResearchBodySection, SpilloverSection, StrategySection,
 };
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -326,6 +326,9 @@ pub struct ScenarioFile {
     /// `[demography]`.
     #[serde(default)]
     pub demography: DemographySection,
+    /// `[external]`.
+    #[serde(default)]
+    pub external: ExternalSection,
     /// `[strategy]`.
     #[serde(default)]
     pub strategy: StrategySection,
@@ -362,6 +365,7 @@ impl Default for ScenarioFile {
             network: NetworkSection::default(),
             government: GovernmentSection::default(),
             demography: DemographySection::default(),
+            external: ExternalSection::default(),
             strategy: StrategySection::default(),
             diagnosis: DiagnosisSection::default(),
             research_bodies: Vec::new(),

@@ -198,6 +198,35 @@ pub(super) fn check_economy(
         layer_name(c, &at("layer"), &m.layer);
     }
 
+    let ex = &file.external;
+    c.probability("external.pipeline_share", ex.pipeline_share);
+    c.probability("external.outside_learning", ex.outside_learning);
+    c.at_least("external.outside_knowledge", ex.outside_knowledge, 0.0);
+    c.at_least("external.outside_growth", ex.outside_growth, 0.0);
+    c.count_in("external.outside_contacts", ex.outside_contacts, 0, 8);
+    c.at_least(
+        "innovation.diversity_effect",
+        file.innovation.diversity_effect,
+        0.0,
+    );
+    let mut previous: Option<f64> = None;
+    for (i, pair) in file.market.growth_schedule.iter().enumerate() {
+        let field = format!("market.growth_schedule[{i}]");
+        let ok = pair.len() == 2
+            && pair[0] >= 0.0
+            && pair[0].fract() == 0.0
+            && pair[1] > -1.0
+            && pair[1] <= 1.0
+            && previous.is_none_or(|p| pair[0] > p);
+        if !ok {
+            c.error(
+                &field,
+                format!("{pair:?} is not a [step, growth] pair after the one before it"),
+            );
+        }
+        previous = pair.first().copied();
+    }
+
     let st = &file.strategy;
     c.probability("strategy.revision_rate", st.revision_rate);
     c.probability("strategy.exploration", st.exploration);
@@ -259,6 +288,7 @@ pub(super) fn check_economy(
         research_bodies: file.research_bodies.clone(),
         intermediaries: file.intermediaries.clone(),
         strategy: file.strategy.clone(),
+        external: file.external.clone(),
         policies: check_policies(c, file, processes),
     }
 }
