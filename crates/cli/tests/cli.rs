@@ -1238,7 +1238,7 @@ fn the_policy_lab_lists_diagnoses_and_compares() {
     let o = clusterlab(&["policy", "list", "--json"], d);
     assert!(o.status.success(), "{}", stderr(&o));
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 10);
+    assert_eq!(list.as_array().unwrap().len(), 11);
 
     let types: Vec<String> = ["advanced", "ordinary", "lagging"]
         .iter()
@@ -1352,4 +1352,58 @@ fn the_policy_lab_lists_diagnoses_and_compares() {
         err.contains("p.toml:7: policy[1].end: 10 is not after the start 30"),
         "{err}"
     );
+}
+
+/// Issue 8: the life-cycle scenario's summary lists where each phase began and the six dynamic
+/// factors by phase; bad external and schedule fields are refused.
+#[test]
+fn the_life_cycle_is_summarised_and_bad_fields_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let scenario = examples().join("lifecycle.toml");
+    let o = clusterlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            "cycle",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("cycle/summary.json")).unwrap())
+            .unwrap();
+    let lc = &summary["economy"]["life_cycle"];
+    let phases: Vec<&str> = lc["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    for phase in ["emergence", "growth", "maturity", "decline", "renewal"] {
+        assert!(phases.contains(&phase), "{phases:?}");
+        let factors = &lc["dynamic_factors_by_phase"][phase];
+        assert!((0.0..=1.0).contains(&factors["knowledge_capital"].as_f64().unwrap()));
+    }
+    assert_eq!(lc["phases"][0]["start"], 0);
+    let csv = std::fs::read_to_string(d.join("cycle/timeseries.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().split(',').any(|c| c == "phase"));
+
+    std::fs::write(
+        d.join("bad.toml"),
+        "processes = [\"market\"]\n[market]\ngrowth_schedule = [[50, 0.1], [20, 0.0]]\n[external]\npipeline_share = 1.5\noutside_contacts = 9\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["validate", "bad.toml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for says in [
+        "market.growth_schedule[1]: [20.0, 0.0] is not a [step, growth] pair after the one before it",
+        "external.pipeline_share: 1.5 is not a probability",
+        "external.outside_contacts: 9 is out of range",
+    ] {
+        assert!(err.contains(says), "{err}\nlacks: {says}");
+    }
 }

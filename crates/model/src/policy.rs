@@ -80,7 +80,7 @@ pub struct PolicyDef {
 }
 
 /// The policies, in the order of the table.
-pub const POLICIES: [PolicyDef; 10] = [
+pub const POLICIES: [PolicyDef; 11] = [
     PolicyDef {
         name: "competition-reform",
         failure: Failure::MarketFunction,
@@ -163,6 +163,15 @@ pub const POLICIES: [PolicyDef; 10] = [
         source: "Thomas et al.",
     },
     PolicyDef {
+        name: "global-pipelines",
+        failure: Failure::LockIn,
+        response: "join global value chains; ties to knowledge outside the cluster",
+        mechanism: "the share of firms with ties outside rises by s (at most all), and pipeline firms learn from outside at least at the rate 0.1",
+        default_strength: 0.5,
+        default_cost: 20.0,
+        source: "Chen; Bathelt, Malmberg & Maskell",
+    },
+    PolicyDef {
         name: "talent-attraction",
         failure: Failure::LockIn,
         response: "human-capital development; talent attraction",
@@ -232,6 +241,11 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
             "venture-capital" => {
                 c.demography.spinoff_rate = (c.demography.spinoff_rate * (1.0 + s)).min(1.0);
                 c.demography.entry_capital *= 1.0 + s;
+            }
+            "global-pipelines" => {
+                let e = &mut c.external;
+                e.pipeline_share = (e.pipeline_share + s).min(1.0);
+                e.outside_learning = e.outside_learning.max(0.1);
             }
             "talent-attraction" => {
                 c.mobility.rate = (c.mobility.rate * (1.0 + s)).min(1.0);

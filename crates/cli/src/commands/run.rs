@@ -9,6 +9,7 @@ use crate::series::Series;
 use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
+use clusterlab_model::economy::lifecycle::Phase;
 use clusterlab_model::economy::Observation;
 use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
@@ -110,8 +111,33 @@ struct EconomySummary {
     innovations_total: u64,
     core_weights: [f64; 3],
     auxiliary_weights: [f64; 3],
+    /// Where each phase of the life cycle began, and the six dynamic factors' means by phase.
+    life_cycle: LifeCycleSummary,
     final_indicators: std::collections::BTreeMap<&'static str, f64>,
 }
+
+#[derive(Serialize, Default)]
+struct LifeCycleSummary {
+    phases: Vec<PhaseStart>,
+    dynamic_factors_by_phase:
+        std::collections::BTreeMap<&'static str, std::collections::BTreeMap<&'static str, f64>>,
+}
+
+#[derive(Serialize)]
+struct PhaseStart {
+    phase: &'static str,
+    start: u32,
+}
+
+/// The six dynamic factors, as columns.
+const DYNAMIC_FACTORS: [&str; 6] = [
+    "social_capital",
+    "knowledge_capital",
+    "coopetition",
+    "market_demand",
+    "intermediary_organisations",
+    "local_government",
+];
 
 /// Runs the command.
 pub fn run(args: RunArgs) -> CliResult {
@@ -138,8 +164,29 @@ pub fn run(args: RunArgs) -> CliResult {
     writeln!(timeseries, "step,{}", series.columns().join(","))
         .context("cannot write the time series")?;
     let mut row = Vec::with_capacity(series.columns().len());
+    // The life cycle: the phase column and the six factors, gathered per phase.
+    let at = |name: &str| series.columns().iter().position(|c| c == name);
+    let phase_column = at("phase");
+    let factor_columns: Vec<Option<usize>> = DYNAMIC_FACTORS.iter().map(|f| at(f)).collect();
+    let mut life_cycle = LifeCycleSummary::default();
+    let mut sums: std::collections::BTreeMap<u8, ([f64; 6], f64)> = Default::default();
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
         series.observe(w, &mut row);
+        if let Some(pc) = phase_column {
+            let code = row[pc] as u8;
+            let name = Phase::NAMES[usize::from(code).min(4)];
+            if life_cycle.phases.last().map(|p| p.phase) != Some(name) {
+                life_cycle.phases.push(PhaseStart {
+                    phase: name,
+                    start: w.current_step(),
+                });
+            }
+            let entry = sums.entry(code).or_insert(([0.0; 6], 0.0));
+            for (sum, column) in entry.0.iter_mut().zip(&factor_columns) {
+                *sum += column.map_or(0.0, |c| row[c]);
+            }
+            entry.1 += 1.0;
+        }
         write!(out, "{}", w.current_step())?;
         for value in &row {
             write!(out, ",{value}")?;
@@ -202,6 +249,20 @@ pub fn run(args: RunArgs) -> CliResult {
             fiscal_cost_per_firm: e.totals().subsidy / e.initial_firms().max(1) as f64,
             rd_spending_total: e.totals().rd_spending,
             innovations_total: e.totals().innovations,
+            life_cycle: {
+                let mut summary = std::mem::take(&mut life_cycle);
+                for (code, (sum, n)) in &sums {
+                    summary.dynamic_factors_by_phase.insert(
+                        Phase::NAMES[usize::from(*code).min(4)],
+                        DYNAMIC_FACTORS
+                            .iter()
+                            .zip(sum)
+                            .map(|(f, s)| (*f, s / n))
+                            .collect(),
+                    );
+                }
+                summary
+            },
             core_weights: e.subsystem_weights().0,
             auxiliary_weights: e.subsystem_weights().1,
             final_indicators: Observation::columns(world.processes().strategy)

@@ -73,6 +73,7 @@ impl Economy {
                 openness: self.firms.base_openness[slot],
                 strategy: self.firms.strategy[slot],
                 pipeline: self.firms.pipeline[slot],
+                outside_anchor: self.firms.outside_anchor[slot],
             });
             self.firms.openness[child] = self.firms.openness[slot];
             // The spin-off's cost and class now, so the step's indicators count it rightly.

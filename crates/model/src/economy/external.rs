@@ -1,11 +1,10 @@
 //! External linkages — global pipelines (Bathelt, Malmberg & Maskell 2004): firms with ties
-//! outside the cluster learn from an outside frontier whose ideas lie anywhere on the circle
-//! of specialisations, sell on the external market, and hear of technologies from outside
-//! (`World::feed_diffusion`). `docs/ODD.md`, S19.
+//! outside the cluster learn from outside partners, each pipeline tied to its own
+//! specialisation (an anchor drawn uniformly on the circle), sell on the external market, and
+//! hear of technologies from outside (`World::feed_diffusion`). `docs/ODD.md`, S19.
 
 use super::spillover::{cognitive_distance, nooteboom};
 use super::{circular_delta, Economy};
-use crate::rng::{CellStream, Purpose};
 use rayon::prelude::*;
 
 impl Economy {
@@ -15,9 +14,11 @@ impl Economy {
         e.outside_knowledge * (1.0 + e.outside_growth).powi(step as i32)
     }
 
-    /// Learning through pipelines at `step`: each pipeline firm meets an outside idea at a
-    /// random knowledge position `u` and learns `σ_out · a · N(d) · (K_out − K)⁺`, its position
-    /// moving toward `u` by the spillover's `convergence` — so pipelines bring diversity in.
+    /// Learning through pipelines at `step`: each pipeline firm learns from its outside
+    /// partners, at their knowledge position `u` (the firm's anchor), `σ_out · a · N(d) ·
+    /// (K_out − K)⁺`, its position moving toward `u` by the spillover's `convergence` — the
+    /// anchors are spread over every specialisation, so pipelines hold diversity up against
+    /// the convergence of local learning.
     pub(crate) fn outside_learning(&mut self, step: u32) {
         let sigma = self.config.external.outside_learning;
         if sigma <= 0.0 {
@@ -28,8 +29,8 @@ impl Economy {
             self.config.spillover.optimal_distance,
             self.config.spillover.convergence,
         );
-        let ideas = CellStream::new(self.seed, Purpose::Outside, step, 0);
         let f = &mut self.firms;
+        let anchors = &f.outside_anchor;
         f.knowledge
             .par_iter_mut()
             .zip(f.position.par_iter_mut())
@@ -38,7 +39,7 @@ impl Economy {
                 if !(f.alive[slot] && f.pipeline[slot]) {
                     return;
                 }
-                let idea = ideas.unit(f.cell[slot]);
+                let idea = anchors[slot];
                 let d = cognitive_distance(*x, idea);
                 let gain =
                     sigma * f.capacity[slot] * nooteboom(d, optimal) * (frontier - *k).max(0.0);
@@ -49,14 +50,13 @@ impl Economy {
             });
     }
 
-    /// The radical-innovation factor of lock-in: `min(1, D/D₀)^η`.
+    /// The radical-innovation factor of lock-in: `min(1, D/D₀)^η`, `D` the diversity at the
+    /// end of the last step.
     pub(crate) fn diversity_factor(&self) -> f64 {
         let eta = self.config.innovation.diversity_effect;
         if eta == 0.0 || self.initial_diversity <= 0.0 {
             return 1.0;
         }
-        (self.knowledge_diversity() / self.initial_diversity)
-            .min(1.0)
-            .powf(eta)
+        (self.diversity / self.initial_diversity).min(1.0).powf(eta)
     }
 }

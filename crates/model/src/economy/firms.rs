@@ -48,6 +48,8 @@ pub struct Firms {
     pub strategy: Vec<u8>,
     /// Whether the firm has ties outside the cluster (a global pipeline).
     pub pipeline: Vec<bool>,
+    /// The knowledge position of its outside partners (pipeline firms).
+    pub outside_anchor: Vec<f64>,
     /// Steps since entry.
     pub age: Vec<u32>,
     /// Class by unit cost.
@@ -91,6 +93,8 @@ pub struct NewFirm {
     pub strategy: u8,
     /// Ties outside the cluster.
     pub pipeline: bool,
+    /// Its outside partners' knowledge position.
+    pub outside_anchor: f64,
 }
 
 impl Firms {
@@ -126,6 +130,7 @@ impl Firms {
         self.base_openness[slot] = f.openness;
         self.strategy[slot] = f.strategy;
         self.pipeline[slot] = f.pipeline;
+        self.outside_anchor[slot] = f.outside_anchor;
         self.age[slot] = 0;
         self.class[slot] = FirmClass::Middle;
         self.tech_factor[slot] = 1.0;
@@ -163,6 +168,7 @@ impl Firms {
         self.base_openness.push(0.0);
         self.strategy.push(0);
         self.pipeline.push(false);
+        self.outside_anchor.push(0.0);
         self.age.push(0);
         self.class.push(FirmClass::Middle);
         self.tech_factor.push(1.0);
@@ -198,6 +204,7 @@ mod tests {
             openness: 0.5,
             strategy: 0,
             pipeline: true,
+            outside_anchor: 0.0,
         }
     }
 

@@ -14,6 +14,9 @@
 //!   its value when the decline began — a cluster that grows again on new knowledge; growth
 //!   without either is a recovery, back to growth;
 //! - renewal → decline when `g ≤ −g*`, → maturity when `|g| < g*` for `W` steps.
+//!
+//! A move happens only when the same move has been indicated `HOLD = 3` steps in a row, so a
+//! window that wavers about a threshold does not flicker between phases.
 
 use std::collections::VecDeque;
 
@@ -46,6 +49,8 @@ impl Phase {
 pub const WINDOW: usize = 10;
 /// The growth threshold `g*` per step.
 pub const GROWTH_THRESHOLD: f64 = 0.002;
+/// Steps in a row a move must be indicated before it happens.
+pub const HOLD: u32 = 3;
 
 /// The detector's state.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +62,8 @@ pub struct LifeCycle {
     quiet_steps: u32,
     /// Innovation-rate sum and count during the current decline; diversity at its start.
     decline: (f64, f64, f64),
+    /// The move indicated, and for how many steps in a row.
+    pending: (Phase, u32),
 }
 
 impl Default for LifeCycle {
@@ -68,6 +75,7 @@ impl Default for LifeCycle {
             steps: 0,
             quiet_steps: 0,
             decline: (0.0, 0.0, 0.0),
+            pending: (Phase::Emergence, 0),
         }
     }
 }
@@ -124,6 +132,22 @@ impl LifeCycle {
             Phase::Renewal if down => Phase::Decline,
             Phase::Renewal if self.quiet_steps >= WINDOW as u32 => Phase::Maturity,
             same => same,
+        };
+        let next = if next == self.phase {
+            self.pending = (next, 0);
+            next
+        } else {
+            let count = if self.pending.0 == next {
+                self.pending.1 + 1
+            } else {
+                1
+            };
+            self.pending = (next, count);
+            if count >= HOLD {
+                next
+            } else {
+                self.phase
+            }
         };
         if next == Phase::Decline {
             if self.phase != Phase::Decline {

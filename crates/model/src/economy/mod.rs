@@ -248,6 +248,8 @@ pub struct Economy {
     pub(crate) initial_diversity: f64,
     /// The life-cycle detector.
     pub(crate) life_cycle: lifecycle::LifeCycle,
+    /// Knowledge diversity at the end of the last step.
+    pub(crate) diversity: f64,
     /// The layer of each research body and each intermediary.
     pub(crate) research_layers: Vec<Layer>,
     pub(crate) intermediary_layers: Vec<Layer>,
@@ -348,6 +350,7 @@ impl Economy {
                 openness,
                 strategy: strategy::initial_strategy(seed, cell, openness),
                 pipeline: draw(seed, Purpose::Pipeline, cell) < config.external.pipeline_share,
+                outside_anchor: draw(seed, Purpose::Outside, cell),
             });
             cell_firm[cell as usize] = slot as u32;
         }
@@ -426,6 +429,7 @@ impl Economy {
             openness_boost: 0.0,
             initial_diversity: 0.0,
             life_cycle: lifecycle::LifeCycle::default(),
+            diversity: 0.0,
             research_layers: config
                 .research_bodies
                 .iter()
@@ -460,6 +464,7 @@ impl Economy {
         economy.update_capacities();
         economy.update_costs_and_classes();
         economy.initial_diversity = economy.knowledge_diversity();
+        economy.diversity = economy.initial_diversity;
         economy
     }
 
@@ -483,7 +488,7 @@ impl Economy {
         groups: usize,
         technologies: usize,
     ) -> u64 {
-        let per_firm = 16 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
+        let per_firm = 17 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
             + 2 * 8                          // learning's double buffers
             + 16 + 16                        // cost order and its sort keys
             + 5                              // shows, padded index
@@ -530,9 +535,9 @@ impl Economy {
         t.innovations += st.innovations_incremental + st.innovations_radical;
         t.policy_cost += st.policy_cost;
         let innovations = st.innovations_incremental + st.innovations_radical;
-        let diversity = self.knowledge_diversity();
+        self.diversity = self.knowledge_diversity();
         self.life_cycle
-            .record(self.n_firms(), innovations, diversity);
+            .record(self.n_firms(), innovations, self.diversity);
     }
 
     /// The life-cycle phase after the last step.
@@ -544,18 +549,31 @@ impl Economy {
     /// circular variance: 0 when all specialise alike, near 1 when spread evenly).
     pub fn knowledge_diversity(&self) -> f64 {
         let f = &self.firms;
-        let (mut c, mut s, mut n) = (0.0, 0.0, 0.0);
-        for slot in f.live() {
-            let angle = std::f64::consts::TAU * f.position[slot];
-            c += angle.cos();
-            s += angle.sin();
-            n += 1.0;
+        let n = self.n_firms();
+        if n == 0 {
+            return 0.0;
         }
-        if n == 0.0 {
-            0.0
-        } else {
-            1.0 - (c * c + s * s).sqrt() / n
-        }
+        // In parallel over fixed chunks of slots, summed in chunk order: the same bits on any
+        // number of threads.
+        let (c, s) = f
+            .position
+            .par_chunks(4096)
+            .zip(f.alive.par_chunks(4096))
+            .map(|(positions, alive)| {
+                let (mut c, mut s) = (0.0, 0.0);
+                for (&x, &a) in positions.iter().zip(alive) {
+                    if a {
+                        let (sin, cos) = (std::f64::consts::TAU * x).sin_cos();
+                        c += cos;
+                        s += sin;
+                    }
+                }
+                (c, s)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .fold((0.0, 0.0), |(a, b), (c, s)| (a + c, b + s));
+        1.0 - (c * c + s * s).sqrt() / n as f64
     }
 
     /// The local market's size at `step` relative to the start: `(1 + growth)^t`, or the
@@ -626,6 +644,15 @@ impl Economy {
         }
         self.openness_boost = crate::policy::openness_boost(&active);
         self.refresh_openness();
+        // Pipelines follow the share: a firm has one when its placement draw is below it.
+        let share = self.config.external.pipeline_share;
+        let seed = self.seed;
+        let f = &mut self.firms;
+        for s in 0..f.slots() {
+            if f.alive[s] {
+                f.pipeline[s] = draw(seed, Purpose::Pipeline, f.cell[s]) < share;
+            }
+        }
         Some(active)
     }
 
