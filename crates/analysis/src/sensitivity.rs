@@ -106,6 +106,10 @@ fn jansen(y: &[f64], k: usize, samples: &[usize]) -> (Vec<f64>, Vec<f64>, f64) {
         if variance > 0.0 {
             first[i] = (variance - d_first / (2.0 * n)) / variance;
             total[i] = d_total / (2.0 * n) / variance;
+        } else {
+            // An output that does not vary has no shares of variance to give.
+            first[i] = f64::NAN;
+            total[i] = f64::NAN;
         }
     }
     (first, total, variance)

@@ -873,6 +873,11 @@ fn game_solves_the_bundled_game_and_refuses_bad_files() {
         d,
         "has one axis (expected X=FROM:TO,Y=FROM:TO)",
     );
+    refused(
+        &["game", game, "--map", "slope=1:2,slope=3:4"],
+        d,
+        "both axes vary the same parameter",
+    );
 }
 
 /// Issue 6: a sweep killed with SIGKILL mid-way and started again finishes with exactly the
@@ -1221,6 +1226,18 @@ fn sweeps_summarize_explain_and_repeat() {
         d,
         "is not `sobol` or `morris`",
     );
+    // A run marked done whose file is gone is named, not skipped.
+    std::fs::remove_file(d.join("f/runs/run-000003.parquet")).unwrap();
+    refused(&["summarize", "f"], d, "run 3's results are missing");
+    // One sweep at a time in a directory.
+    let lock = std::fs::File::create(d.join("f/sweep.lock")).unwrap();
+    lock.try_lock().unwrap();
+    refused(
+        &["sweep", "f.toml", "--out", "f"],
+        d,
+        "another `clusterlab sweep` is writing into f",
+    );
+    drop(lock);
     refused(
         &["sensitivity", "s", "--metric", "gem"],
         d,

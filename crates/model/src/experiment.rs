@@ -374,11 +374,20 @@ pub fn check_experiment(
         "latin-hypercube" => Design::LatinHypercube {
             samples: samples(&mut error, "points", 1_000_000),
         },
-        "sobol" => Design::Sobol {
-            samples: samples(&mut error, "base samples", MAX_SOBOL_SAMPLES as u32),
-        },
+        "sobol" => {
+            let n = samples(&mut error, "base samples", MAX_SOBOL_SAMPLES as u32);
+            if n < 8 {
+                error(
+                    "samples",
+                    format!(
+                        "{n} base samples are too few for Sobol' indices (expected at least 8)"
+                    ),
+                );
+            }
+            Design::Sobol { samples: n }
+        }
         "morris" => {
-            if f.levels < 2 || f.levels % 2 != 0 || f.levels > 100 {
+            if f.levels < 2 || !f.levels.is_multiple_of(2) || f.levels > 100 {
                 error(
                     "levels",
                     format!(
@@ -435,6 +444,23 @@ pub fn check_experiment(
             error(&at("path"), e);
             continue;
         }
+        // Fields the experiment itself sets, or that name files read once for every point.
+        let reserved = match p.path.as_str() {
+            "seed" => {
+                Some("the experiment gives every run its seed (its own `seed` and the replication)")
+            }
+            "steps" if f.steps.is_some() => {
+                Some("the experiment's own `steps` sets every run's steps")
+            }
+            "firms.csv" => {
+                Some("the firm file is read once, from the base scenario, for every point")
+            }
+            _ => None,
+        };
+        if let Some(why) = reserved {
+            error(&at("path"), format!("`{}` cannot be varied: {why}", p.path));
+            continue;
+        }
         // Indexed elements must exist in the base scenario.
         let mut probe = base.clone();
         if let Err(e) = set_at(&mut probe, &p.path, toml::Value::Integer(0)) {
@@ -481,6 +507,12 @@ pub fn check_experiment(
                 if design == Design::Factorial && points < 1 {
                     error(&at("points"), "a range in a factorial design needs `points`: how many evenly spaced values (at least 1)".into());
                 }
+                if u64::from(points) > MAX_RUNS {
+                    error(
+                        &at("points"),
+                        format!("{points} points (expected at most {MAX_RUNS})"),
+                    );
+                }
                 Values::Range {
                     min: range.first().copied().unwrap_or(0.0),
                     max: range.get(1).copied().unwrap_or(1.0),
@@ -502,6 +534,12 @@ pub fn check_experiment(
                         "a factorial design needs `values` or a `range` with `points`".into(),
                     );
                 }
+                if matches!(design, Design::Morris { .. }) {
+                    error(
+                        &at("distribution"),
+                        "a Morris design moves on a grid over a range: give a `range` (uniform or log-uniform)".into(),
+                    );
+                }
                 Values::Normal { mean, sd }
             }
             (None, None, _) => {
@@ -512,6 +550,13 @@ pub fn check_experiment(
                 error(
                     &at("range"),
                     "both `values` and a `range` (expected one)".into(),
+                );
+                continue;
+            }
+            (None, Some(_), "normal") => {
+                error(
+                    &at("distribution"),
+                    "a normal distribution takes `mean` and `sd`, not a `range`".into(),
                 );
                 continue;
             }
@@ -626,12 +671,22 @@ impl Parameter {
                 log: true,
                 ..
             } => (min.ln() + (max.ln() - min.ln()) * u).exp(),
-            Values::Normal { mean, sd } => mean + sd * normal_quantile(u),
+            // At most six standard deviations out, whatever the design's extreme coordinates.
+            Values::Normal { mean, sd } => mean + sd * normal_quantile(u.clamp(1e-9, 1.0 - 1e-9)),
             Values::List(list) => {
                 return list[((u * list.len() as f64) as usize).min(list.len() - 1)].clone()
             }
         };
         self.number(x)
+    }
+
+    /// How many factorial values it has, without making them.
+    pub fn level_count(&self) -> u64 {
+        match &self.values {
+            Values::List(list) => list.len() as u64,
+            Values::Range { points, .. } => u64::from(*points),
+            Values::Normal { .. } => 1,
+        }
     }
 
     /// The parameter's factorial values.
@@ -682,7 +737,7 @@ impl Experiment {
             Design::Factorial => self
                 .parameters
                 .iter()
-                .map(|p| p.levels().len() as u64)
+                .map(Parameter::level_count)
                 .fold(1u64, u64::saturating_mul),
             Design::LatinHypercube { samples } => u64::from(samples),
             Design::Sobol { samples } => u64::from(samples) * (k + 2),
@@ -874,6 +929,41 @@ mod tests {
             "e.toml:15: parameter[3].values: an empty list",
         ] {
             assert!(problems.contains(says), "{problems}\nlacks: {says}");
+        }
+    }
+
+    /// What review found accepted and silently wrong: fields the experiment sets itself,
+    /// absurd point counts, normal distributions on a Morris grid, tiny Sobol' designs.
+    #[test]
+    fn unsound_designs_are_refused() {
+        let refused = |text: &str, says: &str| {
+            let problems = experiment(text, BASE).unwrap_err().to_string();
+            assert!(problems.contains(says), "{problems}\nlacks: {says}");
+        };
+        refused(
+            "[[parameter]]\npath = \"seed\"\nvalues = [1, 2]\n",
+            "`seed` cannot be varied",
+        );
+        refused(
+            "steps = 5\n[[parameter]]\npath = \"steps\"\nvalues = [3, 4]\n",
+            "`steps` cannot be varied",
+        );
+        refused(
+            "[[parameter]]\npath = \"firms.csv\"\nvalues = [\"a.csv\"]\n",
+            "`firms.csv` cannot be varied",
+        );
+        refused(
+            "[[parameter]]\npath = \"technology[0].q\"\nrange = [0.1, 0.3]\npoints = 4000000000\n",
+            "4000000000 points",
+        );
+        refused("design = \"morris\"\nsamples = 4\n[[parameter]]\npath = \"technology[0].q\"\ndistribution = \"normal\"\nmean = 0.5\nsd = 0.01\n", "a Morris design moves on a grid");
+        refused("design = \"sobol\"\nsamples = 2\n[[parameter]]\npath = \"technology[0].q\"\nrange = [0.1, 0.3]\n", "too few for Sobol");
+        refused("design = \"latin-hypercube\"\nsamples = 4\n[[parameter]]\npath = \"technology[0].q\"\nrange = [0.1, 0.3]\ndistribution = \"normal\"\n", "takes `mean` and `sd`, not a `range`");
+        // Normal values stay within six standard deviations at the design's edges.
+        let e = experiment("design = \"latin-hypercube\"\nsamples = 4\n[[parameter]]\npath = \"technology[0].q\"\ndistribution = \"normal\"\nmean = 0.5\nsd = 0.01\n", BASE).unwrap();
+        for u in [0.0, 1.0] {
+            let v = e.parameters[0].at_unit(u).as_float().unwrap();
+            assert!((v - 0.5).abs() <= 0.061, "{v}");
         }
     }
 

@@ -50,7 +50,7 @@ pub struct FitArgs {
     parameter: Option<String>,
 
     /// With --calibrate: seeds averaged per evaluation (common to every candidate).
-    #[arg(long, value_name = "N", default_value_t = 3, requires = "calibrate")]
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "calibrate", value_parser = clap::value_parser!(u32).range(1..=1000))]
     replications: u32,
 
     /// With --calibrate: the number of potential adopters the observed cumulative sales are
@@ -106,7 +106,7 @@ fn read_sales(path: &PathBuf) -> CliResult<(Vec<String>, Vec<f64>)> {
                 match cell.parse::<i64>() {
                     Ok(p) => {
                         if let Some(before) = previous {
-                            if p != before + 1 {
+                            if before.checked_add(1) != Some(p) {
                                 problems.push(format!(
                                     "{source}:{line}: {}: {p} follows {before} (a gap: periods must count up by one)",
                                     header[c]
@@ -283,12 +283,20 @@ fn calibrate(args: &FitArgs, path: &Path, sales: &[f64], fit: &BassFit) -> CliRe
                         "--parameter: `{range}` is not MIN:MAX with MIN < MAX"
                     ))
                 })?;
-            Some((path.trim().to_string(), lo, hi))
+            let path = path.trim().to_string();
+            let searched = [format!("technology[{k}].p"), format!("technology[{k}].q")];
+            if path == "seed" || path == "steps" || searched.contains(&path) {
+                return Err(CliError::input(format!(
+                    "--parameter: `{path}` cannot be searched: the calibration sets the seed, the steps (one per period) and the technology's p and q itself"
+                )));
+            }
+            Some((path, lo, hi))
         }
     };
-    let base: toml::Table = text
-        .parse()
-        .map_err(|e| CliError::input(format!("{source}: {e}")))?;
+    // The scenario as checked, defaults filled in (a scenario without `[[technology]]` has
+    // the default one), is what the candidates vary.
+    let base = toml::Table::try_from(scenario.as_written())
+        .map_err(|e| CliError::failure(anyhow::Error::new(e)))?;
     let m = match args.market_potential {
         Some(m) if m.is_finite() && m > 0.0 => m,
         Some(m) => {
@@ -336,8 +344,14 @@ fn calibrate(args: &FitArgs, path: &Path, sales: &[f64], fit: &BassFit) -> CliRe
         Some((_, lo, hi)) => vec![start_p, start_q, 0.5 * (lo + hi)],
     };
     // The extra parameter must be settable before the search starts.
-    scenario_of(&start, scenario.seed())
-        .map_err(|e| CliError::input(format!("--parameter: {e}")))?;
+    scenario_of(&start, scenario.seed()).map_err(|e| {
+        let option = if extra.is_some() {
+            "--parameter"
+        } else {
+            "--calibrate"
+        };
+        CliError::input(format!("{option}: {e}"))
+    })?;
     let simulate = |x: &[f64]| -> Vec<f64> {
         let mut mean = vec![0.0; sales.len()];
         for r in 0..args.replications {

@@ -183,6 +183,11 @@ pub fn run(args: GameArgs) -> CliResult {
             })?;
             let x = parse_axis(x).map_err(|e| CliError::input(format!("--map: {e}")))?;
             let y = parse_axis(y).map_err(|e| CliError::input(format!("--map: {e}")))?;
+            if x.0 == y.0 {
+                return Err(CliError::input(
+                    "--map: both axes vary the same parameter (expected two different ones)",
+                ));
+            }
             Some((x, y))
         }
     };

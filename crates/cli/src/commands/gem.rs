@@ -25,8 +25,8 @@ pub struct GemArgs {
     json: bool,
 
     /// Bootstrap resamples of the experts for the interval.
-    #[arg(long, value_name = "N", default_value_t = 2000)]
-    bootstrap: usize,
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    bootstrap: u32,
 
     /// Seed of the bootstrap.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -137,7 +137,7 @@ struct Report<'a> {
 pub fn run(args: GemArgs) -> CliResult {
     let experts = read_scores(&args.scores)?;
     let scores: Vec<[f64; 6]> = experts.iter().map(|(_, s)| *s).collect();
-    let p = panel(&scores, args.bootstrap, args.seed);
+    let p = panel(&scores, args.bootstrap as usize, args.seed);
     let report = Report {
         scores: args.scores.display().to_string(),
         experts: experts
@@ -151,7 +151,7 @@ pub fn run(args: GemArgs) -> CliResult {
         gem_mean: p.mean,
         gem_sd: p.sd,
         bootstrap_interval_95: [p.interval.0, p.interval.1],
-        resamples: args.bootstrap,
+        resamples: args.bootstrap as usize,
         seed: args.seed,
     };
     if args.json {
@@ -190,7 +190,7 @@ pub fn run(args: GemArgs) -> CliResult {
     );
     println!(
         "GEM across experts: mean {:.2}, sd {:.2}; panel GEM {:.2}, bootstrap 95% interval [{:.2}, {:.2}] ({} resamples, seed {})",
-        p.mean, p.sd, p.aggregate.score, p.interval.0, p.interval.1, args.bootstrap, args.seed
+        p.mean, p.sd, p.aggregate.score, p.interval.0, p.interval.1, args.bootstrap as usize, args.seed
     );
     Ok(())
 }

@@ -534,6 +534,27 @@ fn label(mix: &[Choice]) -> String {
 }
 
 fn compare_one(args: &CompareArgs, base: &Base, mixes: &[Vec<Choice>]) -> CliResult<Comparison> {
+    let steps = base.scenario.steps();
+    if args.start >= steps {
+        return Err(CliError::input(format!(
+            "--start: {} is not before the last step {steps} of {} (the policies would never act)",
+            args.start, base.source
+        )));
+    }
+    for c in mixes.iter().flatten() {
+        let below_one = matches!(
+            c.name.as_str(),
+            "diffusion-coordination" | "generic-technology"
+        );
+        if let Some(s) = c.strength {
+            if below_one && s >= 1.0 {
+                return Err(CliError::input(format!(
+                    "--policies: {s} is not a strength of {} (expected a number in [0, 1))",
+                    c.name
+                )));
+            }
+        }
+    }
     let techs = base.scenario.technologies();
     let tech = match &args.technology {
         Some(id) => techs.iter().position(|t| &t.id == id).ok_or_else(|| {
@@ -611,8 +632,11 @@ fn compare_one(args: &CompareArgs, base: &Base, mixes: &[Vec<Choice>]) -> CliRes
             within_budget: args.budget.is_none_or(|b| cost.mean <= b),
             variance_reduction: if var_paired > 0.0 {
                 var_unpaired / var_paired
-            } else {
+            } else if var_unpaired > 0.0 {
                 f64::INFINITY
+            } else {
+                // Nothing varies at all: no saving to speak of.
+                f64::NAN
             },
         });
     }
@@ -724,7 +748,9 @@ fn print_comparison(c: &Comparison) {
             r.welfare.lo,
             r.welfare.hi
         );
-        let reduction = if r.variance_reduction > 1000.0 {
+        let reduction = if r.variance_reduction.is_nan() {
+            "n/a (nothing varies)".to_string()
+        } else if r.variance_reduction > 1000.0 {
             "over 1000".to_string()
         } else {
             format!("{:.1}", r.variance_reduction)

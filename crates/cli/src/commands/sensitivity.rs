@@ -30,8 +30,8 @@ pub struct SensitivityArgs {
     step: Option<i64>,
 
     /// Bootstrap resamples for the intervals.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    bootstrap: usize,
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    bootstrap: u32,
 
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -75,6 +75,13 @@ pub fn run(args: SensitivityArgs) -> CliResult {
     let mut counts = vec![0u32; points];
     for r in sweep.catalogue.all_runs()? {
         let path = run_file(&args.dir, r.run, "parquet");
+        if !path.is_file() {
+            return Err(CliError::input(format!(
+                "{}: run {}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
+                path.display(),
+                r.run
+            )));
+        }
         let table = Table::read_parquet(&path)?;
         let Some(column) = table.column(&args.metric) else {
             let metrics: Vec<&str> = table.names[5 + e.parameters.len()..]
@@ -115,7 +122,7 @@ pub fn run(args: SensitivityArgs) -> CliResult {
     let names = e.parameters.iter().map(|p| p.path.clone());
     let rows: Vec<Row> = match e.design {
         Design::Sobol { .. } => {
-            let s = sobol_indices(&y, k, args.bootstrap, e.seed);
+            let s = sobol_indices(&y, k, args.bootstrap as usize, e.seed);
             names
                 .zip(s.first.into_iter().zip(s.total))
                 .map(|(parameter, (first, total))| Row {
@@ -130,7 +137,7 @@ pub fn run(args: SensitivityArgs) -> CliResult {
         }
         _ => {
             let design = e.unit_design().unwrap_or_default();
-            morris_indices(&design, &y, k, args.bootstrap, e.seed)
+            morris_indices(&design, &y, k, args.bootstrap as usize, e.seed)
                 .into_iter()
                 .zip(names)
                 .map(|(m, parameter)| Row {

@@ -40,7 +40,7 @@ struct PointStats {
 /// Runs the command.
 pub fn run(args: SummarizeArgs) -> CliResult {
     let sweep = open_sweep(&args.dir)?;
-    let runs = sweep.catalogue.all_runs()?;
+    let runs = sweep.catalogue.done_runs()?;
     let (done, total) = sweep.catalogue.progress()?;
     if done == 0 {
         return Err(CliError::input(format!(
@@ -98,8 +98,12 @@ pub fn run(args: SummarizeArgs) -> CliResult {
         };
     for r in &runs {
         let path = run_file(&args.dir, r.run, "parquet");
-        if !path.exists() {
-            continue;
+        if !path.is_file() {
+            return Err(CliError::input(format!(
+                "{}: run {}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
+                path.display(),
+                r.run
+            )));
         }
         let table = Table::read_parquet(&path)?;
         if metric_names.is_empty() {

@@ -467,6 +467,17 @@ pub fn run(args: SweepArgs) -> CliResult {
         prepared.firm_file.as_ref().map_or("", |f| f.1.as_str()),
         &kept_names.join(","),
     ]);
+    // One sweep at a time in a directory: an advisory lock, released by the system however
+    // the process ends (kill -9 included), so a resumed sweep never finds it stale.
+    let lock_path = out.join("sweep.lock");
+    let lock = std::fs::File::create(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    if lock.try_lock().is_err() {
+        return Err(CliError::input(format!(
+            "--out: another `clusterlab sweep` is writing into {} (wait for it, or choose another --out)",
+            out.display()
+        )));
+    }
     let mut catalogue = Catalogue::open(out)?;
     match catalogue.experiment()? {
         Some(existing) if existing.fingerprint != print => {

@@ -140,6 +140,11 @@ impl Catalogue {
         self.runs_where("status != 'done'")
     }
 
+    /// The runs marked done, in id order.
+    pub fn done_runs(&self) -> Result<Vec<RunRecord>> {
+        self.runs_where("status = 'done'")
+    }
+
     /// Every run, in id order.
     pub fn all_runs(&self) -> Result<Vec<RunRecord>> {
         self.runs_where("1 = 1")

@@ -154,9 +154,25 @@ impl Table {
         let file =
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut out = std::io::BufWriter::new(file);
-        writeln!(out, "{}", self.names.join(","))?;
+        let quote = |cell: String| {
+            if cell.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", cell.replace('"', "\"\""))
+            } else {
+                cell
+            }
+        };
+        writeln!(
+            out,
+            "{}",
+            self.names
+                .iter()
+                .cloned()
+                .map(quote)
+                .collect::<Vec<_>>()
+                .join(",")
+        )?;
         for row in 0..self.rows() {
-            let cells: Vec<String> = self.columns.iter().map(|c| c.text(row)).collect();
+            let cells: Vec<String> = self.columns.iter().map(|c| quote(c.text(row))).collect();
             writeln!(out, "{}", cells.join(","))?;
         }
         let file = out.into_inner().map_err(|e| e.into_error())?;
@@ -223,6 +239,18 @@ mod tests {
         };
         assert_eq!(&f[..2], &[0.0, 0.5]);
         assert!(f[2].is_nan());
+        // CSV cells with commas or quotes are quoted (RFC 4180).
+        let mut text = Table::default();
+        text.push(
+            "name",
+            Column::Text(vec!["a,b".into(), "c\"d".into(), "plain".into()]),
+        );
+        let csv = dir.path().join("t.csv");
+        text.write_csv(&csv).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&csv).unwrap(),
+            "name\n\"a,b\"\n\"c\"\"d\"\nplain\n"
+        );
         // Deterministic bytes: the same table writes the same file.
         let again = dir.path().join("u.parquet");
         t.write_parquet(&again).unwrap();

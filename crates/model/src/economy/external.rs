@@ -8,10 +8,11 @@ use super::{circular_delta, Economy};
 use rayon::prelude::*;
 
 impl Economy {
-    /// The outside frontier's knowledge at `step`.
+    /// The outside frontier's knowledge at `step`, at most 1e12 (where growth would overflow
+    /// long runs).
     pub fn outside_knowledge(&self, step: u32) -> f64 {
         let e = &self.config.external;
-        e.outside_knowledge * (1.0 + e.outside_growth).powi(step as i32)
+        (e.outside_knowledge * (1.0 + e.outside_growth).powi(step as i32)).min(1e12)
     }
 
     /// Learning through pipelines at `step`: each pipeline firm learns from its outside

@@ -5,8 +5,8 @@
 //! Over a window of `W = 10` steps, `g` is the mean relative growth of the number of firms per
 //! step, `(N_t − N_{t−W}) / (W·N_{t−W})`, against a threshold `g* = 0.002`. The phase starts
 //! as emergence and moves:
-//! - emergence → growth when `g ≥ g*`, → decline when `g ≤ −g*`, → maturity after `3W` steps
-//!   of neither;
+//! - emergence → growth when `g ≥ g*`, → decline when `g ≤ −g*`, → maturity once `3W` steps
+//!   have passed with neither;
 //! - growth → maturity when `|g| < g*`, → decline when `g ≤ −g*`;
 //! - maturity → growth when `g ≥ g*`, → decline when `g ≤ −g*`;
 //! - decline → renewal when `g ≥ g*` and either the innovation rate (innovations per firm,

@@ -177,6 +177,18 @@ pub fn check_game(parsed: &Parsed<GameFile>) -> Result<GameSpec, Problems> {
     };
     positive(&mut error, "market.intercept", f.market.intercept);
     positive(&mut error, "market.slope", f.market.slope);
+    // Far beyond any market, payoffs and welfare overflow.
+    for (field, v) in [
+        ("market.intercept", f.market.intercept),
+        ("market.slope", f.market.slope),
+    ] {
+        if v.is_finite() && v > 0.0 && !(1e-9..=1e9).contains(&v) {
+            error(
+                field,
+                format!("{v} is out of range (expected a number from 1e-9 to 1e9)"),
+            );
+        }
+    }
     let classes = [
         ("leaders", f.leaders.firms, f.leaders.cost),
         ("middle", f.middle.firms, f.middle.cost),

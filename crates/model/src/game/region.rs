@@ -87,8 +87,8 @@ impl Param {
         value.is_finite()
             && match self {
                 Param::Spillover | Param::LicenceFee => (0.0..=1.0).contains(&value),
-                Param::Intercept | Param::Slope => value > 0.0,
-                Param::Firms(_) => value >= 1.0,
+                Param::Intercept | Param::Slope => value > 0.0 && value <= 1e9,
+                Param::Firms(_) => (1.0..=1e6).contains(&value),
                 Param::Reciprocity | Param::Cost(_) => value >= 0.0,
             }
     }
