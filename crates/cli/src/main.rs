@@ -51,6 +51,7 @@ enum Command {
     Sensitivity(commands::sensitivity::SensitivityArgs),
     Fit(commands::fit::FitArgs),
     Policy(commands::policy::PolicyArgs),
+    Regions(commands::regions::RegionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +113,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => commands::sensitivity::run(args),
         Command::Fit(args) => commands::fit::run(args),
         Command::Policy(args) => commands::policy::run(args),
+        Command::Regions(args) => commands::regions::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -481,6 +481,8 @@ fn help_names_every_command_and_option() {
         "summarize",
         "sensitivity",
         "fit",
+        "policy",
+        "regions",
     ] {
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(command)),
@@ -1423,4 +1425,80 @@ fn the_life_cycle_is_summarised_and_bad_fields_refused() {
     ] {
         assert!(err.contains(says), "{err}\nlacks: {says}");
     }
+}
+
+/// Issue 8: two regions with migrating leaders — the accounting in the summary holds, the
+/// incentive draws leaders south and they flow back after it; bad regions files refused.
+#[test]
+fn regions_run_with_migration_and_refuse_bad_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let file = examples().join("regions/two-regions.toml");
+    let o = clusterlab(
+        &["regions", file.to_str().unwrap(), "--quiet", "--out", "reg"],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        entries(&d.join("reg")),
+        [
+            "migration.csv",
+            "summary.json",
+            "timeseries-north.csv",
+            "timeseries-south.csv"
+        ]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("reg/summary.json")).unwrap())
+            .unwrap();
+    let mut moved = (0, 0);
+    for r in summary["regions"].as_array().unwrap() {
+        let n = |k: &str| r[k].as_i64().unwrap();
+        assert_eq!(
+            n("final_firms"),
+            n("initial_firms") + n("entries") - n("exits") + n("moved_in") - n("moved_out"),
+            "{r}"
+        );
+        moved.0 += n("moved_in");
+        moved.1 += n("moved_out");
+    }
+    assert_eq!(moved.0, moved.1, "every mover arrives somewhere");
+    let flows = std::fs::read_to_string(d.join("reg/migration.csv")).unwrap();
+    let (mut during, mut after) = (0i64, 0i64);
+    for line in flows.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c[1] != "south" {
+            continue;
+        }
+        let t: u32 = c[0].parse().unwrap();
+        let net = c[2].parse::<i64>().unwrap() - c[5].parse::<i64>().unwrap();
+        if (41..=80).contains(&t) {
+            during += net;
+        } else if t > 80 {
+            after += net;
+        }
+    }
+    assert!(
+        during > 0 && after < 0,
+        "net leader inflow to the south: during {during}, after {after}"
+    );
+
+    std::fs::copy(examples().join("regions/north.toml"), d.join("north.toml")).unwrap();
+    let bad = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("region = \"south\"", "region = \"east\"")
+        .replace("id = \"south\"", "id = \"north\"");
+    std::fs::write(d.join("bad.toml"), bad).unwrap();
+    let o = clusterlab(&["regions", "bad.toml", "--out", "out"], d);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad.toml:17: region[1].id: `north` is the id of an earlier region"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.toml:33: incentive[0].region: no region `east`"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists());
 }

@@ -20,6 +20,7 @@ pub mod grid;
 pub mod neighbourhood;
 pub mod policy;
 pub mod reference;
+pub mod regions;
 pub mod rng;
 pub mod scenario;
 mod world;

@@ -58,6 +58,8 @@ pub enum Purpose {
     Pipeline = 19,
     /// The knowledge position of what a pipeline brings in.
     Outside = 20,
+    /// Migration: whether a firm reconsiders its region, where it goes, where it settles.
+    Migration = 21,
 }
 
 /// One step of SplitMix64's output function: a bijective 64-bit finaliser.

@@ -743,6 +743,105 @@ impl World {
         }
     }
 
+    /// Takes the firm in slot `slot` out of this region (it migrates): its cell empties, its
+    /// ties go, and it leaves with its attributes and the ids of the technologies it holds.
+    /// `None` without an economy or a live firm there.
+    pub fn emigrate(&mut self, slot: usize) -> Option<crate::regions::Migrant> {
+        let economy = self.economy.as_mut()?;
+        if !economy.firms.alive.get(slot).copied().unwrap_or(false) {
+            return None;
+        }
+        let f = &economy.firms;
+        let cell = f.cell[slot];
+        let width = self.grid.width();
+        let at = self
+            .grid
+            .index(cell as usize % width, cell as usize / width);
+        let mut technologies = Vec::new();
+        for (k, t) in self.technologies.iter().enumerate() {
+            let g = self.tech_group[k];
+            if self.groups[g].current[at] == self.kernels[k].value {
+                technologies.push(t.id.clone());
+                self.adopters[k] -= 1;
+            }
+        }
+        let migrant = crate::regions::Migrant {
+            firm: crate::economy::firms::NewFirm {
+                cell: 0,
+                knowledge: f.knowledge[slot],
+                position: f.position[slot],
+                capacity: f.base_capacity[slot],
+                rd_intensity: f.base_rd[slot],
+                capital: f.capital[slot],
+                openness: f.base_openness[slot],
+                strategy: f.strategy[slot],
+                pipeline: f.pipeline[slot],
+                outside_anchor: f.outside_anchor[slot],
+            },
+            class: f.class[slot],
+            technologies,
+        };
+        economy.cell_firm[cell as usize] = crate::economy::NO_FIRM;
+        economy.network.remove_firm(slot);
+        economy.firms.remove(slot);
+        for group in &mut self.groups {
+            group.current[at] = EMPTY;
+        }
+        for bits in &mut self.arrival_laggards {
+            if let Some(word) = bits.get_mut(cell as usize / 64) {
+                *word &= !(1 << (cell % 64));
+            }
+        }
+        self.n_firms -= 1;
+        Some(migrant)
+    }
+
+    /// Settles a migrant on cell `cell` of this region (which must be empty): it keeps its
+    /// attributes and the technologies this region knows by the same id.
+    pub fn immigrate(&mut self, migrant: &crate::regions::Migrant, cell: u32) -> bool {
+        let width = self.grid.width();
+        let at = self
+            .grid
+            .index(cell as usize % width, cell as usize / width);
+        let Some(economy) = self.economy.as_mut() else {
+            return false;
+        };
+        if economy.cell_firm[cell as usize] != crate::economy::NO_FIRM {
+            return false;
+        }
+        let slot = economy.firms.add(crate::economy::firms::NewFirm {
+            cell,
+            ..migrant.firm
+        });
+        economy.firms.class[slot] = migrant.class;
+        economy.cell_firm[cell as usize] = slot as u32;
+        economy.network.ensure_slots(economy.firms.slots());
+        for group in &mut self.groups {
+            group.current[at] = 0;
+        }
+        for (k, t) in self.technologies.iter().enumerate() {
+            if migrant.technologies.contains(&t.id)
+                && self.groups[self.tech_group[k]].arrived.contains(&k)
+            {
+                self.groups[self.tech_group[k]].current[at] = self.kernels[k].value;
+                self.adopters[k] += 1;
+            }
+        }
+        if let CapacityLayer::Levels(levels) = &mut self.capacity {
+            levels[at] = level_of(migrant.firm.capacity);
+        }
+        economy.refresh_openness();
+        self.n_firms += 1;
+        true
+    }
+
+    /// Whether cell id `cell` of this region is free for a firm.
+    pub fn cell_is_free(&self, cell: u32) -> bool {
+        self.economy
+            .as_ref()
+            .is_some_and(|e| e.cell_firm.get(cell as usize) == Some(&crate::economy::NO_FIRM))
+    }
+
     /// Starts (or stops) timing each process of the step; see [`Self::timings`].
     pub fn record_timings(&mut self, on: bool) {
         self.timings = on.then(ProcessTimings::default);

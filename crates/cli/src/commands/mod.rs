@@ -6,6 +6,7 @@ pub mod fit;
 pub mod game;
 pub mod gem;
 pub mod policy;
+pub mod regions;
 pub mod run;
 pub mod sensitivity;
 pub mod summarize;

@@ -1,0 +1,496 @@
+//! Several regions in one scenario, and firms migrating between them (`docs/ODD.md`, S21).
+//!
+//! Each region is a whole scenario — its own grid, groundings, costs, markets, government and
+//! policies — stepped as a [`World`]. After every step, each firm of the classes that may move
+//! reconsiders its location with probability `rate` and picks a region by a logit choice over
+//! the regions' attractiveness, net of a moving cost and a cost per unit of distance:
+//! `P(r) ∝ exp(β·(A_r − [r ≠ here]·(moving_cost + distance_cost·d)))`. A region's
+//! attractiveness is a weighted sum of its groundings (GEM score / 250), its market access
+//! (market size per firm, over the regions' largest), its agglomeration (firms, over the
+//! largest), minus its mean unit cost (over the largest), plus any relocation incentive active
+//! there. A mover settles on a random free cell of its new region with its knowledge, capital,
+//! attributes and the technologies that region knows; its ties stay behind.
+
+use crate::economy::diagnosis::DIAGNOSIS;
+use crate::economy::firms::{FirmClass, NewFirm};
+use crate::rng::{CellStream, Purpose};
+use crate::{Scenario, World};
+
+/// A firm on the move.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Migrant {
+    /// Its attributes (the cell is set where it settles).
+    pub firm: NewFirm,
+    /// Its class when it left.
+    pub class: FirmClass,
+    /// Ids of the technologies it holds.
+    pub technologies: Vec<String>,
+}
+
+/// The checked migration parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Migration {
+    /// Probability per step that a firm reconsiders its location.
+    pub rate: f64,
+    /// Which classes may move: leaders, middle firms, laggards.
+    pub classes: [bool; 3],
+    /// Attractiveness lost by moving at all.
+    pub moving_cost: f64,
+    /// Attractiveness lost per unit of distance.
+    pub distance_cost: f64,
+    /// `β`, the logit's sensitivity.
+    pub scale: f64,
+    /// Weights of groundings, market access, agglomeration and cost.
+    pub weights: [f64; 4],
+}
+
+/// A relocation incentive: extra attractiveness of a region during a period.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Incentive {
+    /// The region's index.
+    pub region: usize,
+    /// Attractiveness added.
+    pub bonus: f64,
+    /// First step it acts in.
+    pub start: u32,
+    /// The step it stops before.
+    pub end: u32,
+}
+
+/// A region of the scenario.
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// Its id.
+    pub id: String,
+    /// Its location, for distances.
+    pub location: (f64, f64),
+    /// The region, stepped.
+    pub world: World,
+    /// Firms at the start.
+    pub initial_firms: u64,
+    /// Firms that moved in and out since the start.
+    pub moved_in: u64,
+    /// See `moved_in`.
+    pub moved_out: u64,
+    /// The last step's movers in and out, by class (leaders, middle, laggards).
+    pub flows: [[u64; 3]; 2],
+}
+
+/// Several regions and the firms moving between them.
+#[derive(Clone, Debug)]
+pub struct Regions {
+    /// The regions, in file order.
+    pub regions: Vec<Region>,
+    migration: Migration,
+    incentives: Vec<Incentive>,
+    seed: u64,
+    step: u32,
+}
+
+/// The game-style class index (leaders 0, middle 1, laggards 2) of a [`FirmClass`].
+fn class_index(c: FirmClass) -> usize {
+    match c {
+        FirmClass::Leader => 0,
+        FirmClass::Middle => 1,
+        FirmClass::Laggard => 2,
+    }
+}
+
+impl Regions {
+    /// Regions from `(id, location, scenario)`, each stepped with its scenario's own seed.
+    pub fn new(
+        regions: Vec<(String, (f64, f64), Scenario)>,
+        migration: Migration,
+        incentives: Vec<Incentive>,
+        seed: u64,
+    ) -> Regions {
+        Regions {
+            regions: regions
+                .into_iter()
+                .map(|(id, location, scenario)| {
+                    let world = World::new(&scenario);
+                    Region {
+                        id,
+                        location,
+                        initial_firms: world.n_firms(),
+                        world,
+                        moved_in: 0,
+                        moved_out: 0,
+                        flows: [[0; 3]; 2],
+                    }
+                })
+                .collect(),
+            migration,
+            incentives,
+            seed,
+            step: 0,
+        }
+    }
+
+    /// Steps taken.
+    pub fn current_step(&self) -> u32 {
+        self.step
+    }
+
+    /// Each region's attractiveness at the current step (see the module).
+    pub fn attractiveness(&self) -> Vec<f64> {
+        let gem = DIAGNOSIS.iter().position(|&d| d == "gem").unwrap_or(6);
+        let t = self.step;
+        let facts: Vec<[f64; 4]> = self
+            .regions
+            .iter()
+            .map(|r| match r.world.economy() {
+                Some(e) => {
+                    let n = e.n_firms().max(1) as f64;
+                    let f = &e.firms;
+                    let cost = f.live().map(|s| f.unit_cost[s]).sum::<f64>() / n;
+                    let m = &e.config.market;
+                    let market =
+                        m.size_per_firm * e.initial_firms() as f64 * e.local_growth_factor(t) / n;
+                    [e.observe(t).diagnosis[gem] / 250.0, market, n, cost]
+                }
+                None => [0.0; 4],
+            })
+            .collect();
+        let max = |i: usize| facts.iter().map(|f| f[i]).fold(f64::MIN_POSITIVE, f64::max);
+        let (market_max, firms_max, cost_max) = (max(1), max(2), max(3));
+        let w = self.migration.weights;
+        facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let bonus: f64 = self
+                    .incentives
+                    .iter()
+                    .filter(|inc| inc.region == i && inc.start <= t && t < inc.end)
+                    .map(|inc| inc.bonus)
+                    .sum();
+                w[0] * f[0] + w[1] * f[1] / market_max + w[2] * f[2] / firms_max
+                    - w[3] * f[3] / cost_max
+                    + bonus
+            })
+            .collect()
+    }
+
+    /// One step of every region, then migration.
+    pub fn step(&mut self) {
+        for r in &mut self.regions {
+            r.world.step();
+            r.flows = [[0; 3]; 2];
+        }
+        self.step += 1;
+        let t = self.step;
+        let n = self.regions.len();
+        if n < 2 || self.migration.rate <= 0.0 {
+            return;
+        }
+        let a = self.attractiveness();
+        let m = self.migration;
+        // Decisions read the regions as the step left them; moves are applied after.
+        let mut moves: Vec<(usize, usize, usize)> = Vec::new();
+        for (c, region) in self.regions.iter().enumerate() {
+            let Some(e) = region.world.economy() else {
+                continue;
+            };
+            let reconsider = CellStream::new(self.seed, Purpose::Migration, t, c as u32);
+            let choose = CellStream::new(self.seed, Purpose::Migration, t, (n + c) as u32);
+            let weights: Vec<f64> = (0..n)
+                .map(|r| {
+                    let cost = if r == c {
+                        0.0
+                    } else {
+                        let (dx, dy) = (
+                            region.location.0 - self.regions[r].location.0,
+                            region.location.1 - self.regions[r].location.1,
+                        );
+                        m.moving_cost + m.distance_cost * (dx * dx + dy * dy).sqrt()
+                    };
+                    (m.scale * (a[r] - cost)).exp()
+                })
+                .collect();
+            let total: f64 = weights.iter().sum();
+            if !(total.is_finite() && total > 0.0) {
+                continue;
+            }
+            for slot in e.firms.live() {
+                if !m.classes[class_index(e.firms.class[slot])]
+                    || reconsider.unit(slot as u32) >= m.rate
+                {
+                    continue;
+                }
+                let mut u = choose.unit(slot as u32) * total;
+                let mut pick = n - 1;
+                for (r, w) in weights.iter().enumerate() {
+                    if u < *w {
+                        pick = r;
+                        break;
+                    }
+                    u -= w;
+                }
+                if pick != c {
+                    moves.push((c, slot, pick));
+                }
+            }
+        }
+        // First a free cell for every move (random tries among the cells free before anyone
+        // moves; a move without one is dropped), then every departure, then every arrival — so
+        // a slot freed by a departure is never mistaken for the firm that held it.
+        let mut taken: std::collections::HashSet<(usize, u32)> = Default::default();
+        let mut placed = Vec::with_capacity(moves.len());
+        for (k, (from, slot, to)) in moves.into_iter().enumerate() {
+            let place = CellStream::new(self.seed, Purpose::Migration, t, (2 * n + k) as u32);
+            let grid = self.regions[to].world.grid();
+            let cells = (grid.width() * grid.height()) as u64;
+            let cell = (0..64u32)
+                .map(|i| ((u64::from(place.at(i)) * cells) >> 32) as u32)
+                .find(|&cell| {
+                    self.regions[to].world.cell_is_free(cell) && !taken.contains(&(to, cell))
+                });
+            if let Some(cell) = cell {
+                taken.insert((to, cell));
+                placed.push((from, slot, to, cell));
+            }
+        }
+        let migrants: Vec<_> = placed
+            .iter()
+            .map(|&(from, slot, _, _)| self.regions[from].world.emigrate(slot))
+            .collect();
+        for (&(from, _, to, cell), migrant) in placed.iter().zip(migrants) {
+            let Some(migrant) = migrant else { continue };
+            let class = class_index(migrant.class);
+            self.regions[from].moved_out += 1;
+            self.regions[from].flows[1][class] += 1;
+            if self.regions[to].world.immigrate(&migrant, cell) {
+                self.regions[to].moved_in += 1;
+                self.regions[to].flows[0][class] += 1;
+            }
+        }
+    }
+}
+
+/// A regions file as written.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionsFile {
+    /// A label.
+    #[serde(default)]
+    pub name: String,
+    /// Seed: region `i` runs with seed + i.
+    #[serde(default)]
+    pub seed: u64,
+    /// Steps of every region.
+    #[serde(default = "default_steps")]
+    pub steps: u32,
+    /// The regions.
+    #[serde(default, rename = "region")]
+    pub regions: Vec<RegionEntry>,
+    /// `[migration]`.
+    #[serde(default)]
+    pub migration: MigrationSection,
+    /// `[[incentive]]`.
+    #[serde(default, rename = "incentive")]
+    pub incentives: Vec<IncentiveEntry>,
+}
+
+fn default_steps() -> u32 {
+    100
+}
+
+/// One `[[region]]`.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEntry {
+    /// Its id.
+    pub id: String,
+    /// Its scenario file, relative to the regions file.
+    pub scenario: String,
+    /// Its location (x), for distances.
+    #[serde(default)]
+    pub x: f64,
+    /// Its location (y).
+    #[serde(default)]
+    pub y: f64,
+}
+
+/// `[migration]`.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MigrationSection {
+    /// Probability per step that a firm reconsiders its region.
+    pub rate: f64,
+    /// Classes that may move: "leaders", "middle", "laggards".
+    pub classes: Vec<String>,
+    /// Attractiveness lost by moving.
+    pub moving_cost: f64,
+    /// Attractiveness lost per unit of distance.
+    pub distance_cost: f64,
+    /// The logit's sensitivity β.
+    pub scale: f64,
+    /// Weight of groundings (GEM / 250).
+    pub groundings: f64,
+    /// Weight of market access.
+    pub market: f64,
+    /// Weight of agglomeration.
+    pub agglomeration: f64,
+    /// Weight of unit cost.
+    pub cost: f64,
+}
+
+impl Default for MigrationSection {
+    fn default() -> Self {
+        MigrationSection {
+            rate: 0.02,
+            classes: vec!["leaders".into()],
+            moving_cost: 0.3,
+            distance_cost: 0.0,
+            scale: 5.0,
+            groundings: 1.0,
+            market: 1.0,
+            agglomeration: 0.5,
+            cost: 1.0,
+        }
+    }
+}
+
+/// One `[[incentive]]`: a policy raising a region's attractiveness.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IncentiveEntry {
+    /// The region's id.
+    pub region: String,
+    /// Attractiveness added.
+    pub bonus: f64,
+    /// First step.
+    #[serde(default)]
+    pub start: u32,
+    /// The step it stops before (default: the end).
+    #[serde(default)]
+    pub end: Option<u32>,
+}
+
+/// A problem with a field of a regions file: the field's path and what is wrong.
+pub type FieldProblem = (String, String);
+
+/// Checks a regions file's own fields; the regions' scenarios are checked by the caller.
+/// Returns the migration parameters and incentives, or every problem as `(field, message)`.
+pub fn check_regions(file: &RegionsFile) -> Result<(Migration, Vec<Incentive>), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    if file.regions.len() < 2 {
+        problems.push((
+            "region".to_string(),
+            format!(
+                "{} regions (expected at least 2 `[[region]]` tables)",
+                file.regions.len()
+            ),
+        ));
+    }
+    for (i, r) in file.regions.iter().enumerate() {
+        if r.id.is_empty()
+            || !r
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            problems.push((format!("region[{i}].id"), format!("`{}` is not an id (expected letters, digits, `-` or `_`: it names the region's output file)", r.id)));
+        }
+        if file.regions[..i].iter().any(|q| q.id == r.id) {
+            problems.push((
+                format!("region[{i}].id"),
+                format!(
+                    "`{}` is the id of an earlier region (expected unique ids)",
+                    r.id
+                ),
+            ));
+        }
+        if !(r.x.is_finite() && r.y.is_finite()) {
+            problems.push((
+                format!("region[{i}].x"),
+                "the location is not finite".into(),
+            ));
+        }
+    }
+    let m = &file.migration;
+    if !(0.0..=1.0).contains(&m.rate) {
+        problems.push((
+            "migration.rate".into(),
+            format!("{} is not a probability", m.rate),
+        ));
+    }
+    for (field, v) in [
+        ("migration.moving_cost", m.moving_cost),
+        ("migration.distance_cost", m.distance_cost),
+        ("migration.scale", m.scale),
+        ("migration.groundings", m.groundings),
+        ("migration.market", m.market),
+        ("migration.agglomeration", m.agglomeration),
+        ("migration.cost", m.cost),
+    ] {
+        if !(v >= 0.0 && v.is_finite() && v <= 1e3) {
+            problems.push((
+                field.into(),
+                format!("{v} is out of range (expected a number from 0 to 1000)"),
+            ));
+        }
+    }
+    let mut classes = [false; 3];
+    for (i, c) in m.classes.iter().enumerate() {
+        match c.as_str() {
+            "leaders" => classes[0] = true,
+            "middle" => classes[1] = true,
+            "laggards" => classes[2] = true,
+            other => problems.push((
+                format!("migration.classes[{i}]"),
+                format!(
+                    "`{other}` is not a class (expected \"leaders\", \"middle\" or \"laggards\")"
+                ),
+            )),
+        }
+    }
+    let mut incentives = Vec::new();
+    for (i, inc) in file.incentives.iter().enumerate() {
+        match file.regions.iter().position(|r| r.id == inc.region) {
+            None => {
+                let hint = crate::scenario::did_you_mean(
+                    &inc.region,
+                    file.regions.iter().map(|r| r.id.as_str()),
+                );
+                problems.push((
+                    format!("incentive[{i}].region"),
+                    format!("no region `{}`{hint}", inc.region),
+                ));
+            }
+            Some(region) => {
+                let end = inc.end.unwrap_or(u32::MAX);
+                if end <= inc.start {
+                    problems.push((
+                        format!("incentive[{i}].end"),
+                        format!("{end} is not after the start {}", inc.start),
+                    ));
+                }
+                if !inc.bonus.is_finite() {
+                    problems.push((format!("incentive[{i}].bonus"), "not a number".into()));
+                }
+                incentives.push(Incentive {
+                    region,
+                    bonus: inc.bonus,
+                    start: inc.start,
+                    end,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((
+        Migration {
+            rate: m.rate,
+            classes,
+            moving_cost: m.moving_cost,
+            distance_cost: m.distance_cost,
+            scale: m.scale,
+            weights: [m.groundings, m.market, m.agglomeration, m.cost],
+        },
+        incentives,
+    ))
+}
