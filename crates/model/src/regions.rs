@@ -44,6 +44,16 @@ pub struct Migration {
     pub weights: [f64; 4],
 }
 
+/// Trade between regions: every region's local market is open to the other regions' firms at
+/// their unit cost plus `base + per_distance · d`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Trade {
+    /// Delivery cost per unit of output, whatever the distance.
+    pub base: f64,
+    /// Delivery cost per unit of output and of distance.
+    pub per_distance: f64,
+}
+
 /// A relocation incentive: extra attractiveness of a region during a period.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Incentive {
@@ -74,6 +84,9 @@ pub struct Region {
     pub moved_out: u64,
     /// The last step's movers in and out, by class (leaders, middle, laggards).
     pub flows: [[u64; 3]; 2],
+    /// Output its firms sold on other regions' markets, and other regions' firms sold here,
+    /// since the start.
+    pub traded: (f64, f64),
 }
 
 /// Several regions and the firms moving between them.
@@ -83,6 +96,7 @@ pub struct Regions {
     pub regions: Vec<Region>,
     migration: Migration,
     incentives: Vec<Incentive>,
+    trade: Option<Trade>,
     seed: u64,
     step: u32,
 }
@@ -117,13 +131,87 @@ impl Regions {
                         moved_in: 0,
                         moved_out: 0,
                         flows: [[0; 3]; 2],
+                        traded: (0.0, 0.0),
                     }
                 })
                 .collect(),
             migration,
             incentives,
+            trade: None,
             seed,
             step: 0,
+        }
+    }
+
+    /// Opens every region's local market to the others' firms.
+    pub fn with_trade(mut self, trade: Trade) -> Regions {
+        self.trade = Some(trade);
+        self
+    }
+
+    /// The distance between regions `a` and `b`.
+    fn distance(&self, a: usize, b: usize) -> f64 {
+        let (p, q) = (self.regions[a].location, self.regions[b].location);
+        ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt()
+    }
+
+    /// Sets each region's foreign competitors (other regions' firms at their delivered cost,
+    /// as of the last step) and returns them: per market, `(home region, slot, delivered cost)`.
+    fn open_markets(&mut self) -> Vec<Vec<(usize, usize, u32, f64)>> {
+        let Some(trade) = self.trade else {
+            return Vec::new();
+        };
+        let n = self.regions.len();
+        let mut sellers: Vec<Vec<(usize, usize, u32, f64)>> = vec![Vec::new(); n];
+        for (r, list) in sellers.iter_mut().enumerate() {
+            for s in (0..n).filter(|&s| s != r) {
+                let tau = trade.base + trade.per_distance * self.distance(r, s);
+                if let Some(e) = self.regions[s].world.economy() {
+                    let f = &e.firms;
+                    list.extend(
+                        f.live()
+                            .map(|slot| (s, slot, f.cell[slot], f.unit_cost[slot] + tau)),
+                    );
+                }
+            }
+        }
+        for (region, list) in self.regions.iter_mut().zip(&sellers) {
+            if let Some(e) = region.world.economy_mut() {
+                e.foreign = list.iter().map(|&(_, _, _, c)| c).collect();
+                e.foreign.sort_by(f64::total_cmp);
+            }
+        }
+        sellers
+    }
+
+    /// Books what each foreign seller sold on each market at its equilibrium: output
+    /// `S(P − c)` and profit `S(P − c)²` to the seller's capital at home.
+    fn settle_trade(&mut self, sellers: &[Vec<(usize, usize, u32, f64)>]) {
+        for (r, list) in sellers.iter().enumerate() {
+            let Some((price, size)) = self.regions[r].world.economy().map(|e| e.local_market)
+            else {
+                continue;
+            };
+            let mut imported = 0.0;
+            for &(s, slot, cell, cost) in list {
+                let margin = price - cost;
+                if margin <= 0.0 {
+                    continue;
+                }
+                let (q, profit) = (size * margin, size * margin * margin);
+                imported += q;
+                if let Some(e) = self.regions[s].world.economy_mut() {
+                    // The seller may have exited in the step (and a spin-off taken its slot).
+                    let same = e.firms.alive.get(slot).copied().unwrap_or(false)
+                        && e.firms.cell[slot] == cell;
+                    if same {
+                        e.firms.capital[slot] += profit;
+                        e.firms.output_export[slot] += q;
+                    }
+                }
+                self.regions[s].traded.0 += q;
+            }
+            self.regions[r].traded.1 += imported;
         }
     }
 
@@ -174,10 +262,12 @@ impl Regions {
 
     /// One step of every region, then migration.
     pub fn step(&mut self) {
+        let sellers = self.open_markets();
         for r in &mut self.regions {
             r.world.step();
             r.flows = [[0; 3]; 2];
         }
+        self.settle_trade(&sellers);
         self.step += 1;
         let t = self.step;
         let n = self.regions.len();
@@ -287,6 +377,9 @@ pub struct RegionsFile {
     /// `[migration]`.
     #[serde(default)]
     pub migration: MigrationSection,
+    /// `[trade]`: when present, every region's local market is open to the others' firms.
+    #[serde(default)]
+    pub trade: Option<TradeSection>,
     /// `[[incentive]]`.
     #[serde(default, rename = "incentive")]
     pub incentives: Vec<IncentiveEntry>,
@@ -348,6 +441,25 @@ impl Default for MigrationSection {
             market: 1.0,
             agglomeration: 0.5,
             cost: 1.0,
+        }
+    }
+}
+
+/// `[trade]`.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TradeSection {
+    /// Delivery cost per unit, whatever the distance.
+    pub base: f64,
+    /// Delivery cost per unit and unit of distance.
+    pub per_distance: f64,
+}
+
+impl Default for TradeSection {
+    fn default() -> Self {
+        TradeSection {
+            base: 1.0,
+            per_distance: 0.02,
         }
     }
 }
@@ -430,6 +542,19 @@ pub fn check_regions(file: &RegionsFile) -> Result<(Migration, Vec<Incentive>), 
                 field.into(),
                 format!("{v} is out of range (expected a number from 0 to 1000)"),
             ));
+        }
+    }
+    if let Some(t) = &file.trade {
+        for (field, v) in [
+            ("trade.base", t.base),
+            ("trade.per_distance", t.per_distance),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                problems.push((
+                    field.into(),
+                    format!("{v} is out of range (expected a number of at least 0)"),
+                ));
+            }
         }
     }
     let mut classes = [false; 3];

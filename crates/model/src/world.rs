@@ -562,6 +562,10 @@ impl World {
     pub fn economy(&self) -> Option<&Economy> {
         self.economy.as_ref()
     }
+    /// The economy, to change (for the regions a world belongs to).
+    pub(crate) fn economy_mut(&mut self) -> Option<&mut Economy> {
+        self.economy.as_mut()
+    }
     /// Which processes run.
     pub fn processes(&self) -> Processes {
         self.processes

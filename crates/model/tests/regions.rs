@@ -136,3 +136,43 @@ fn bad_regions_files_are_refused() {
         "{text:?}"
     );
 }
+
+/// Trade across regions with a distance cost: two regions close together sell on each other's
+/// markets, which lowers the local price; far apart (the delivery cost above the choke price)
+/// they do not trade at all.
+#[test]
+fn regions_trade_with_a_distance_cost() {
+    use clusterlab_model::economy::INDICATORS;
+    use clusterlab_model::regions::Trade;
+    let price = INDICATORS.iter().position(|&n| n == "price_local").unwrap();
+    let run = |x: f64| {
+        let text = FILE
+            .replace("x = 10.0", &format!("x = {x}"))
+            .replace("rate = 0.05", "rate = 0.0");
+        let mut r = regions(&text).with_trade(Trade {
+            base: 0.5,
+            per_distance: 0.05,
+        });
+        let mut prices = 0.0;
+        for _ in 0..40 {
+            r.step();
+            prices += r.regions[0]
+                .world
+                .economy()
+                .unwrap()
+                .observe(r.current_step())
+                .indicators[price];
+        }
+        (prices / 40.0, r.regions[0].traded, r.regions[1].traded)
+    };
+    let (near_price, near_a, near_b) = run(1.0);
+    let (far_price, far_a, far_b) = run(1000.0);
+    assert!(
+        near_a.0 > 0.0 && near_a.1 > 0.0 && near_b.0 > 0.0,
+        "{near_a:?} {near_b:?}"
+    );
+    assert_eq!((far_a, far_b), ((0.0, 0.0), (0.0, 0.0)));
+    assert!(near_price < far_price, "{near_price} vs {far_price}");
+    // What one region imports, the other exports.
+    assert!((near_a.1 - near_b.0).abs() < 1e-6 * near_a.1);
+}

@@ -7,7 +7,7 @@ use crate::series::Series;
 use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
-use clusterlab_model::regions::{check_regions, Regions, RegionsFile};
+use clusterlab_model::regions::{check_regions, Regions, RegionsFile, Trade};
 use clusterlab_model::scenario::{parse_toml, Parsed};
 use serde::Serialize;
 use std::io::Write;
@@ -47,6 +47,9 @@ struct RegionSummary {
     moved_in: u64,
     moved_out: u64,
     final_firms: u64,
+    /// Output sold on other regions' markets, and sold here by other regions' firms.
+    exported_to_regions: f64,
+    imported_from_regions: f64,
 }
 
 const FLOWS: [&str; 6] = [
@@ -128,6 +131,12 @@ pub fn run(args: RegionsArgs) -> CliResult {
     check_outputs("--out", &outputs)?;
     let scenarios: Vec<_> = list.iter().map(|(_, _, s)| s.clone()).collect();
     let mut regions = Regions::new(list, migration, incentives, file.seed);
+    if let Some(t) = &file.trade {
+        regions = regions.with_trade(Trade {
+            base: t.base,
+            per_distance: t.per_distance,
+        });
+    }
     let mut series: Vec<Series> = scenarios.iter().map(Series::new).collect();
     let mut staged = Staged::in_dir(&args.out)?;
     let mut writers = Vec::new();
@@ -229,6 +238,8 @@ pub fn run(args: RegionsArgs) -> CliResult {
                 moved_in: r.moved_in,
                 moved_out: r.moved_out,
                 final_firms: r.world.n_firms(),
+                exported_to_regions: r.traded.0,
+                imported_from_regions: r.traded.1,
             }
         })
         .collect();

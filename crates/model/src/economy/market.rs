@@ -75,11 +75,17 @@ impl Economy {
         let size = m.size_per_firm * scale * self.local_growth_factor(step);
         let export_size =
             m.export_size_per_firm * scale * (1.0 + m.export_growth).powi(step as i32);
-        // `cost_order` is sorted by unit cost (update_costs_and_classes).
+        // `cost_order` is sorted by unit cost (update_costs_and_classes); firms of other
+        // regions compete here at their delivered cost (`foreign`, sorted, set by the regions).
         self.sorted_costs.clear();
         self.sorted_costs
             .extend(self.cost_order.iter().map(|&(c, _)| c));
+        if !self.foreign.is_empty() {
+            self.sorted_costs.extend_from_slice(&self.foreign);
+            self.sorted_costs.sort_by(f64::total_cmp);
+        }
         let local = cournot(&self.sorted_costs, m.choke_price, size);
+        self.local_market = (local.price, size);
         // The external market: firms with ties outside (all, unless `[external]` says
         // otherwise), their costs raised by the trade cost.
         self.sorted_costs.clear();

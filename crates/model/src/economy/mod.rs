@@ -250,6 +250,11 @@ pub struct Economy {
     pub(crate) life_cycle: lifecycle::LifeCycle,
     /// Knowledge diversity at the end of the last step.
     pub(crate) diversity: f64,
+    /// Delivered unit costs of other regions' firms competing on this region's local market
+    /// (sorted; empty for a region alone).
+    pub(crate) foreign: Vec<f64>,
+    /// The local market's last price and size.
+    pub(crate) local_market: (f64, f64),
     /// The layer of each research body and each intermediary.
     pub(crate) research_layers: Vec<Layer>,
     pub(crate) intermediary_layers: Vec<Layer>,
@@ -430,6 +435,8 @@ impl Economy {
             initial_diversity: 0.0,
             life_cycle: lifecycle::LifeCycle::default(),
             diversity: 0.0,
+            foreign: Vec::new(),
+            local_market: (0.0, 0.0),
             research_layers: config
                 .research_bodies
                 .iter()
