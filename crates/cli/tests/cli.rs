@@ -1493,11 +1493,11 @@ fn regions_run_with_migration_and_refuse_bad_files() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("bad.toml:17: region[1].id: `north` is the id of an earlier region"),
+        err.contains("bad.toml:19: region[1].id: `north` is the id of an earlier region"),
         "{err}"
     );
     assert!(
-        err.contains("bad.toml:33: incentive[0].region: no region `east`"),
+        err.contains("bad.toml:41: incentive[0].region: no region `east`"),
         "{err}"
     );
     assert!(!d.join("out").exists());
