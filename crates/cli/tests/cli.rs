@@ -1497,7 +1497,7 @@ fn regions_run_with_migration_and_refuse_bad_files() {
         "{err}"
     );
     assert!(
-        err.contains("bad.toml:41: incentive[0].region: no region `east`"),
+        err.contains("bad.toml:49: incentive[0].region: no region `east`"),
         "{err}"
     );
     assert!(!d.join("out").exists());

@@ -9,7 +9,9 @@
 //! (market size per firm, over the regions' largest), its agglomeration (firms, over the
 //! largest), minus its mean unit cost (over the largest), plus any relocation incentive active
 //! there. A mover settles on a random free cell of its new region with its knowledge, capital,
-//! attributes and the technologies that region knows; its ties stay behind.
+//! attributes, the technologies that region knows and its ties. Firms of different regions
+//! also trade (each region's local market is open to the others at a delivery cost growing
+//! with distance) and tie (less often the farther apart), learning over those ties.
 
 use crate::economy::diagnosis::DIAGNOSIS;
 use crate::economy::firms::{FirmClass, NewFirm};
@@ -54,6 +56,24 @@ pub struct Trade {
     pub per_distance: f64,
 }
 
+/// Ties between firms of different regions.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CrossTies {
+    /// Probability per step that a firm proposes a tie to a random firm of another region,
+    /// times `exp(−d / distance_scale)`.
+    pub formation: f64,
+    /// The distance over which that probability falls by `e`.
+    pub distance_scale: f64,
+    /// Share of the knowledge gap the less knowledgeable side learns per step over a tie
+    /// (times its absorptive capacity).
+    pub learning: f64,
+    /// Probability per step that a tie dissolves.
+    pub decay: f64,
+}
+
+/// One end of a tie across regions: region, slot, and the cell that identifies the firm.
+pub type TieEnd = (usize, usize, u32);
+
 /// A relocation incentive: extra attractiveness of a region during a period.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Incentive {
@@ -87,6 +107,8 @@ pub struct Region {
     /// Output its firms sold on other regions' markets, and other regions' firms sold here,
     /// since the start.
     pub traded: (f64, f64),
+    /// Knowledge its firms gained over ties to other regions, since the start.
+    pub learned_abroad: f64,
 }
 
 /// Several regions and the firms moving between them.
@@ -97,6 +119,9 @@ pub struct Regions {
     migration: Migration,
     incentives: Vec<Incentive>,
     trade: Option<Trade>,
+    cross: Option<CrossTies>,
+    /// Ties between firms of different regions (a mover's ties come with it).
+    pub ties: Vec<(TieEnd, TieEnd)>,
     seed: u64,
     step: u32,
 }
@@ -132,14 +157,104 @@ impl Regions {
                         moved_out: 0,
                         flows: [[0; 3]; 2],
                         traded: (0.0, 0.0),
+                        learned_abroad: 0.0,
                     }
                 })
                 .collect(),
             migration,
             incentives,
             trade: None,
+            cross: None,
+            ties: Vec::new(),
             seed,
             step: 0,
+        }
+    }
+
+    /// Lets firms tie across regions.
+    pub fn with_cross_ties(mut self, cross: CrossTies) -> Regions {
+        self.cross = Some(cross);
+        self
+    }
+
+    /// Whether a tie end still names the firm it was made with.
+    fn alive(&self, end: TieEnd) -> bool {
+        self.regions[end.0].world.economy().is_some_and(|e| {
+            e.firms.alive.get(end.1).copied().unwrap_or(false) && e.firms.cell[end.1] == end.2
+        })
+    }
+
+    /// Ties across regions: those whose firms left dissolve, others with probability `decay`;
+    /// knowledge flows over the rest; new ties form.
+    fn cross_region_ties(&mut self, t: u32) {
+        let Some(c) = self.cross else {
+            return;
+        };
+        let n = self.regions.len();
+        let decay = CellStream::new(self.seed, Purpose::Migration, t, (4 * n) as u32);
+        let ties = std::mem::take(&mut self.ties);
+        self.ties = ties
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, (a, b))| {
+                self.alive(a) && self.alive(b) && decay.unit(i as u32) >= c.decay
+            })
+            .map(|(_, tie)| tie)
+            .collect();
+        // Learning, from the knowledge the step left (gains applied after all are known).
+        let mut gains: Vec<(TieEnd, f64)> = Vec::new();
+        for &(a, b) in &self.ties {
+            let knowledge = |end: TieEnd| {
+                let e = self.regions[end.0].world.economy().expect("checked alive");
+                (e.firms.knowledge[end.1], e.firms.capacity[end.1])
+            };
+            let ((ka, ca), (kb, cb)) = (knowledge(a), knowledge(b));
+            if ka < kb {
+                gains.push((a, c.learning * ca * (kb - ka)));
+            } else if kb < ka {
+                gains.push((b, c.learning * cb * (ka - kb)));
+            }
+        }
+        for ((region, slot, _), gain) in gains {
+            if let Some(e) = self.regions[region].world.economy_mut() {
+                e.firms.knowledge[slot] += gain;
+            }
+            self.regions[region].learned_abroad += gain;
+        }
+        // Formation: each firm proposes to a random firm of a random other region.
+        for r in 0..n {
+            let propose = CellStream::new(self.seed, Purpose::Migration, t, (5 * n + r) as u32);
+            let pick = CellStream::new(self.seed, Purpose::Migration, t, (6 * n + r) as u32);
+            let Some(e) = self.regions[r].world.economy() else {
+                continue;
+            };
+            let firms: Vec<(usize, u32)> = e.firms.live().map(|s| (s, e.firms.cell[s])).collect();
+            let mut new = Vec::new();
+            for &(slot, cell) in &firms {
+                let u = propose.unit(slot as u32);
+                let other =
+                    (r + 1 + (pick.unit(slot as u32) * (n - 1) as f64) as usize % (n - 1).max(1))
+                        % n;
+                if other == r
+                    || u >= c.formation
+                        * (-self.distance(r, other) / c.distance_scale.max(1e-9)).exp()
+                {
+                    continue;
+                }
+                let Some(oe) = self.regions[other].world.economy() else {
+                    continue;
+                };
+                let count = oe.firms.slots();
+                if count == 0 {
+                    continue;
+                }
+                let target =
+                    ((u64::from(pick.at(slot as u32 ^ 0x5bd1_e995)) * count as u64) >> 32) as usize;
+                if oe.firms.alive[target] {
+                    new.push(((r, slot, cell), (other, target, oe.firms.cell[target])));
+                }
+            }
+            self.ties.extend(new);
         }
     }
 
@@ -269,6 +384,7 @@ impl Regions {
         }
         self.settle_trade(&sellers);
         self.step += 1;
+        self.cross_region_ties(self.step);
         let t = self.step;
         let n = self.regions.len();
         if n < 2 || self.migration.rate <= 0.0 {
@@ -341,18 +457,53 @@ impl Regions {
                 placed.push((from, slot, to, cell));
             }
         }
+        // A mover keeps its ties: its partners at home, and its ties to other regions.
+        let partners: Vec<Vec<TieEnd>> = placed
+            .iter()
+            .map(|&(from, slot, _, _)| {
+                self.regions[from].world.economy().map_or(Vec::new(), |e| {
+                    e.network
+                        .partners(slot)
+                        .iter()
+                        .map(|&p| (from, p as usize, e.firms.cell[p as usize]))
+                        .collect()
+                })
+            })
+            .collect();
+        let olds: Vec<TieEnd> = placed
+            .iter()
+            .map(|&(from, slot, _, _)| {
+                let cell = self.regions[from]
+                    .world
+                    .economy()
+                    .map_or(0, |e| e.firms.cell[slot]);
+                (from, slot, cell)
+            })
+            .collect();
         let migrants: Vec<_> = placed
             .iter()
             .map(|&(from, slot, _, _)| self.regions[from].world.emigrate(slot))
             .collect();
-        for (&(from, _, to, cell), migrant) in placed.iter().zip(migrants) {
+        for (i, (&(from, _, to, cell), migrant)) in placed.iter().zip(migrants).enumerate() {
             let Some(migrant) = migrant else { continue };
             let class = class_index(migrant.class);
             self.regions[from].moved_out += 1;
             self.regions[from].flows[1][class] += 1;
-            if self.regions[to].world.immigrate(&migrant, cell) {
+            if let Some(slot) = self.regions[to].world.immigrate(&migrant, cell) {
                 self.regions[to].moved_in += 1;
                 self.regions[to].flows[0][class] += 1;
+                let here = (to, slot, cell);
+                if self.cross.is_some() {
+                    for tie in &mut self.ties {
+                        if tie.0 == olds[i] {
+                            tie.0 = here;
+                        }
+                        if tie.1 == olds[i] {
+                            tie.1 = here;
+                        }
+                    }
+                    self.ties.extend(partners[i].iter().map(|&p| (p, here)));
+                }
             }
         }
     }
@@ -380,6 +531,9 @@ pub struct RegionsFile {
     /// `[trade]`: when present, every region's local market is open to the others' firms.
     #[serde(default)]
     pub trade: Option<TradeSection>,
+    /// `[ties]`: when present, firms tie across regions.
+    #[serde(default)]
+    pub ties: Option<TiesSection>,
     /// `[[incentive]]`.
     #[serde(default, rename = "incentive")]
     pub incentives: Vec<IncentiveEntry>,
@@ -460,6 +614,31 @@ impl Default for TradeSection {
         TradeSection {
             base: 1.0,
             per_distance: 0.02,
+        }
+    }
+}
+
+/// `[ties]`.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TiesSection {
+    /// Probability per step that a firm proposes a tie abroad (times `exp(−d/distance_scale)`).
+    pub formation: f64,
+    /// The distance over which that probability falls by `e`.
+    pub distance_scale: f64,
+    /// Share of the knowledge gap learned per step over a tie (times absorptive capacity).
+    pub learning: f64,
+    /// Probability per step that a tie dissolves.
+    pub decay: f64,
+}
+
+impl Default for TiesSection {
+    fn default() -> Self {
+        TiesSection {
+            formation: 0.005,
+            distance_scale: 100.0,
+            learning: 0.02,
+            decay: 0.02,
         }
     }
 }
@@ -555,6 +734,23 @@ pub fn check_regions(file: &RegionsFile) -> Result<(Migration, Vec<Incentive>), 
                     format!("{v} is out of range (expected a number of at least 0)"),
                 ));
             }
+        }
+    }
+    if let Some(t) = &file.ties {
+        for (field, v) in [
+            ("ties.formation", t.formation),
+            ("ties.learning", t.learning),
+            ("ties.decay", t.decay),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                problems.push((field.into(), format!("{v} is not a probability")));
+            }
+        }
+        if !(t.distance_scale > 0.0 && t.distance_scale.is_finite()) {
+            problems.push((
+                "ties.distance_scale".into(),
+                format!("{} is not positive", t.distance_scale),
+            ));
         }
     }
     let mut classes = [false; 3];

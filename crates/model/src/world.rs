@@ -801,17 +801,15 @@ impl World {
     }
 
     /// Settles a migrant on cell `cell` of this region (which must be empty): it keeps its
-    /// attributes and the technologies this region knows by the same id.
-    pub fn immigrate(&mut self, migrant: &crate::regions::Migrant, cell: u32) -> bool {
+    /// attributes and the technologies this region knows by the same id. Returns its slot.
+    pub fn immigrate(&mut self, migrant: &crate::regions::Migrant, cell: u32) -> Option<usize> {
         let width = self.grid.width();
         let at = self
             .grid
             .index(cell as usize % width, cell as usize / width);
-        let Some(economy) = self.economy.as_mut() else {
-            return false;
-        };
+        let economy = self.economy.as_mut()?;
         if economy.cell_firm[cell as usize] != crate::economy::NO_FIRM {
-            return false;
+            return None;
         }
         let slot = economy.firms.add(crate::economy::firms::NewFirm {
             cell,
@@ -836,7 +834,7 @@ impl World {
         }
         economy.refresh_openness();
         self.n_firms += 1;
-        true
+        Some(slot)
     }
 
     /// Whether cell id `cell` of this region is free for a firm.

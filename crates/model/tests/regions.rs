@@ -176,3 +176,52 @@ fn regions_trade_with_a_distance_cost() {
     // What one region imports, the other exports.
     assert!((near_a.1 - near_b.0).abs() < 1e-6 * near_a.1);
 }
+
+/// Ties move with the firm: without any tie formed abroad, a mover's partners at home become
+/// its ties across regions. With ties abroad, knowledge flows from the stronger region: the
+/// weaker one learns (the same seeds without ties learn nothing abroad).
+#[test]
+fn ties_move_with_movers_and_carry_knowledge_across_regions() {
+    use clusterlab_model::regions::CrossTies;
+    let quiet = CrossTies {
+        formation: 0.0,
+        distance_scale: 100.0,
+        learning: 0.05,
+        decay: 0.0,
+    };
+    let mut r = regions(FILE).with_cross_ties(quiet);
+    for _ in 0..60 {
+        r.step();
+    }
+    let moved: u64 = r.regions.iter().map(|g| g.moved_in).sum();
+    assert!(moved > 0);
+    assert!(!r.ties.is_empty(), "movers kept their ties");
+    // Carried ties link the mover abroad to its old partners (both may since have moved).
+    assert!(
+        r.ties.iter().any(|(a, b)| a.0 != b.0),
+        "a carried tie links two regions"
+    );
+    let open = CrossTies {
+        formation: 0.05,
+        distance_scale: 100.0,
+        learning: 0.05,
+        decay: 0.02,
+    };
+    let still = FILE.replace("rate = 0.05", "rate = 0.0");
+    let mut with = regions(&still).with_cross_ties(open);
+    let mut without = regions(&still);
+    for _ in 0..40 {
+        with.step();
+        without.step();
+    }
+    let learned: f64 = with.regions.iter().map(|g| g.learned_abroad).sum();
+    assert!(learned > 0.0 && !with.ties.is_empty());
+    assert_eq!(
+        without
+            .regions
+            .iter()
+            .map(|g| g.learned_abroad)
+            .sum::<f64>(),
+        0.0
+    );
+}

@@ -7,7 +7,7 @@ use crate::series::Series;
 use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
-use clusterlab_model::regions::{check_regions, Regions, RegionsFile, Trade};
+use clusterlab_model::regions::{check_regions, CrossTies, Regions, RegionsFile, Trade};
 use clusterlab_model::scenario::{parse_toml, Parsed};
 use serde::Serialize;
 use std::io::Write;
@@ -50,6 +50,9 @@ struct RegionSummary {
     /// Output sold on other regions' markets, and sold here by other regions' firms.
     exported_to_regions: f64,
     imported_from_regions: f64,
+    /// Knowledge its firms learned over ties to other regions, and those ties at the end.
+    learned_abroad: f64,
+    ties_abroad: usize,
 }
 
 const FLOWS: [&str; 6] = [
@@ -131,6 +134,14 @@ pub fn run(args: RegionsArgs) -> CliResult {
     check_outputs("--out", &outputs)?;
     let scenarios: Vec<_> = list.iter().map(|(_, _, s)| s.clone()).collect();
     let mut regions = Regions::new(list, migration, incentives, file.seed);
+    if let Some(t) = &file.ties {
+        regions = regions.with_cross_ties(CrossTies {
+            formation: t.formation,
+            distance_scale: t.distance_scale,
+            learning: t.learning,
+            decay: t.decay,
+        });
+    }
     if let Some(t) = &file.trade {
         regions = regions.with_trade(Trade {
             base: t.base,
@@ -240,6 +251,14 @@ pub fn run(args: RegionsArgs) -> CliResult {
                 final_firms: r.world.n_firms(),
                 exported_to_regions: r.traded.0,
                 imported_from_regions: r.traded.1,
+                learned_abroad: r.learned_abroad,
+                ties_abroad: regions
+                    .ties
+                    .iter()
+                    .filter(|(a, b)| {
+                        regions.regions[a.0].id == r.id || regions.regions[b.0].id == r.id
+                    })
+                    .count(),
             }
         })
         .collect();
