@@ -1,10 +1,12 @@
 //! Beyond the literature (issue 8): external linkages, lock-in and the life cycle.
 //! `docs/validation.md` lists these checks.
 
+mod common;
 use clusterlab_model::economy::lifecycle::Phase;
 use clusterlab_model::economy::INDICATORS;
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::{Scenario, World};
+use common::paired;
 
 fn scenario(text: &str, seed: u64) -> Scenario {
     let parsed = parse_scenario_text(&format!("seed = {seed}\n{text}"), "t.toml")
@@ -39,15 +41,6 @@ p = 0.001
 q = 0.1
 seed_adopters = 3
 "#;
-
-/// Mean and standard error of paired differences.
-fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, (var / n).sqrt())
-}
 
 /// Closing the cluster's pipelines (pipeline_share 0: no exports, no outside learning, no
 /// outside contacts) lowers knowledge diversity and innovation in the second half of the run

@@ -2,10 +2,12 @@
 //! direction it implies, measured with common random numbers; the diagnosis finds a failure
 //! built into a scenario. `docs/validation.md` lists these checks.
 
+mod common;
 use clusterlab_model::economy::{Observation, INDICATORS};
 use clusterlab_model::policy::{run_outcomes, Failure};
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::{Scenario, TechId, World};
+use common::paired;
 
 const CLUSTER: &str = r#"
 steps = 60
@@ -110,15 +112,6 @@ fn variance_ratio(a: &[f64], b: &[f64]) -> f64 {
     };
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
     (var(a) + var(b)) / var(&d)
-}
-
-/// Mean and standard error of paired differences.
-fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, (var / n).sqrt())
 }
 
 /// Each policy, over eight seeds shared with the baseline (common random numbers), moves its
