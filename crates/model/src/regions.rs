@@ -222,36 +222,37 @@ impl Regions {
             self.regions[region].learned_abroad += gain;
         }
         // Formation: each firm proposes to a random firm of a random other region.
+        if n < 2 {
+            return;
+        }
         for r in 0..n {
             let propose = CellStream::new(self.seed, Purpose::Migration, t, (5 * n + r) as u32);
             let pick = CellStream::new(self.seed, Purpose::Migration, t, (6 * n + r) as u32);
             let Some(e) = self.regions[r].world.economy() else {
                 continue;
             };
-            let firms: Vec<(usize, u32)> = e.firms.live().map(|s| (s, e.firms.cell[s])).collect();
             let mut new = Vec::new();
-            for &(slot, cell) in &firms {
-                let u = propose.unit(slot as u32);
-                let other =
-                    (r + 1 + (pick.unit(slot as u32) * (n - 1) as f64) as usize % (n - 1).max(1))
-                        % n;
-                if other == r
-                    || u >= c.formation
-                        * (-self.distance(r, other) / c.distance_scale.max(1e-9)).exp()
-                {
+            for slot in e.firms.live() {
+                let id = slot as u32;
+                // One of the other regions, uniformly: the k-th after this one.
+                let k = ((pick.unit(id) * (n - 1) as f64) as usize).min(n - 2);
+                let other = (r + 1 + k) % n;
+                let chance =
+                    c.formation * (-self.distance(r, other) / c.distance_scale.max(1e-9)).exp();
+                if propose.unit(id) >= chance {
                     continue;
                 }
                 let Some(oe) = self.regions[other].world.economy() else {
                     continue;
                 };
-                let count = oe.firms.slots();
-                if count == 0 {
-                    continue;
-                }
-                let target =
-                    ((u64::from(pick.at(slot as u32 ^ 0x5bd1_e995)) * count as u64) >> 32) as usize;
-                if oe.firms.alive[target] {
-                    new.push(((r, slot, cell), (other, target, oe.firms.cell[target])));
+                // A slot of that region drawn uniformly; a free one means no tie this step.
+                let slots = oe.firms.slots() as u64;
+                let target = ((u64::from(pick.at(id ^ 0x5bd1_e995)) * slots) >> 32) as usize;
+                if oe.firms.alive.get(target).copied().unwrap_or(false) {
+                    new.push((
+                        (r, slot, e.firms.cell[slot]),
+                        (other, target, oe.firms.cell[target]),
+                    ));
                 }
             }
             self.ties.extend(new);
