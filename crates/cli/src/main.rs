@@ -52,6 +52,7 @@ enum Command {
     Fit(commands::fit::FitArgs),
     Policy(commands::policy::PolicyArgs),
     Regions(commands::regions::RegionsArgs),
+    Report(commands::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +115,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => commands::fit::run(args),
         Command::Policy(args) => commands::policy::run(args),
         Command::Regions(args) => commands::regions::run(args),
+        Command::Report(args) => commands::report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1502,3 +1502,40 @@ fn regions_run_with_migration_and_refuse_bad_files() {
     );
     assert!(!d.join("out").exists());
 }
+
+/// Issue 9, first slice: `report` writes one self-contained HTML file — the charting library
+/// and the data inside, the scenario and seed to repeat the run — under 5 MB; `run --report`
+/// writes it beside the run; a directory without a run is refused.
+#[test]
+fn report_writes_a_self_contained_html_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let o = clusterlab(
+        &["run", "--steps", "60", "--quiet", "--report", "--out", "r"],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    assert!(html.len() < 5 << 20, "{} bytes", html.len());
+    for says in [
+        "<!DOCTYPE html>",
+        "https://github.com/leeoniya/uPlot (v1.6.32)",
+        "MIT License",
+        "clusterlab run (bundled default: examples/default.toml) --seed 2024",
+        "id=\"chart-adoption\"",
+        "id=\"chart-factors\"",
+        "erp (Bass fit)",
+        "GEM factors at the last step",
+        "default-machinery-cluster",
+    ] {
+        assert!(html.contains(says), "the report lacks {says}");
+    }
+    assert!(
+        !html.contains("src=\"http"),
+        "nothing fetched from the network"
+    );
+    let o = clusterlab(&["report", "r", "--out", "copy.html"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(d.join("copy.html")).unwrap(), html);
+    refused(&["report", "nowhere"], d, "nowhere/timeseries.csv");
+}

@@ -7,6 +7,7 @@ pub mod game;
 pub mod gem;
 pub mod policy;
 pub mod regions;
+pub mod report;
 pub mod run;
 pub mod sensitivity;
 pub mod summarize;

@@ -62,6 +62,10 @@ pub struct RunArgs {
     /// Print the seconds spent in each process of the step when the run ends.
     #[arg(long)]
     timings: bool,
+
+    /// Also write DIR/report.html, a self-contained report of the run (`clusterlab report`).
+    #[arg(long)]
+    report: bool,
 }
 
 #[derive(Serialize)]
@@ -281,6 +285,9 @@ pub fn run(args: RunArgs) -> CliResult {
     drop(summary_file);
     staged.commit()?;
 
+    if args.report {
+        crate::commands::report::write_report(&args.out, &args.out.join("report.html"))?;
+    }
     if !args.quiet {
         report(&args.out, &summary);
     }

@@ -1,0 +1,410 @@
+//! `clusterlab report`: one self-contained HTML file of a run, to open offline or send on.
+
+use crate::error::{CliError, CliResult};
+use crate::table::csv_rows;
+use anyhow::Context;
+use clap::Args;
+use clusterlab_analysis::fit::{bass_nls, bass_ols};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Write a self-contained HTML report of a run directory.
+///
+/// Reads DIR/timeseries.csv and DIR/summary.json (as `clusterlab run` wrote them) and writes
+/// one HTML file that works offline: the adoption curve of every technology with the Bass
+/// curve fitted to it, the six dynamic factors, the class composition and welfare over time
+/// (when the economy runs), the GEM radar of the last step, the diffusion performance table,
+/// and the scenario with its seed so the run can be repeated. The charts are drawn by uPlot
+/// (MIT), embedded whole.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The run's directory.
+    #[arg(value_name = "RUN_DIR")]
+    dir: PathBuf,
+
+    /// The report file (default: RUN_DIR/report.html).
+    #[arg(long, value_name = "FILE.html")]
+    out: Option<PathBuf>,
+}
+
+const UPLOT_JS: &str = include_str!("../../assets/uplot/uPlot.iife.min.js");
+const UPLOT_CSS: &str = include_str!("../../assets/uplot/uPlot.min.css");
+const UPLOT_LICENSE: &str = include_str!("../../assets/uplot/LICENSE");
+
+/// Okabe & Ito's colour-blind-safe palette.
+const PALETTE: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
+];
+
+/// Runs the command.
+pub fn run(args: ReportArgs) -> CliResult {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.dir.join("report.html"));
+    write_report(&args.dir, &out)?;
+    println!("{} -> {}", args.dir.display(), out.display());
+    Ok(())
+}
+
+/// A run's time series: column names and values by column.
+struct Series {
+    names: Vec<String>,
+    columns: Vec<Vec<f64>>,
+}
+
+impl Series {
+    fn column(&self, name: &str) -> Option<&[f64]> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| self.columns[i].as_slice())
+    }
+}
+
+fn read_series(path: &Path) -> CliResult<Series> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::input(format!(
+            "cannot read {shown}: {e} (expected a directory written by `clusterlab run`)"
+        ))
+    })?;
+    let rows = csv_rows(&text);
+    let Some((_, header)) = rows.first() else {
+        return Err(CliError::input(format!("{shown}: the file is empty")));
+    };
+    let mut columns = vec![Vec::with_capacity(rows.len()); header.len()];
+    for (line, row) in &rows[1..] {
+        for (i, column) in columns.iter_mut().enumerate() {
+            let cell = row.get(i).map_or("", String::as_str);
+            let v = cell.parse::<f64>().map_err(|_| {
+                CliError::input(format!(
+                    "{shown}:{line}: {}: `{cell}` is not a number",
+                    header[i]
+                ))
+            })?;
+            column.push(v);
+        }
+    }
+    Ok(Series {
+        names: header.clone(),
+        columns,
+    })
+}
+
+/// The adoption share the Bass model fitted to a technology's share curve predicts, per step
+/// (`None` where the fit is not possible or not meaningful: too few steps, no saturation yet,
+/// or a share that falls as a better technology displaces it — the Bass model has no exit).
+/// The model is fitted to the share's rises step by step, so firms entering and leaving the
+/// cluster do not distort it.
+fn bass_curve(steps: &[f64], share: &[f64], arrival: usize) -> Option<Vec<f64>> {
+    if share.len() <= arrival + 4 {
+        return None;
+    }
+    let peak = share.iter().copied().fold(0.0, f64::max);
+    if share.last().copied().unwrap_or(0.0) < 0.95 * peak {
+        return None;
+    }
+    let rises: Vec<f64> = (arrival + 1..share.len())
+        .map(|t| (share[t] - share[t - 1]).max(0.0))
+        .collect();
+    let ols = bass_ols(&rises).ok()?;
+    let fit = bass_nls(&rises, [ols.m.value, ols.p.value, ols.q.value]).unwrap_or(ols);
+    let mut cumulative = share[arrival];
+    let mut curve = vec![f64::NAN; steps.len()];
+    curve[arrival] = cumulative;
+    for (i, s) in fit.fitted.iter().enumerate() {
+        cumulative += s;
+        curve[arrival + 1 + i] = cumulative;
+    }
+    Some(curve)
+}
+
+/// A JSON array of numbers (NaN as null).
+fn json_array(values: &[f64]) -> String {
+    let parts: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.is_finite() {
+                format!("{v}")
+            } else {
+                "null".into()
+            }
+        })
+        .collect();
+    format!("[{}]", parts.join(","))
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A chart: a title, a caption, and series of `(label, values)` over the steps.
+struct Chart {
+    id: String,
+    title: String,
+    caption: String,
+    y_label: String,
+    /// Label, values, dashed, colour index.
+    series: Vec<(String, Vec<f64>, bool, usize)>,
+}
+
+/// The GEM radar of six scores (1–10) as an inline SVG.
+fn radar(scores: &[(String, f64)]) -> String {
+    let (cx, cy, r) = (210.0, 150.0, 105.0);
+    let n = scores.len() as f64;
+    let point = |i: usize, v: f64| {
+        let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n;
+        (
+            cx + r * v / 10.0 * angle.cos(),
+            cy + r * v / 10.0 * angle.sin(),
+        )
+    };
+    let mut svg = String::from(
+        "<svg viewBox=\"0 0 420 300\" width=\"420\" height=\"300\" role=\"img\" aria-labelledby=\"radar-title\"><title id=\"radar-title\">GEM factors at the last step, 1 to 10</title>",
+    );
+    for ring in [2.5, 5.0, 7.5, 10.0] {
+        let pts: Vec<String> = (0..scores.len())
+            .map(|i| {
+                let (x, y) = point(i, ring);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let _ = write!(
+            svg,
+            "<polygon points=\"{}\" fill=\"none\" stroke=\"#bbb\"/>",
+            pts.join(" ")
+        );
+    }
+    let pts: Vec<String> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let (x, y) = point(i, *v);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let _ = write!(
+        svg,
+        "<polygon points=\"{}\" fill=\"#0072B233\" stroke=\"#0072B2\" stroke-width=\"2\"/>",
+        pts.join(" ")
+    );
+    for (i, (label, v)) in scores.iter().enumerate() {
+        let (x, y) = point(i, 11.5);
+        let _ = write!(
+            svg,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"11\">{} {v:.1}</text>",
+            escape(label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Writes the report of run directory `dir` to `out` (atomically).
+pub fn write_report(dir: &Path, out: &Path) -> CliResult {
+    let series = read_series(&dir.join("timeseries.csv"))?;
+    let summary_path = dir.join("summary.json");
+    let summary: serde_json::Value = std::fs::read_to_string(&summary_path)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", summary_path.display())))
+        .and_then(|t| {
+            serde_json::from_str(&t)
+                .map_err(|e| CliError::input(format!("{}: not JSON: {e}", summary_path.display())))
+        })?;
+    let steps = series
+        .column("step")
+        .ok_or_else(|| {
+            CliError::input(format!(
+                "{}: no `step` column",
+                dir.join("timeseries.csv").display()
+            ))
+        })?
+        .to_vec();
+    let mut charts = Vec::new();
+    // Adoption, with the Bass curve fitted to each technology.
+    let mut adoption = Vec::new();
+    let mut fits_note = Vec::new();
+    let mut colour = 0;
+    for t in summary["technologies"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or("?");
+        let Some(share) = series.column(&format!("share:{id}")) else {
+            continue;
+        };
+        if share.iter().all(|&s| s == 0.0) {
+            continue;
+        }
+        adoption.push((id.to_string(), share.to_vec(), false, colour));
+        let arrival = t["arrival"].as_u64().unwrap_or(0) as usize;
+        let arrival = arrival.min(steps.len().saturating_sub(1));
+        match bass_curve(&steps, share, arrival) {
+            Some(curve) => adoption.push((format!("{id} (Bass fit)"), curve, true, colour)),
+            None => fits_note.push(id.to_string()),
+        }
+        colour += 1;
+    }
+    charts.push(Chart {
+        id: "adoption".into(),
+        title: "Adoption".into(),
+        caption: if fits_note.is_empty() {
+            "Share of firms holding each technology (solid) and the Bass model fitted to its curve by non-linear least squares (dashed).".into()
+        } else {
+            format!("Share of firms holding each technology (solid) and the Bass curve fitted to it (dashed); no fit for {} (too few steps, no saturation yet, or displaced by a better technology).", fits_note.join(", "))
+        },
+        y_label: "share of firms".into(),
+        series: adoption,
+    });
+    let pick = |names: &[&str]| -> Vec<(String, Vec<f64>, bool, usize)> {
+        names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                series
+                    .column(n)
+                    .map(|c| (n.replace('_', " "), c.to_vec(), false, i))
+            })
+            .collect()
+    };
+    let factors = pick(&[
+        "social_capital",
+        "knowledge_capital",
+        "coopetition",
+        "market_demand",
+        "intermediary_organisations",
+        "local_government",
+    ]);
+    if !factors.is_empty() {
+        charts.push(Chart {
+            id: "factors".into(),
+            title: "The six dynamic factors".into(),
+            caption: "Tao & Chen's driving forces of cluster innovation, each an index in [0, 1] (docs/ODD.md, S15).".into(),
+            y_label: "index".into(),
+            series: factors,
+        });
+        charts.push(Chart {
+            id: "classes".into(),
+            title: "Firms by class".into(),
+            caption: "Technology leaders, middle firms and laggards by unit-cost rank.".into(),
+            y_label: "firms".into(),
+            series: pick(&["leaders", "middle_firms", "laggards"]),
+        });
+        charts.push(Chart {
+            id: "welfare".into(),
+            title: "Welfare".into(),
+            caption: "Consumer surplus of the local market plus profits, per step.".into(),
+            y_label: "welfare".into(),
+            series: pick(&["welfare", "profits", "consumer_surplus"]),
+        });
+    }
+    let gem: Vec<(String, f64)> = [
+        ("resources", "gem_resources"),
+        ("infrastructure", "gem_infrastructure"),
+        ("suppliers", "gem_suppliers"),
+        ("structure", "gem_structure"),
+        ("local markets", "gem_local_markets"),
+        ("external markets", "gem_external_markets"),
+    ]
+    .iter()
+    .filter_map(|(label, col)| {
+        series
+            .column(col)
+            .and_then(|c| c.last())
+            .map(|v| (label.to_string(), *v))
+    })
+    .collect();
+
+    // The page.
+    let name = summary["scenario"]["name"].as_str().unwrap_or("run");
+    let source = summary["scenario_source"].as_str().unwrap_or("?");
+    let seed = summary["seed"].to_string();
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>clusterlab report: {title}</title>\
+<style>{UPLOT_CSS}\nbody{{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}}\
+figure{{margin:1.5em 0}}figcaption{{font-size:.9em;color:#444}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;text-align:right}}\
+th:first-child,td:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:.5em;overflow:auto;max-height:30em}}\
+@media print{{pre{{max-height:none}} .u-legend{{font-size:9pt}}}}</style></head><body>\
+<h1>{title}</h1><p>Scenario <code>{source}</code>, seed <code>{seed}</code>, {steps} steps. Repeat it with <code>clusterlab run {source} --seed {seed}</code>.</p>",
+        title = escape(name),
+        source = escape(source),
+        steps = steps.len().saturating_sub(1)
+    );
+    for c in &charts {
+        let _ = write!(
+            html,
+            "<figure><h2>{}</h2><div id=\"chart-{}\" class=\"chart\" tabindex=\"0\" aria-label=\"{}\"></div><figcaption>{}</figcaption></figure>",
+            escape(&c.title),
+            c.id,
+            escape(&c.title),
+            escape(&c.caption)
+        );
+    }
+    if gem.len() == 6 {
+        let _ = write!(
+            html,
+            "<figure><h2>GEM</h2>{}<figcaption>The six GEM factors at the last step (Padmore &amp; Gibson), 1 to 10; GEM score {:.1}.</figcaption></figure>",
+            radar(&gem),
+            series.column("gem").and_then(|c| c.last()).copied().unwrap_or(f64::NAN)
+        );
+    }
+    html.push_str("<h2>Diffusion performance</h2><table><tr><th>technology</th><th>t10</th><th>t50</th><th>t90</th><th>peak rate</th><th>final share</th><th>spatial reach</th></tr>");
+    let cell = |v: &serde_json::Value| match v.as_f64() {
+        Some(x) if x.fract() == 0.0 => format!("{x}"),
+        Some(x) => format!("{x:.4}"),
+        None => "–".into(),
+    };
+    for t in summary["technologies"].as_array().into_iter().flatten() {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(t["id"].as_str().unwrap_or("?")),
+            cell(&t["t10"]),
+            cell(&t["t50"]),
+            cell(&t["t90"]),
+            cell(&t["peak_adoption_rate"]),
+            cell(&t["final_share"]),
+            cell(&t["spatial_reach"])
+        );
+    }
+    html.push_str("</table>");
+    let scenario = serde_json::to_string_pretty(&summary["scenario"]).unwrap_or_default();
+    let _ = write!(
+        html,
+        "<h2>Scenario</h2><pre>{}</pre><p style=\"font-size:.8em\">Charts drawn by uPlot 1.6.32, embedded; its licence:</p><pre style=\"font-size:.7em\">{}</pre>",
+        escape(&scenario),
+        escape(UPLOT_LICENSE)
+    );
+    // Data and drawing.
+    let _ = write!(
+        html,
+        "<script>{UPLOT_JS}</script><script>\nconst steps = {};\n",
+        json_array(&steps)
+    );
+    html.push_str("const charts = [\n");
+    for c in &charts {
+        let _ = write!(html, "{{id:\"chart-{}\",y:{:?},series:[", c.id, c.y_label);
+        for (label, values, dashed, colour) in &c.series {
+            let colour = PALETTE[colour % PALETTE.len()];
+            let _ = write!(
+                html,
+                "{{label:{:?},stroke:{:?},dash:{},data:{}}},",
+                label,
+                colour,
+                if *dashed { "[6,4]" } else { "null" },
+                json_array(values)
+            );
+        }
+        html.push_str("]},\n");
+    }
+    html.push_str(
+        "];\nfor (const c of charts) {\n  const el = document.getElementById(c.id);\n  const opts = {width: Math.min(900, document.body.clientWidth || 900), height: 300,\n    scales: {x: {time: false}},\n    axes: [{label: 'step'}, {label: c.y}],\n    series: [{label: 'step'}].concat(c.series.map(s => ({label: s.label, stroke: s.stroke, width: 2, dash: s.dash || undefined})))};\n  new uPlot(opts, [steps].concat(c.series.map(s => s.data)), el);\n}\n</script></body></html>\n",
+    );
+    let tmp = out.with_extension("html.tmp");
+    std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(())
+}
