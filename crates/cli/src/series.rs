@@ -6,6 +6,86 @@ use clusterlab_analysis::metrics::TakeUp;
 use clusterlab_model::economy::Observation;
 use clusterlab_model::{Scenario, TechId, World};
 
+/// Snapshots of the region for the report's diffusion map: at chosen steps, each cell's state
+/// in the competition group of the first technology (no firm, a firm holding none of the
+/// group's technologies, or the one it holds), on a grid thinned to at most 256 cells a side.
+#[derive(serde::Serialize)]
+pub struct Maps {
+    /// Cells across and down, after thinning.
+    pub width: usize,
+    /// See `width`.
+    pub height: usize,
+    /// Original cells per map cell along each axis.
+    pub stride: usize,
+    /// The group's technologies, in state order (state 2 is the first).
+    pub technologies: Vec<String>,
+    /// The steps recorded.
+    pub steps: Vec<u32>,
+    /// One string per step: a character per cell, row by row (`0` no firm, `1` none held,
+    /// then `2`, `3`, … `z` for the group's technologies).
+    pub frames: Vec<String>,
+    #[serde(skip)]
+    members: Vec<usize>,
+    #[serde(skip)]
+    wanted: Vec<u32>,
+}
+
+const STATES: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+impl Maps {
+    /// Maps of `frames` steps spread evenly over a run of `steps` steps.
+    pub fn new(scenario: &clusterlab_model::Scenario, frames: u32) -> Maps {
+        let region = scenario.region();
+        let (w, h) = (region.width as usize, region.height as usize);
+        let stride = w.max(h).div_ceil(256).max(1);
+        let techs = scenario.technologies();
+        let group = techs.first().map(|t| t.group.clone()).unwrap_or_default();
+        let members: Vec<usize> = (0..techs.len())
+            .filter(|&k| techs[k].group == group)
+            .collect();
+        let steps = scenario.steps();
+        let frames = frames.max(2);
+        let mut wanted: Vec<u32> = (0..frames)
+            .map(|i| (u64::from(steps) * u64::from(i) / u64::from(frames - 1)) as u32)
+            .collect();
+        wanted.dedup();
+        Maps {
+            width: w.div_ceil(stride),
+            height: h.div_ceil(stride),
+            stride,
+            technologies: members.iter().map(|&k| techs[k].id.clone()).collect(),
+            steps: Vec::new(),
+            frames: Vec::new(),
+            members,
+            wanted,
+        }
+    }
+
+    /// Records the world's state if its step is one of the chosen.
+    pub fn observe(&mut self, world: &World) {
+        let t = world.current_step();
+        if !self.wanted.contains(&t) || self.steps.contains(&t) {
+            return;
+        }
+        let mut frame = String::with_capacity(self.width * self.height);
+        for y in (0..self.height).map(|y| y * self.stride) {
+            for x in (0..self.width).map(|x| x * self.stride) {
+                let state = if !world.has_firm(x, y) {
+                    0
+                } else {
+                    self.members
+                        .iter()
+                        .position(|&k| world.holds(x, y, TechId(k)))
+                        .map_or(1, |j| (j + 2).min(STATES.len() - 1))
+                };
+                frame.push(char::from(STATES[state]));
+            }
+        }
+        self.steps.push(t);
+        self.frames.push(frame);
+    }
+}
+
 /// What a run records per step.
 pub struct Series {
     columns: Vec<String>,

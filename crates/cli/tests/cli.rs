@@ -1534,6 +1534,15 @@ fn report_writes_a_self_contained_html_file() {
         !html.contains("src=\"http"),
         "nothing fetched from the network"
     );
+    // The diffusion map: twelve frames of the region, one character per cell.
+    let maps: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("r/maps.json")).unwrap()).unwrap();
+    let frames = maps["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 12);
+    assert_eq!(maps["steps"][11], 60);
+    let cells = (maps["width"].as_u64().unwrap() * maps["height"].as_u64().unwrap()) as usize;
+    assert!(frames.iter().all(|f| f.as_str().unwrap().len() == cells));
+    assert!(html.contains("id=\"map\"") && html.contains("const maps = "));
     let o = clusterlab(&["report", "r", "--out", "copy.html"], d);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(d.join("copy.html")).unwrap(), html);

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 /// one HTML file that works offline: the adoption curve of every technology with the Bass
 /// curve fitted to it, the six dynamic factors, the class composition and welfare over time
 /// (when the economy runs), the GEM radar of the last step, the diffusion performance table,
-/// and the scenario with its seed so the run can be repeated. The charts are drawn by uPlot
+/// the diffusion map at twelve steps with a slider and an animation (when the run was made
+/// with `run --report`, which records DIR/maps.json), and the scenario with its seed so the
+/// run can be repeated. The charts are drawn by uPlot
 /// (MIT), embedded whole.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -343,6 +345,16 @@ th:first-child,td:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:
             escape(&c.caption)
         );
     }
+    // The diffusion map, when the run recorded one (`run --report`).
+    let maps = std::fs::read_to_string(dir.join("maps.json")).ok();
+    if let Some(maps) = &maps {
+        let _ = write!(
+            html,
+            "<figure><h2>Diffusion map</h2><canvas id=\"map\" width=\"600\" height=\"360\" role=\"img\" aria-label=\"the region's firms by the technology they hold\"></canvas>\
+<div><button id=\"map-play\" type=\"button\">play</button> <label for=\"map-step\">step <output id=\"map-label\"></output></label> <input id=\"map-step\" type=\"range\" min=\"0\" value=\"0\"></div>\
+<div id=\"map-legend\"></div><figcaption>The region's cells at twelve steps: empty (white), a firm holding none of the technologies of the first technology's competition group (grey), or the one it holds (legend). Use the slider or the arrow keys, or play it.</figcaption></figure><script>const maps = {maps};</script>"
+        );
+    }
     if gem.len() == 6 {
         let _ = write!(
             html,
@@ -400,8 +412,28 @@ th:first-child,td:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:
         }
         html.push_str("]},\n");
     }
+    let palette: Vec<String> = PALETTE.iter().map(|c| format!("{c:?}")).collect();
+    let _ = write!(
+        html,
+        "];\nconst palette = [{}];\n\
+if (typeof maps !== 'undefined') {{\n\
+  const canvas = document.getElementById('map'), ctx = canvas.getContext('2d');\n\
+  const slider = document.getElementById('map-step'), label = document.getElementById('map-label');\n\
+  slider.max = maps.frames.length - 1;\n\
+  const cell = Math.max(1, Math.floor(Math.min(600 / maps.width, 600 / maps.height)));\n\
+  canvas.width = maps.width * cell; canvas.height = maps.height * cell;\n\
+  const colour = ch => ch === '0' ? '#ffffff' : ch === '1' ? '#d9d9d9' : palette[(parseInt(ch, 36) - 2) % palette.length];\n\
+  const draw = i => {{ const f = maps.frames[i]; for (let y = 0; y < maps.height; y++) for (let x = 0; x < maps.width; x++) {{ ctx.fillStyle = colour(f[y * maps.width + x]); ctx.fillRect(x * cell, y * cell, cell, cell); }} label.textContent = maps.steps[i]; }};\n\
+  document.getElementById('map-legend').innerHTML = maps.technologies.map((t, j) => '<span style=\"display:inline-block;width:.8em;height:.8em;background:' + palette[j % palette.length] + '\"></span> ' + t).join(' &nbsp; ');\n\
+  slider.addEventListener('input', () => draw(+slider.value));\n\
+  let timer = null; const play = document.getElementById('map-play');\n\
+  play.addEventListener('click', () => {{ if (timer) {{ clearInterval(timer); timer = null; play.textContent = 'play'; return; }} play.textContent = 'pause'; timer = setInterval(() => {{ slider.value = (+slider.value + 1) % maps.frames.length; draw(+slider.value); }}, 500); }});\n\
+  draw(0);\n\
+}}\n",
+        palette.join(",")
+    );
     html.push_str(
-        "];\nfor (const c of charts) {\n  const el = document.getElementById(c.id);\n  const opts = {width: Math.min(900, document.body.clientWidth || 900), height: 300,\n    scales: {x: {time: false}},\n    axes: [{label: 'step'}, {label: c.y}],\n    series: [{label: 'step'}].concat(c.series.map(s => ({label: s.label, stroke: s.stroke, width: 2, dash: s.dash || undefined})))};\n  new uPlot(opts, [steps].concat(c.series.map(s => s.data)), el);\n}\n</script></body></html>\n",
+        "for (const c of charts) {\n  const el = document.getElementById(c.id);\n  const opts = {width: Math.min(900, document.body.clientWidth || 900), height: 300,\n    scales: {x: {time: false}},\n    axes: [{label: 'step'}, {label: c.y}],\n    series: [{label: 'step'}].concat(c.series.map(s => ({label: s.label, stroke: s.stroke, width: 2, dash: s.dash || undefined})))};\n  new uPlot(opts, [steps].concat(c.series.map(s => s.data)), el);\n}\n</script></body></html>\n",
     );
     let tmp = out.with_extension("html.tmp");
     std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;

@@ -157,7 +157,15 @@ pub fn run(args: RunArgs) -> CliResult {
     let scenario = loaded.scenario;
     let timeseries_path = args.out.join("timeseries.csv");
     let summary_path = args.out.join("summary.json");
-    check_outputs("--out", &[timeseries_path.clone(), summary_path.clone()])?;
+    check_outputs(
+        "--out",
+        &[
+            timeseries_path.clone(),
+            summary_path.clone(),
+            args.out.join("maps.json"),
+            args.out.join("report.html"),
+        ],
+    )?;
 
     let mut world = World::new(&scenario);
     world.record_timings(args.timings);
@@ -168,6 +176,7 @@ pub fn run(args: RunArgs) -> CliResult {
     writeln!(timeseries, "step,{}", series.columns().join(","))
         .context("cannot write the time series")?;
     let mut row = Vec::with_capacity(series.columns().len());
+    let mut maps = args.report.then(|| crate::series::Maps::new(&scenario, 12));
     // The life cycle: the phase column and the six factors, gathered per phase.
     let at = |name: &str| series.columns().iter().position(|c| c == name);
     let phase_column = at("phase");
@@ -176,6 +185,9 @@ pub fn run(args: RunArgs) -> CliResult {
     let mut sums: std::collections::BTreeMap<u8, ([f64; 6], f64)> = Default::default();
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
         series.observe(w, &mut row);
+        if let Some(m) = maps.as_mut() {
+            m.observe(w);
+        }
         if let Some(pc) = phase_column {
             let code = row[pc] as u8;
             let name = Phase::NAMES[usize::from(code).min(4)];
@@ -276,6 +288,12 @@ pub fn run(args: RunArgs) -> CliResult {
         technologies,
         scenario: scenario.as_written(),
     };
+    if let Some(m) = &maps {
+        let maps_path = args.out.join("maps.json");
+        let mut maps_file = staged.create(&maps_path)?;
+        serde_json::to_writer(&mut maps_file, m).context("cannot write the maps")?;
+        drop(maps_file);
+    }
     let mut summary_file = staged.create(&summary_path)?;
     serde_json::to_writer_pretty(&mut summary_file, &summary)
         .context("cannot write the summary")?;
