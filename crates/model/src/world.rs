@@ -511,7 +511,7 @@ impl World {
             economy.update_costs_and_classes();
             if world.processes.strategy {
                 economy.strategy_on = true;
-                economy.apply_strategies();
+                economy.refresh_openness();
             }
             economy.record_factors(0);
         }
@@ -788,14 +788,7 @@ impl World {
         economy.cell_firm[cell as usize] = crate::economy::NO_FIRM;
         economy.network.remove_firm(slot);
         economy.firms.remove(slot);
-        for group in &mut self.groups {
-            group.current[at] = EMPTY;
-        }
-        for bits in &mut self.arrival_laggards {
-            if let Some(word) = bits.get_mut(cell as usize / 64) {
-                *word &= !(1 << (cell % 64));
-            }
-        }
+        empty_cell(&mut self.groups, &mut self.arrival_laggards, at, cell);
         self.n_firms -= 1;
         Some(migrant)
     }
@@ -832,7 +825,7 @@ impl World {
         if let CapacityLayer::Levels(levels) = &mut self.capacity {
             levels[at] = level_of(migrant.firm.capacity);
         }
-        economy.refresh_openness();
+        economy.set_openness(slot);
         self.n_firms += 1;
         Some(slot)
     }
@@ -1023,14 +1016,7 @@ impl World {
         let width = grid.width();
         let at = |cell: u32| grid.index(cell as usize % width, cell as usize / width);
         for &cell in &self.turnover.exits {
-            for group in &mut self.groups {
-                group.current[at(cell)] = EMPTY;
-            }
-            for bits in &mut self.arrival_laggards {
-                if let Some(word) = bits.get_mut(cell as usize / 64) {
-                    *word &= !(1 << (cell % 64));
-                }
-            }
+            empty_cell(&mut self.groups, &mut self.arrival_laggards, at(cell), cell);
         }
         for &(parent, child) in &self.turnover.spinoffs {
             for group in &mut self.groups {
@@ -1221,6 +1207,19 @@ impl World {
                         .count() as u64
                 })
                 .sum();
+        }
+    }
+}
+
+/// Empties grid index `at` (cell id `cell`) after its firm left: no group holds a state
+/// there and it is no longer counted among any technology's arrival laggards.
+fn empty_cell(groups: &mut [Group], arrival_laggards: &mut [Vec<u64>], at: usize, cell: u32) {
+    for group in groups {
+        group.current[at] = EMPTY;
+    }
+    for bits in arrival_laggards {
+        if let Some(word) = bits.get_mut(cell as usize / 64) {
+            *word &= !(1 << (cell % 64));
         }
     }
 }

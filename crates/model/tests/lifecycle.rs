@@ -5,16 +5,8 @@ mod common;
 use clusterlab_model::economy::lifecycle::Phase;
 use clusterlab_model::economy::INDICATORS;
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
-use clusterlab_model::{Scenario, World};
-use common::paired;
-
-fn scenario(text: &str, seed: u64) -> Scenario {
-    let parsed = parse_scenario_text(&format!("seed = {seed}\n{text}"), "t.toml")
-        .unwrap_or_else(|p| panic!("{p}"));
-    validate(&parsed, None, Limits::default())
-        .unwrap_or_else(|p| panic!("{p}"))
-        .0
-}
+use clusterlab_model::World;
+use common::{paired, scenario};
 
 const OPEN: &str = r#"
 steps = 120

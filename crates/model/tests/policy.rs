@@ -5,9 +5,8 @@
 mod common;
 use clusterlab_model::economy::{Observation, INDICATORS};
 use clusterlab_model::policy::{run_outcomes, Failure};
-use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
-use clusterlab_model::{Scenario, TechId, World};
-use common::paired;
+use clusterlab_model::{TechId, World};
+use common::{paired, scenario};
 
 const CLUSTER: &str = r#"
 steps = 60
@@ -40,14 +39,6 @@ x = 20
 y = 15
 reach = 6
 "#;
-
-fn scenario(text: &str, seed: u64) -> Scenario {
-    let parsed = parse_scenario_text(&format!("seed = {seed}\n{text}"), "policy.toml")
-        .unwrap_or_else(|p| panic!("{p}"));
-    validate(&parsed, None, Limits::default())
-        .unwrap_or_else(|p| panic!("{p}"))
-        .0
-}
 
 fn column(name: &str) -> usize {
     INDICATORS.iter().position(|&n| n == name).unwrap()

@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context};
 use clap::Args;
 use clusterlab_model::experiment::{check_experiment, Design, Experiment, ExperimentFile};
 use clusterlab_model::scenario::{
-    parse_scenario_text, parse_toml, validate, FirmCsv, Limits, Problem,
+    did_you_mean, parse_scenario_text, parse_toml, validate, FirmCsv, Limits, Problem,
 };
 use clusterlab_model::{Scenario, World};
 use rayon::prelude::*;
@@ -187,7 +187,7 @@ pub fn prepare(path: &Path) -> CliResult<Prepared> {
     let columns: Vec<String> = Series::new(&first).columns().to_vec();
     let find = |name: &str, field: &str| -> CliResult<usize> {
         columns.iter().position(|c| c == name).ok_or_else(|| {
-            let hint = closest(name, &columns);
+            let hint = did_you_mean(name, columns.iter().map(String::as_str));
             CliError::input(format!(
                 "{source}: {field}: `{name}` is not a column of the runs' time series{hint}"
             ))
@@ -218,36 +218,6 @@ pub fn prepare(path: &Path) -> CliResult<Prepared> {
         stop_column,
         firm_file,
     })
-}
-
-/// `; did you mean `x`?` for the closest column.
-fn closest(name: &str, columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|c| (strsim_like(name, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
-        .unwrap_or_default()
-}
-
-/// A similarity in [0, 1]: shared characters in order (longest common subsequence) over the
-/// longer length.
-fn strsim_like(a: &str, b: &str) -> f64 {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev = vec![0usize; b.len() + 1];
-    for &x in &a {
-        let mut cur = vec![0usize; b.len() + 1];
-        for (j, &y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
-        }
-        prev = cur;
-    }
-    prev[b.len()] as f64 / a.len().max(b.len()).max(1) as f64
 }
 
 /// Parses and checks one point's scenario; problems as lines naming the point.

@@ -681,17 +681,22 @@ impl Economy {
     /// Sets every firm's openness from its base openness, the policies' boost and, with the
     /// `strategy` process, its sharing strategy.
     pub(crate) fn refresh_openness(&mut self) {
-        if self.strategy_on {
-            self.apply_strategies();
-            return;
-        }
-        let boost = self.openness_boost;
-        let f = &mut self.firms;
-        for s in 0..f.slots() {
-            if f.alive[s] {
-                f.openness[s] = boosted(f.base_openness[s], boost);
+        for s in 0..self.firms.slots() {
+            if self.firms.alive[s] {
+                self.set_openness(s);
             }
         }
+    }
+
+    /// Sets the openness of the firm in slot `s` as [`Self::refresh_openness`] does.
+    pub(crate) fn set_openness(&mut self, s: usize) {
+        let f = &mut self.firms;
+        let open = boosted(f.base_openness[s], self.openness_boost);
+        f.openness[s] = if self.strategy_on {
+            open * strategy::firm_sharing(f.class[s], f.strategy[s])
+        } else {
+            open
+        };
     }
 
     /// The slot of the firm on cell id `cell`, if any.

@@ -159,22 +159,13 @@ impl Economy {
             })
             .collect();
         self.firms.strategy = next;
-        self.apply_strategies();
+        self.refresh_openness();
     }
+}
 
-    /// Sets every firm's openness from its base openness (raised by any policy's boost) and
-    /// its strategy.
-    pub(crate) fn apply_strategies(&mut self) {
-        let boost = self.openness_boost;
-        let f = &mut self.firms;
-        for s in 0..f.slots() {
-            if f.alive[s] {
-                let k = class_index(f.class[s] as usize);
-                let open = super::boosted(f.base_openness[s], boost);
-                f.openness[s] = open * sharing_fraction(k, f.strategy[s]);
-            }
-        }
-    }
+/// The share of the other classes a firm of `class` with strategy `bits` shares with.
+pub(super) fn firm_sharing(class: FirmClass, bits: u8) -> f64 {
+    sharing_fraction(class_index(class as usize), bits)
 }
 
 /// The game's class index (leaders 0, middle 1, laggards 2) of a [`FirmClass`] discriminant
