@@ -5,6 +5,7 @@
 //! and wording.
 
 mod commands;
+mod dashboard;
 mod error;
 mod load;
 mod progress;
@@ -53,6 +54,7 @@ enum Command {
     Policy(commands::policy::PolicyArgs),
     Regions(commands::regions::RegionsArgs),
     Report(commands::report::ReportArgs),
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => commands::policy::run(args),
         Command::Regions(args) => commands::regions::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

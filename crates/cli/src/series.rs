@@ -39,10 +39,7 @@ impl Maps {
         let (w, h) = (region.width as usize, region.height as usize);
         let stride = w.max(h).div_ceil(256).max(1);
         let techs = scenario.technologies();
-        let group = techs.first().map(|t| t.group.clone()).unwrap_or_default();
-        let members: Vec<usize> = (0..techs.len())
-            .filter(|&k| techs[k].group == group)
-            .collect();
+        let members = map_group(scenario);
         let steps = scenario.steps();
         let frames = frames.max(2);
         let mut wanted: Vec<u32> = (0..frames)
@@ -67,22 +64,43 @@ impl Maps {
         if !self.wanted.contains(&t) || self.steps.contains(&t) {
             return;
         }
-        let mut frame = String::with_capacity(self.width * self.height);
-        for y in (0..self.height).map(|y| y * self.stride) {
-            for x in (0..self.width).map(|x| x * self.stride) {
-                let state = if !world.has_firm(x, y) {
-                    0
-                } else {
-                    self.members
-                        .iter()
-                        .position(|&k| world.holds(x, y, TechId(k)))
-                        .map_or(1, |j| (j + 2).min(STATES.len() - 1))
-                };
-                frame.push(char::from(STATES[state]));
-            }
-        }
+        let mut states = Vec::with_capacity(self.width * self.height);
+        cell_states(world, &self.members, self.stride, &mut states);
+        let frame = states
+            .iter()
+            .map(|&s| char::from(STATES[usize::from(s).min(STATES.len() - 1)]))
+            .collect();
         self.steps.push(t);
         self.frames.push(frame);
+    }
+}
+
+/// The technologies of the first technology's competition group, by index: what a map shows.
+pub fn map_group(scenario: &Scenario) -> Vec<usize> {
+    let techs = scenario.technologies();
+    let group = techs.first().map(|t| t.group.as_str()).unwrap_or_default();
+    (0..techs.len())
+        .filter(|&k| techs[k].group == group)
+        .collect()
+}
+
+/// Each map cell's state into `out` (cleared first), row by row over the region thinned by
+/// `stride`: 0 no firm, 1 a firm holding none of `members`, 2 + j a firm holding `members[j]`.
+pub fn cell_states(world: &World, members: &[usize], stride: usize, out: &mut Vec<u8>) {
+    out.clear();
+    let (w, h) = (world.grid().width(), world.grid().height());
+    for y in (0..h).step_by(stride) {
+        for x in (0..w).step_by(stride) {
+            let state = if !world.has_firm(x, y) {
+                0
+            } else {
+                members
+                    .iter()
+                    .position(|&k| world.holds(x, y, TechId(k)))
+                    .map_or(1, |j| (j + 2).min(255) as u8)
+            };
+            out.push(state);
+        }
     }
 }
 

@@ -2,28 +2,11 @@
 //! `.ci/run` installs) opens the report file, and its charts and map are drawn — read off the
 //! page the browser built, with a screenshot kept in target/test-artefacts/.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-/// The browser: $CLUSTERLAB_BROWSER, else the first of Debian's and Google's names on PATH.
-fn browser() -> PathBuf {
-    if let Some(path) = std::env::var_os("CLUSTERLAB_BROWSER") {
-        return PathBuf::from(path);
-    }
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        let found = std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|dir| dir.join(name))
-                .find(|p| p.is_file())
-        });
-        if let Some(path) = found {
-            return path;
-        }
-    }
-    panic!(
-        "no Chromium found: install it (Debian: apt-get install chromium; .ci/run does) or set CLUSTERLAB_BROWSER"
-    );
-}
+use common::browser;
+use std::path::Path;
+use std::process::Command;
 
 fn headless(browser: &Path, args: &[&str]) -> std::process::Output {
     Command::new(browser)
@@ -74,9 +57,7 @@ fn the_report_renders_its_charts_in_chromium() {
         "the map's legend was not drawn"
     );
     // A screenshot, kept as the test's artefact.
-    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artefacts");
-    std::fs::create_dir_all(&artefacts).unwrap();
-    let shot = artefacts.join("report.png");
+    let shot = common::artefacts().join("report.png");
     let arg = format!("--screenshot={}", shot.display());
     headless(
         &browser,

@@ -263,7 +263,7 @@ fn array_key(key: &str) -> &str {
 }
 
 /// The value at `path` in `table`, if any.
-fn value_at<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+pub fn value_at<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
     let segs = segments(path).ok()?;
     let mut current: Option<&toml::Value> = None;
     let mut t = table;

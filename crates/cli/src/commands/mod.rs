@@ -10,6 +10,7 @@ pub mod regions;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod serve;
 pub mod summarize;
 pub mod sweep;
 pub mod validate;

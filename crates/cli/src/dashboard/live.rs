@@ -1,0 +1,472 @@
+//! The dashboard's live run: one simulation, stepped by its own thread, published as frames
+//! (the map of the region and the new rows of the time series) for the pages to stream.
+//!
+//! Request handlers never touch the world: they set the controls (play, pause, step, reset,
+//! a new session) and read what was published. The stepping thread owns the world, steps it
+//! outside the lock, and publishes the latest frame; a slow page skips frames, never rows.
+
+use crate::series::{cell_states, map_group, Series};
+use base64::Engine as _;
+use clusterlab_model::{Scenario, World};
+use std::fmt::Write as _;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The most map cells along a side a frame carries; larger regions are thinned.
+pub const MAP_SIDE: usize = 512;
+
+/// A scenario ready to run live.
+pub struct Session {
+    /// Its name in the scenario list.
+    pub name: String,
+    /// The scenario file's text as run.
+    pub text: String,
+    /// The checked scenario.
+    pub scenario: Scenario,
+}
+
+/// Where the live run stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// No session yet.
+    Idle,
+    /// Stepping at the chosen speed.
+    Playing,
+    /// Waiting.
+    Paused,
+    /// The last step was reached.
+    Done,
+}
+
+impl Status {
+    fn name(self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Playing => "playing",
+            Status::Paused => "paused",
+            Status::Done => "done",
+        }
+    }
+}
+
+/// What the pages are told.
+pub struct Published {
+    /// Counts sessions; a page seeing a new one starts its charts afresh.
+    pub session: u64,
+    /// The session's description (JSON): name, size, steps, technologies, columns.
+    pub info: Arc<str>,
+    /// The step the map shows.
+    pub step: u32,
+    /// The map, one byte per cell (see [`cell_states`]), base64.
+    pub map: Arc<str>,
+    /// The time series so far, one JSON array per step: the step, then the columns.
+    pub rows: Vec<Arc<str>>,
+    /// Where the run stands.
+    pub status: Status,
+    /// The saved run, once the run is done.
+    pub saved: Saved,
+    /// Counts changes; pages wait for it to move.
+    pub version: u64,
+}
+
+/// The saved copy of a finished run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Not finished yet.
+    Nothing,
+    /// Being written.
+    Saving,
+    /// In the data folder, under this id.
+    Run(String),
+    /// Saving failed, for this reason.
+    Failed(String),
+}
+
+/// What the pages ask of the stepping thread.
+struct Control {
+    playing: bool,
+    frames_per_second: f64,
+    step_once: bool,
+    reset: bool,
+    pending: Option<Box<Session>>,
+}
+
+struct State {
+    control: Control,
+    published: Published,
+}
+
+/// The live run, shared by the stepping thread and the request handlers.
+pub struct Live {
+    state: Mutex<State>,
+    work: Condvar,
+    news: Condvar,
+}
+
+/// A frame as one server-sent event's data.
+pub struct Event {
+    /// The JSON text.
+    pub json: String,
+    /// The published version it shows.
+    pub version: u64,
+    /// The session it belongs to.
+    pub session: u64,
+    /// Rows it carried up to (exclusive).
+    pub rows: usize,
+}
+
+impl Live {
+    /// An idle live run.
+    pub fn new() -> Arc<Live> {
+        Arc::new(Live {
+            state: Mutex::new(State {
+                control: Control {
+                    playing: false,
+                    frames_per_second: 20.0,
+                    step_once: false,
+                    reset: false,
+                    pending: None,
+                },
+                published: Published {
+                    session: 0,
+                    info: Arc::from("null"),
+                    step: 0,
+                    map: Arc::from(""),
+                    rows: Vec::new(),
+                    status: Status::Idle,
+                    saved: Saved::Nothing,
+                    version: 0,
+                },
+            }),
+            work: Condvar::new(),
+            news: Condvar::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A handler that panicked while holding the lock left consistent data behind: every
+        // field is written whole.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces the session; it starts playing at once.
+    pub fn start(&self, session: Session) {
+        let mut s = self.lock();
+        s.control.pending = Some(Box::new(session));
+        s.control.playing = true;
+        self.work.notify_all();
+    }
+
+    /// Applies a control: `play`, `pause`, `step` or `reset`; and the speed in frames per
+    /// second (0 for as fast as the model steps). Returns the status after it.
+    pub fn control(&self, action: &str, frames_per_second: Option<f64>) -> Result<Status, String> {
+        let mut s = self.lock();
+        if let Some(fps) = frames_per_second {
+            if !(0.0..=240.0).contains(&fps) {
+                return Err(format!(
+                    "fps: {fps} is out of range (expected 0 to 240; 0 for as fast as it goes)"
+                ));
+            }
+            s.control.frames_per_second = fps;
+        }
+        if s.published.status == Status::Idle && s.control.pending.is_none() && action != "speed" {
+            return Err("no run yet: choose a scenario and press start".into());
+        }
+        match action {
+            "play" => s.control.playing = true,
+            "pause" => s.control.playing = false,
+            "step" => {
+                s.control.playing = false;
+                s.control.step_once = true;
+            }
+            "reset" => {
+                s.control.playing = false;
+                s.control.reset = true;
+            }
+            "speed" => {}
+            other => {
+                return Err(format!(
+                    "unknown action `{other}` (expected play, pause, step, reset or speed)"
+                ))
+            }
+        }
+        if s.control.playing && s.published.status == Status::Paused {
+            s.published.status = Status::Playing;
+        } else if !s.control.playing && s.published.status == Status::Playing {
+            s.published.status = Status::Paused;
+        }
+        s.published.version += 1;
+        self.work.notify_all();
+        self.news.notify_all();
+        Ok(s.published.status)
+    }
+
+    /// The next event for a page that has seen `version` of `session` and `rows` rows, once
+    /// there is one; `None` after `wait` with nothing new (the page is sent a keep-alive).
+    pub fn next_event(
+        &self,
+        session: u64,
+        version: u64,
+        rows: usize,
+        wait: Duration,
+    ) -> Option<Event> {
+        let s = self.lock();
+        let (s, _) = self
+            .news
+            .wait_timeout_while(s, wait, |s| {
+                s.published.version == version && s.published.session == session
+            })
+            .unwrap_or_else(|p| p.into_inner());
+        let p = &s.published;
+        if p.version == version && p.session == session {
+            return None;
+        }
+        let from = if p.session == session {
+            rows.min(p.rows.len())
+        } else {
+            0
+        };
+        let mut json = String::with_capacity(p.map.len() + 64 * (p.rows.len() - from) + 256);
+        let saved = match &p.saved {
+            Saved::Nothing => "null".to_string(),
+            Saved::Saving => "{\"saving\":true}".to_string(),
+            Saved::Run(id) => format!("{{\"id\":{}}}", serde_json::Value::from(id.as_str())),
+            Saved::Failed(e) => format!("{{\"error\":{}}}", serde_json::Value::from(e.as_str())),
+        };
+        let _ = write!(
+            json,
+            "{{\"session\":{},\"info\":{},\"step\":{},\"status\":\"{}\",\"saved\":{saved},\"from\":{from},\"map\":\"{}\",\"rows\":[",
+            p.session,
+            p.info,
+            p.step,
+            p.status.name(),
+            p.map
+        );
+        for (i, row) in p.rows[from..].iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(row);
+        }
+        json.push_str("]}");
+        Some(Event {
+            json,
+            version: p.version,
+            session: p.session,
+            rows: p.rows.len(),
+        })
+    }
+
+    /// The stepping thread's work, forever. `save` is called once a run reaches its last
+    /// step, with the session; its result is published.
+    pub fn step_forever(
+        self: Arc<Self>,
+        save: impl Fn(&Session) -> Result<String, String> + Send + Sync + 'static,
+    ) {
+        let save = Arc::new(save);
+        let mut running: Option<Running> = None;
+        loop {
+            let mut s = self.lock();
+            loop {
+                let c = &s.control;
+                let done = running.as_ref().is_none_or(Running::done);
+                if c.pending.is_some() || c.reset || c.step_once || (c.playing && !done) {
+                    break;
+                }
+                s = self.work.wait(s).unwrap_or_else(|p| p.into_inner());
+            }
+            if let Some(session) = s.control.pending.take() {
+                s.control.reset = false;
+                s.control.step_once = false;
+                drop(s);
+                let r = Running::new(*session);
+                let mut s = self.lock();
+                s.published.session += 1;
+                s.published.rows.clear();
+                s.published.saved = Saved::Nothing;
+                s.published.info = Arc::from(r.info());
+                let status = if s.control.playing {
+                    Status::Playing
+                } else {
+                    Status::Paused
+                };
+                r.publish(&mut s.published, status);
+                running = Some(r);
+                self.news.notify_all();
+                continue;
+            }
+            let Some(r) = running.as_mut() else {
+                s.control.reset = false;
+                s.control.step_once = false;
+                continue;
+            };
+            if s.control.reset {
+                s.control.reset = false;
+                s.control.step_once = false;
+                drop(s);
+                r.restart();
+                let mut s = self.lock();
+                s.published.rows.clear();
+                s.published.saved = Saved::Nothing;
+                r.publish(&mut s.published, Status::Paused);
+                self.news.notify_all();
+                continue;
+            }
+            let once = std::mem::take(&mut s.control.step_once);
+            let fps = s.control.frames_per_second;
+            drop(s);
+            let began = Instant::now();
+            if !r.done() {
+                r.step();
+            }
+            let finished = r.done();
+            let mut s = self.lock();
+            let status = if finished {
+                s.control.playing = false;
+                Status::Done
+            } else if s.control.playing {
+                Status::Playing
+            } else {
+                Status::Paused
+            };
+            r.publish(&mut s.published, status);
+            self.news.notify_all();
+            if finished && s.published.saved == Saved::Nothing {
+                // Saving reruns the scenario in the background; the live run goes on.
+                let (live, save, session) =
+                    (Arc::clone(&self), Arc::clone(&save), r.session_copy());
+                let number = s.published.session;
+                std::thread::spawn(move || {
+                    let result = save(&session);
+                    let mut s = live.lock();
+                    if s.published.session == number {
+                        s.published.saved = match result {
+                            Ok(id) => Saved::Run(id),
+                            Err(e) => Saved::Failed(e),
+                        };
+                        s.published.version += 1;
+                        live.news.notify_all();
+                    }
+                });
+                s.published.saved = Saved::Saving;
+            }
+            drop(s);
+            if !once && fps > 0.0 {
+                let frame = Duration::from_secs_f64(1.0 / fps);
+                if let Some(rest) = frame.checked_sub(began.elapsed()) {
+                    std::thread::sleep(rest);
+                }
+            }
+        }
+    }
+}
+
+/// A session being run: its world and what it has recorded.
+struct Running {
+    session: Session,
+    world: World,
+    series: Series,
+    members: Vec<usize>,
+    stride: usize,
+    cells: Vec<u8>,
+    row: Vec<f64>,
+    rows: Vec<Arc<str>>,
+}
+
+impl Running {
+    fn new(session: Session) -> Running {
+        let world = World::new(&session.scenario);
+        let region = session.scenario.region();
+        let side = region.width.max(region.height) as usize;
+        let mut r = Running {
+            series: Series::new(&session.scenario),
+            members: map_group(&session.scenario),
+            stride: side.div_ceil(MAP_SIDE).max(1),
+            world,
+            session,
+            cells: Vec::new(),
+            row: Vec::new(),
+            rows: Vec::new(),
+        };
+        r.observe();
+        r
+    }
+
+    fn session_copy(&self) -> Session {
+        Session {
+            name: self.session.name.clone(),
+            text: self.session.text.clone(),
+            scenario: self.session.scenario.clone(),
+        }
+    }
+
+    fn restart(&mut self) {
+        self.world = World::new(&self.session.scenario);
+        self.series = Series::new(&self.session.scenario);
+        self.rows.clear();
+        self.observe();
+    }
+
+    fn done(&self) -> bool {
+        self.world.current_step() >= self.session.scenario.steps()
+    }
+
+    fn step(&mut self) {
+        self.world.step();
+        self.observe();
+    }
+
+    fn observe(&mut self) {
+        self.series.observe(&self.world, &mut self.row);
+        let mut text = String::with_capacity(12 * (self.row.len() + 1));
+        let _ = write!(text, "[{}", self.world.current_step());
+        for v in &self.row {
+            if v.is_finite() {
+                let _ = write!(text, ",{v}");
+            } else {
+                text.push_str(",null");
+            }
+        }
+        text.push(']');
+        self.rows.push(Arc::from(text));
+        cell_states(&self.world, &self.members, self.stride, &mut self.cells);
+    }
+
+    fn publish(&self, p: &mut Published, status: Status) {
+        p.step = self.world.current_step();
+        p.map = Arc::from(base64::engine::general_purpose::STANDARD.encode(&self.cells));
+        p.rows
+            .extend_from_slice(&self.rows[p.rows.len().min(self.rows.len())..]);
+        p.status = status;
+        p.version += 1;
+    }
+
+    fn info(&self) -> String {
+        let scenario = &self.session.scenario;
+        let region = scenario.region();
+        let technologies: Vec<&str> = scenario
+            .technologies()
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        let map_technologies: Vec<&str> = self
+            .members
+            .iter()
+            .map(|&k| scenario.technologies()[k].id.as_str())
+            .collect();
+        serde_json::json!({
+            "name": self.session.name,
+            "scenario": scenario.as_written().name,
+            "seed": scenario.seed(),
+            "steps": scenario.steps(),
+            "width": (region.width as usize).div_ceil(self.stride),
+            "height": (region.height as usize).div_ceil(self.stride),
+            "stride": self.stride,
+            "firms": self.world.n_firms(),
+            "technologies": technologies,
+            "map_technologies": map_technologies,
+            "columns": self.series.columns(),
+        })
+        .to_string()
+    }
+}

@@ -1,0 +1,248 @@
+//! The dashboard's saved runs: each a run directory under DATA/runs/, written by `clusterlab
+//! run` itself (the same files a user gets on the command line: timeseries.csv, summary.json,
+//! maps.json, report.html) plus scenario.toml and timeseries.parquet.
+
+use crate::store::table::{Column, Table};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where saved runs are kept, inside the data folder.
+pub const RUNS: &str = "runs";
+
+/// The files of a run the server hands out, with their content types.
+pub const FILES: [(&str, &str); 6] = [
+    ("timeseries.csv", "text/csv; charset=utf-8"),
+    ("timeseries.parquet", "application/vnd.apache.parquet"),
+    ("summary.json", "application/json"),
+    ("report.html", "text/html; charset=utf-8"),
+    ("scenario.toml", "application/toml; charset=utf-8"),
+    ("maps.json", "application/json"),
+];
+
+/// A run id: `0001-name`, letters, digits, `-` and `_` only.
+fn valid_id(id: &str) -> bool {
+    (1..=80).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// One saved run, as listed.
+#[derive(Serialize)]
+pub struct Listed {
+    /// Its id (the directory's name).
+    pub id: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// Steps run.
+    pub steps: u64,
+    /// Firms at the start.
+    pub firms: u64,
+    /// Final share of each technology.
+    pub final_shares: Vec<(String, f64)>,
+}
+
+/// The saved runs, oldest first.
+pub fn list(data: &Path) -> Vec<Listed> {
+    let mut out: Vec<Listed> = std::fs::read_dir(data.join(RUNS))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let id = e.file_name().to_string_lossy().to_string();
+            if !valid_id(&id) {
+                return None;
+            }
+            let text = std::fs::read_to_string(e.path().join("summary.json")).ok()?;
+            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+            Some(Listed {
+                scenario: v["scenario"]["name"].as_str().unwrap_or("?").to_string(),
+                seed: v["seed"].as_u64().unwrap_or(0),
+                steps: v["steps"].as_u64().unwrap_or(0),
+                firms: v["firms"].as_u64().unwrap_or(0),
+                final_shares: v["technologies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| {
+                        (
+                            t["id"].as_str().unwrap_or("?").to_string(),
+                            t["final_share"].as_f64().unwrap_or(f64::NAN),
+                        )
+                    })
+                    .collect(),
+                id,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Why a file was not handed out.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The path would leave the data folder, or names a file the server does not serve.
+    Outside,
+    /// No such run or file.
+    Missing,
+}
+
+/// The path of file `file` of run `id`, if it is one the server serves and lies inside the
+/// data folder (links are resolved before the check).
+pub fn file(data: &Path, id: &str, file: &str) -> Result<(PathBuf, &'static str), Refused> {
+    let Some((_, kind)) = FILES.iter().find(|(name, _)| *name == file) else {
+        return Err(Refused::Outside);
+    };
+    if !valid_id(id) {
+        return Err(Refused::Outside);
+    }
+    let path = data.join(RUNS).join(id).join(file);
+    let (Ok(real), Ok(root)) = (path.canonicalize(), data.canonicalize()) else {
+        return Err(Refused::Missing);
+    };
+    if !real.starts_with(root) {
+        return Err(Refused::Outside);
+    }
+    Ok((real, kind))
+}
+
+/// Saves a finished live run: a new directory DATA/runs/NNNN-NAME holding the scenario as run
+/// and what `clusterlab run SCENARIO --report` writes from it (the model is deterministic for
+/// a seed, so these are the live run's numbers), plus the time series as Parquet. Returns the
+/// id.
+pub fn save(data: &Path, name: &str, scenario_text: &str) -> Result<String, String> {
+    let runs = data.join(RUNS);
+    std::fs::create_dir_all(&runs).map_err(|e| format!("cannot create {}: {e}", runs.display()))?;
+    let next = std::fs::read_dir(&runs)
+        .map_err(|e| format!("cannot read {}: {e}", runs.display()))?
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .split('-')
+                .next()
+                .and_then(|n| n.parse::<u32>().ok())
+        })
+        .max()
+        .map_or(1, |n| n + 1);
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let id = format!("{next:04}-{clean}");
+    let dir = runs.join(&id);
+    std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let result = (|| {
+        let scenario = dir.join("scenario.toml");
+        std::fs::write(&scenario, scenario_text)
+            .map_err(|e| format!("cannot write {}: {e}", scenario.display()))?;
+        let exe = std::env::current_exe().map_err(|e| format!("cannot find clusterlab: {e}"))?;
+        let out = Command::new(exe)
+            .arg("run")
+            .arg(&scenario)
+            .args(["--report", "--quiet", "--out"])
+            .arg(&dir)
+            .output()
+            .map_err(|e| format!("cannot start clusterlab run: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "clusterlab run failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        parquet_of_csv(&dir.join("timeseries.csv"), &dir.join("timeseries.parquet"))
+    })();
+    match result {
+        Ok(()) => Ok(id),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            Err(e)
+        }
+    }
+}
+
+/// Writes a run's time series as Parquet: `step` as an integer, every other column a double.
+fn parquet_of_csv(csv_path: &Path, parquet_path: &Path) -> Result<(), String> {
+    let mut reader = csv::Reader::from_path(csv_path)
+        .map_err(|e| format!("cannot read {}: {e}", csv_path.display()))?;
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{}: {e}", csv_path.display()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{}: {e}", csv_path.display()))?;
+        for (column, field) in values.iter_mut().zip(record.iter()) {
+            column.push(field.parse().unwrap_or(f64::NAN));
+        }
+    }
+    let mut table = Table::default();
+    for (name, column) in names.iter().zip(values) {
+        if name == "step" {
+            table.push(
+                name,
+                Column::Int(column.iter().map(|&v| v as i64).collect()),
+            );
+        } else {
+            table.push(name, Column::Float(column));
+        }
+    }
+    let partial = parquet_path.with_extension("parquet.partial");
+    table
+        .write_parquet(&partial)
+        .map_err(|e| format!("cannot write {}: {e:#}", partial.display()))?;
+    std::fs::rename(&partial, parquet_path)
+        .map_err(|e| format!("cannot write {}: {e}", parquet_path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_outside_the_data_folder_are_refused() {
+        let data = tempfile::tempdir().unwrap();
+        let run = data.path().join(RUNS).join("0001-x");
+        std::fs::create_dir_all(&run).unwrap();
+        std::fs::write(run.join("summary.json"), "{}").unwrap();
+        assert!(file(data.path(), "0001-x", "summary.json").is_ok());
+        assert_eq!(
+            file(data.path(), "0001-x", "report.html"),
+            Err(Refused::Missing)
+        );
+        assert_eq!(
+            file(data.path(), "..", "summary.json"),
+            Err(Refused::Outside)
+        );
+        assert_eq!(
+            file(data.path(), "0001-x", "../../x"),
+            Err(Refused::Outside)
+        );
+        assert_eq!(
+            file(data.path(), "0001-x", "secret.txt"),
+            Err(Refused::Outside)
+        );
+        // A link inside the folder to a file outside it.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("summary.json"), "{}").unwrap();
+        let linked = data.path().join(RUNS).join("0002-link");
+        std::os::unix::fs::symlink(outside.path(), &linked).unwrap();
+        assert_eq!(
+            file(data.path(), "0002-link", "summary.json"),
+            Err(Refused::Outside)
+        );
+    }
+}

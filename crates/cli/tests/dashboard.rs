@@ -1,0 +1,303 @@
+//! The dashboard (issue 9): `clusterlab serve` answers over HTTP as it must — what it refuses,
+//! read off the wire — and, in headless Chromium driven by playwright-core, a user can start a
+//! run, watch the map change and the charts fill, pause and step, download the finished run's
+//! report and find its charts rendered, compare two runs, and use the policy and GEM forms
+//! (e2e/dashboard.mjs; screenshots in target/test-artefacts/dashboard/).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A `clusterlab serve` on a free port, stopped when dropped.
+struct Served {
+    child: Child,
+    address: String,
+    data: tempfile::TempDir,
+}
+
+impl Served {
+    fn start(extra: &[&str]) -> Served {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+            .args(["serve", "--port", "0", "--data"])
+            .arg(data.path())
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Served {
+            child,
+            address,
+            data,
+        }
+    }
+
+    /// Sends one request; returns the status code and the body.
+    fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.address,
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        let status = reply
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {reply:?}"));
+        let body = reply
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, b)| b)
+            .to_string();
+        (status, body)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_server_listens_on_loopback_and_refuses_what_it_must() {
+    let served = Served::start(&["--max-body", "2000", "--max-cells", "10000"]);
+    assert!(
+        served.address.starts_with("127.0.0.1:"),
+        "bound to {}",
+        served.address
+    );
+    let (status, page) = served.request("GET", "/", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("clusterlab dashboard") && page.contains("uPlot"));
+
+    // Paths outside the data folder.
+    for path in [
+        "/api/runs/../../etc/passwd",
+        "/api/runs/..%2f..%2fetc/passwd",
+        "/api/runs/x/../../secret",
+        "/api/runs/0001-x/secret.txt",
+    ] {
+        let (status, body) = served.request("GET", path, "");
+        assert_eq!(status, 403, "{path}: {body}");
+        assert!(body.contains("only the files of saved runs"), "{body}");
+    }
+    let (status, body) = served.request("GET", "/api/scenario?name=../../etc/passwd", "");
+    assert_eq!(status, 404, "{body}");
+    let upload = r#"{"name":"../../escape","text":"name = \"x\""}"#;
+    let (status, body) = served.request("POST", "/api/scenarios", upload);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("is not a scenario name"), "{body}");
+
+    // Bodies over the limit, whether announced or not.
+    let big = format!(r#"{{"name":"big","text":"{}"}}"#, "#".repeat(3000));
+    let (status, body) = served.request("POST", "/api/scenarios", &big);
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        body.contains("over this server's limit of 2000 bytes"),
+        "{body}"
+    );
+
+    // Scenarios over the size limit, and broken ones: a clear error, the server goes on.
+    let huge = r#"{"name":"huge","text":"name = \"huge\"\n[region]\nwidth = 200\nheight = 200\n[[technology]]\nid = \"x\"\n"}"#;
+    let (status, body) = served.request("POST", "/api/scenarios", huge);
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("40000 cells is over this server's limit of 10000 cells"),
+        "{body}"
+    );
+    let slider = r#"{"scenario":"default","parameters":{"region.width":1000}}"#;
+    let (status, body) = served.request("POST", "/api/session", slider);
+    assert_eq!(status, 422, "{body}");
+    let negative = r#"{"scenario":"default","parameters":{"region.width":50,"region.height":50,"technology[0].p":-0.5}}"#;
+    let (status, body) = served.request("POST", "/api/session", negative);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("technology"), "{body}");
+    let (status, body) = served.request("POST", "/api/session", "{not json");
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = served.request("POST", "/api/control", r#"{"action":"play"}"#);
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("no run yet"), "{body}");
+    let (status, body) = served.request("POST", "/api/gem", r#"{"scores":[5,5,5,5,5,11]}"#);
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("external_markets: 11 is out of range"),
+        "{body}"
+    );
+    let (status, body) = served.request("POST", "/api/gem", r#"{"scores":[8,8,6,6,4,4]}"#);
+    assert_eq!(status, 200, "{body}");
+    let gem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // Padmore & Gibson: 2.5 × (8 × 6 × 4)^(2/3).
+    let expected = 2.5 * (8.0f64 * 6.0 * 4.0).powf(2.0 / 3.0);
+    assert!((gem["score"].as_f64().unwrap() - expected).abs() < 1e-9);
+    // Still serving after all that.
+    assert_eq!(served.request("GET", "/api/scenarios", "").0, 200);
+    assert!(
+        std::fs::read_dir(served.data.path())
+            .unwrap()
+            .flatten()
+            .all(|e| e.file_name() != "escape.toml"),
+        "nothing was written for a refused upload"
+    );
+}
+
+#[test]
+fn the_server_says_when_it_cannot_listen() {
+    let served = Served::start(&[]);
+    let port = served.address.rsplit(':').next().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args(["serve", "--port", port, "--data"])
+        .arg(served.data.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--port: cannot listen on 127.0.0.1:"), "{err}");
+}
+
+/// Node.js: $CLUSTERLAB_NODE, else `node` on PATH.
+fn node() -> PathBuf {
+    std::env::var_os("CLUSTERLAB_NODE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("node"))
+}
+
+#[test]
+fn a_user_runs_a_scenario_in_the_dashboard_in_chromium() {
+    let browser = common::browser();
+    let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e");
+    assert!(
+        e2e.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is not installed: run `npm ci --prefix e2e` (bash .ci/run does)"
+    );
+    let artefacts = common::artefacts().join("dashboard");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let served = Served::start(&[]);
+    let o = Command::new(node())
+        .arg(e2e.join("dashboard.mjs"))
+        .arg(format!("http://{}/", served.address))
+        .arg(&artefacts)
+        .env("CLUSTERLAB_BROWSER", &browser)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}): install Node.js (bash .ci/run does)"));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let measured: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    // The report of a default run is well under 5 MB.
+    assert!(measured["report_bytes"].as_u64().unwrap() < 5 << 20);
+    // The runs it saved are the files `clusterlab run --report` writes, and Parquet.
+    let runs = served.data.path().join("runs");
+    let saved: Vec<_> = std::fs::read_dir(&runs).unwrap().flatten().collect();
+    assert_eq!(saved.len(), 3, "two default runs and the uploaded one");
+    for run in saved {
+        for file in [
+            "scenario.toml",
+            "timeseries.csv",
+            "summary.json",
+            "maps.json",
+            "report.html",
+            "timeseries.parquet",
+        ] {
+            assert!(
+                run.path().join(file).is_file(),
+                "{:?} lacks {file}",
+                run.path()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_live_run_streams_the_numbers_the_saved_run_holds() {
+    let served = Served::start(&[]);
+    let start = r#"{"scenario":"default","parameters":{"steps":12,"region.width":80,"region.height":40,"seed":5}}"#;
+    let (status, body) = served.request("POST", "/api/session", start);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        served
+            .request("POST", "/api/control", r#"{"action":"speed","fps":0}"#)
+            .0,
+        200
+    );
+    // Read the event stream until the run is done and saved.
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    write!(
+        stream,
+        "GET /api/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    let mut rows: Vec<serde_json::Value> = Vec::new();
+    let mut saved = None;
+    let mut maps = 0;
+    for line in BufReader::new(stream).lines() {
+        let line = line.unwrap();
+        let Some(data) = line.strip_prefix("data: ") else {
+            continue;
+        };
+        let frame: serde_json::Value = serde_json::from_str(data).unwrap();
+        if frame["status"] == "idle" {
+            continue;
+        }
+        let from = frame["from"].as_u64().unwrap() as usize;
+        rows.truncate(from);
+        rows.extend(frame["rows"].as_array().unwrap().iter().cloned());
+        // One byte per cell of the 80 × 40 region, base64.
+        assert_eq!(
+            frame["map"].as_str().unwrap().len(),
+            4 * 3200usize.div_ceil(3)
+        );
+        maps += 1;
+        if let Some(id) = frame["saved"]["id"].as_str() {
+            saved = Some(id.to_string());
+            break;
+        }
+        assert!(frame["saved"]["error"].is_null(), "{}", frame["saved"]);
+    }
+    assert!(maps >= 2);
+    let id = saved.expect("the run was saved");
+    let (status, csv) = served.request("GET", &format!("/api/runs/{id}/timeseries.csv"), "");
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 13, "steps 0 to 12");
+    assert_eq!(lines.len(), 14, "a header and steps 0 to 12");
+    for (row, line) in rows.iter().zip(&lines[1..]) {
+        let streamed: Vec<String> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| match v.as_f64() {
+                Some(x) => format!("{x}"),
+                None => "NaN".into(),
+            })
+            .collect();
+        assert_eq!(
+            streamed.join(","),
+            *line,
+            "the live row differs from the saved one"
+        );
+    }
+}
