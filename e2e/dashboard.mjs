@@ -89,6 +89,7 @@ try {
   report.on('pageerror', e => pageErrors.push(`report: ${e.message}`));
   await report.goto('file://' + reportPath, { waitUntil: 'load' });
   measured.report_load_ms = await report.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
+  check(measured.report_load_ms < 2000, `the report took ${measured.report_load_ms} ms to open (over 2 s)`);
   const canvases = await report.locator('canvas').count();
   check(canvases >= 5, `the report drew ${canvases} canvases (four charts and the map expected)`);
   check(await report.locator('.u-legend').count() >= 4, 'the report\'s chart legends are missing');

@@ -161,3 +161,76 @@ impl Series {
         &self.take_up
     }
 }
+
+/// The ties between firms at one step, for the report's network view: each tied firm where it
+/// sits and its class, each tie once. A large network is thinned to at most [`NETWORK_NODES`]
+/// firms (every k-th tied firm, with the ties among them), and says so.
+#[derive(serde::Serialize)]
+pub struct NetworkView {
+    /// The region's size in cells.
+    pub width: usize,
+    /// See `width`.
+    pub height: usize,
+    /// The step shown.
+    pub step: u32,
+    /// Per firm shown: x, y, class (0 laggard, 1 middle, 2 leader), ties.
+    pub nodes: Vec<[u32; 4]>,
+    /// Ties between firms shown, as indices into `nodes`.
+    pub edges: Vec<[u32; 2]>,
+    /// Firms alive, and of them those with a tie.
+    pub firms: u64,
+    /// See `firms`.
+    pub tied_firms: u64,
+    /// Ties in the whole network.
+    pub ties: u64,
+}
+
+/// The most firms the network view shows.
+pub const NETWORK_NODES: usize = 4000;
+
+impl NetworkView {
+    /// The network of `world`'s economy now; `None` when no economy runs.
+    pub fn of(world: &World) -> Option<NetworkView> {
+        let economy = world.economy()?;
+        let f = &economy.firms;
+        let width = world.grid().width();
+        let live: Vec<usize> = f.live().collect();
+        let tied: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&s| !economy.network.partners(s).is_empty())
+            .collect();
+        let keep_every = tied.len().div_ceil(NETWORK_NODES).max(1);
+        let mut index = vec![u32::MAX; f.alive.len()];
+        let mut nodes = Vec::new();
+        for &slot in tied.iter().step_by(keep_every) {
+            index[slot] = nodes.len() as u32;
+            let cell = f.cell[slot] as usize;
+            nodes.push([
+                (cell % width) as u32,
+                (cell / width) as u32,
+                f.class[slot] as u32,
+                economy.network.partners(slot).len() as u32,
+            ]);
+        }
+        let mut edges = Vec::new();
+        for &slot in tied.iter().step_by(keep_every) {
+            for &other in economy.network.partners(slot) {
+                let other = other as usize;
+                if other > slot && index[other] != u32::MAX {
+                    edges.push([index[slot], index[other]]);
+                }
+            }
+        }
+        Some(NetworkView {
+            width,
+            height: world.grid().height(),
+            step: world.current_step(),
+            nodes,
+            edges,
+            firms: live.len() as u64,
+            tied_firms: tied.len() as u64,
+            ties: economy.network.edges(),
+        })
+    }
+}

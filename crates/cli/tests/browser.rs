@@ -41,8 +41,8 @@ fn the_report_renders_its_charts_in_chromium() {
     // uPlot builds a canvas and a legend per chart; the map draws on its own canvas.
     let canvases = page.matches("<canvas").count();
     assert!(
-        canvases >= 5,
-        "{canvases} canvases: four charts and the map expected"
+        canvases >= 6,
+        "{canvases} canvases: four charts, the map and the network expected"
     );
     assert!(
         page.matches("class=\"u-legend").count() >= 4,
@@ -55,6 +55,10 @@ fn the_report_renders_its_charts_in_chromium() {
     assert!(
         page.contains("id=\"map-legend\"><span"),
         "the map's legend was not drawn"
+    );
+    assert!(
+        page.contains("id=\"network-legend\"><span"),
+        "the network's legend was not drawn"
     );
     // A screenshot, kept as the test's artefact.
     let shot = common::artefacts().join("report.png");

@@ -1548,3 +1548,137 @@ fn report_writes_a_self_contained_html_file() {
     assert_eq!(std::fs::read_to_string(d.join("copy.html")).unwrap(), html);
     refused(&["report", "nowhere"], d, "nowhere/timeseries.csv");
 }
+
+/// Issue 9: the reports of a sweep (intervals across replications, sensitivity bars) and of a
+/// policy comparison, with the numbers the commands print.
+#[test]
+fn sweeps_and_policy_comparisons_have_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("base.toml"),
+        "steps = 15\n[region]\nwidth = 40\nheight = 40\n[diffusion]\nneighbourhood = \"moore\"\n[[technology]]\nid = \"a\"\np = 0.002\nq = 0.2\nseed_adopters = 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("f.toml"),
+        "scenario = \"base.toml\"\nreplications = 3\n[[parameter]]\npath = \"technology[0].q\"\nvalues = [0.1, 0.3]\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["sweep", "f.toml", "--out", "f", "--quiet", "--report"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = std::fs::read_to_string(d.join("f/report.html")).unwrap();
+    assert!(
+        report.contains("6 of 6 runs done"),
+        "the progress is missing"
+    );
+    assert!(report.contains("chart-metric-0") && report.contains("95% low"));
+    assert!(report.contains("share:a against technology[0].q"));
+    // The last step's table holds summary.csv's mean and interval of point 1.
+    let summary = std::fs::read_to_string(d.join("f/summary.csv")).unwrap();
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let last: Vec<f64> = summary
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let at = |name: &str| last[header.iter().position(|h| *h == name).unwrap()];
+    let cell = format!(
+        "{:.4} <small>[{:.4}, {:.4}]</small>",
+        at("share:a:mean"),
+        at("share:a:lo"),
+        at("share:a:hi")
+    );
+    assert!(report.contains(&cell), "{cell} is not in the report");
+
+    // A Sobol sweep's report draws the indices `sensitivity` prints.
+    std::fs::write(
+        d.join("s.toml"),
+        "scenario = \"base.toml\"\ndesign = \"sobol\"\nsamples = 8\nmetrics = [\"share:a\"]\n[[parameter]]\npath = \"technology[0].q\"\nrange = [0.05, 0.4]\n[[parameter]]\npath = \"technology[0].p\"\nrange = [0.0005, 0.005]\n",
+    )
+    .unwrap();
+    let o = clusterlab(&["sweep", "s.toml", "--out", "s", "--quiet"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = clusterlab(&["report", "s", "--out", "s.html"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = std::fs::read_to_string(d.join("s.html")).unwrap();
+    assert!(report.contains("Sobol' first-order index S") && report.contains("total index ST"));
+    let o = clusterlab(
+        &[
+            "sensitivity",
+            "s",
+            "--metric",
+            "share:a",
+            "--json",
+            "--bootstrap",
+            "500",
+        ],
+        d,
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let i = &r["indices"][0]["total"];
+    let bar = format!(
+        "technology[0].q: {:.4} [{:.4}, {:.4}]",
+        i["value"].as_f64().unwrap(),
+        i["lo"].as_f64().unwrap(),
+        i["hi"].as_f64().unwrap()
+    );
+    assert!(report.contains(&bar), "{bar} is not in the report");
+
+    // A policy comparison's report.
+    let lagging = std::fs::read_to_string(examples().join("policy/lagging.toml"))
+        .unwrap()
+        .replace("steps = 120", "steps = 25");
+    std::fs::write(d.join("lagging.toml"), lagging).unwrap();
+    let o = clusterlab(
+        &[
+            "policy",
+            "compare",
+            "lagging.toml",
+            "--policies",
+            "broker-network,rd-subsidy",
+            "--replications",
+            "2",
+            "--json",
+            "--report",
+            "policy.html",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = std::fs::read_to_string(d.join("policy.html")).unwrap();
+    let best = r[0]["best"].as_str().unwrap_or("none");
+    assert!(report.contains(&format!("<strong>Best: {best}</strong>")));
+    let e = &r[0]["alternatives"][0]["net_welfare"];
+    let bar = format!(
+        "broker-network: {:.4} [{:.4}, {:.4}]",
+        e["mean"].as_f64().unwrap(),
+        e["lo"].as_f64().unwrap(),
+        e["hi"].as_f64().unwrap()
+    );
+    assert!(report.contains(&bar), "{bar} is not in the report");
+    assert!(report.contains("<h3>Diagnosis</h3>"));
+    // A report path that cannot be written is refused before any run.
+    std::fs::create_dir(d.join("taken")).unwrap();
+    refused(
+        &[
+            "policy",
+            "compare",
+            "lagging.toml",
+            "--policies",
+            "broker-network",
+            "--report",
+            "taken",
+        ],
+        d,
+        "--report: taken is a directory",
+    );
+    refused(
+        &["report", "nowhere"],
+        d,
+        "cannot read nowhere/timeseries.csv",
+    );
+}

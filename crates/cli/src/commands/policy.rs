@@ -94,6 +94,11 @@ struct CompareArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+
+    /// Also write a self-contained HTML report of the comparison to FILE: effects and costs as
+    /// bars with 95% intervals, every effect in a table, the baseline and the diagnosis.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
 }
 
 /// Runs the command.
@@ -492,6 +497,12 @@ fn compare(args: CompareArgs) -> CliResult {
             did_you_mean(objective, ["welfare", "innovation", "speed", "equality"])
         )));
     }
+    if let Some(report) = &args.report {
+        crate::staged::check_outputs("--report", std::slice::from_ref(report))?;
+    }
+    if let Some(report) = &args.report {
+        crate::staged::check_outputs("--report", std::slice::from_ref(report))?;
+    }
     let paths: Vec<Option<&Path>> = if args.scenarios.is_empty() {
         vec![None]
     } else {
@@ -501,6 +512,24 @@ fn compare(args: CompareArgs) -> CliResult {
     for path in paths {
         let base = read_base(path)?;
         results.push(compare_one(&args, &base, &mixes)?);
+    }
+    if let Some(report) = &args.report {
+        let value =
+            serde_json::to_value(&results).map_err(|e| CliError::failure(anyhow::Error::new(e)))?;
+        let command: Vec<String> = std::iter::once("clusterlab".to_string())
+            .chain(std::env::args().skip(1))
+            .map(|a| {
+                if a.contains([' ', '"', '\'']) {
+                    format!("'{a}'")
+                } else {
+                    a
+                }
+            })
+            .collect();
+        crate::commands::report::policy::write(&value, &command.join(" "), report)?;
+        if !args.json {
+            println!("report -> {}", report.display());
+        }
     }
     if args.json {
         println!("{}", to_json(&results)?);

@@ -63,7 +63,9 @@ pub struct RunArgs {
     #[arg(long)]
     timings: bool,
 
-    /// Also write DIR/report.html, a self-contained report of the run (`clusterlab report`).
+    /// Also write DIR/report.html, a self-contained report of the run (`clusterlab report`),
+    /// with what it draws beyond the time series: DIR/maps.json (the region at twelve steps)
+    /// and, when the economy runs, DIR/network.json (the ties between firms at the last step).
     #[arg(long)]
     report: bool,
 }
@@ -163,6 +165,7 @@ pub fn run(args: RunArgs) -> CliResult {
             timeseries_path.clone(),
             summary_path.clone(),
             args.out.join("maps.json"),
+            args.out.join("network.json"),
             args.out.join("report.html"),
         ],
     )?;
@@ -293,6 +296,11 @@ pub fn run(args: RunArgs) -> CliResult {
         let mut maps_file = staged.create(&maps_path)?;
         serde_json::to_writer(&mut maps_file, m).context("cannot write the maps")?;
         drop(maps_file);
+        if let Some(network) = crate::series::NetworkView::of(&world) {
+            let path = args.out.join("network.json");
+            let mut file = staged.create(&path)?;
+            serde_json::to_writer(&mut file, &network).context("cannot write the network")?;
+        }
     }
     let mut summary_file = staged.create(&summary_path)?;
     serde_json::to_writer_pretty(&mut summary_file, &summary)

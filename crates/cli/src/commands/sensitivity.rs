@@ -7,7 +7,7 @@ use clap::Args;
 use clusterlab_analysis::sensitivity::{morris_indices, sobol_indices, Index};
 use clusterlab_model::experiment::Design;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Global sensitivity of a metric to a sweep's parameters.
 ///
@@ -38,43 +38,56 @@ pub struct SensitivityArgs {
     json: bool,
 }
 
+/// One parameter's indices.
 #[derive(Serialize)]
-struct Row {
-    parameter: String,
+pub struct Row {
+    /// The parameter's path.
+    pub parameter: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    first_order: Option<Index>,
+    /// Sobol' first-order index.
+    pub first_order: Option<Index>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<Index>,
+    /// Sobol' total index.
+    pub total: Option<Index>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    mu: Option<f64>,
+    /// Morris: mean elementary effect.
+    pub mu: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    mu_star: Option<Index>,
+    /// Morris: mean absolute elementary effect.
+    pub mu_star: Option<Index>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sigma: Option<f64>,
+    /// Morris: standard deviation of the elementary effects.
+    pub sigma: Option<f64>,
 }
 
-/// Runs the command.
-pub fn run(args: SensitivityArgs) -> CliResult {
-    let sweep = open_sweep(&args.dir)?;
+/// The indices of `metric` at `step` (default: each run's last) in the sweep in `dir`, with
+/// the number of runs, from every finished run's file.
+pub fn indices(
+    dir: &Path,
+    metric: &str,
+    step: Option<i64>,
+    bootstrap: u32,
+) -> CliResult<(Design, Vec<Row>, u64)> {
+    let sweep = open_sweep(dir)?;
     let e = &sweep.experiment;
     if !matches!(e.design, Design::Sobol { .. } | Design::Morris { .. }) {
         return Err(CliError::input(format!(
             "{}: the sweep's design is not `sobol` or `morris` (expected one of them for sensitivity indices)",
-            args.dir.display()
+            dir.display()
         )));
     }
     let (done, total) = sweep.catalogue.progress()?;
     if done < total {
         return Err(CliError::input(format!(
             "{}: {done} of {total} runs are done; the indices need every run (run `clusterlab sweep` again to finish)",
-            args.dir.display()
+            dir.display()
         )));
     }
     let points = e.point_count() as usize;
     let mut sums = vec![0.0f64; points];
     let mut counts = vec![0u32; points];
     for r in sweep.catalogue.all_runs()? {
-        let path = run_file(&args.dir, r.run, "parquet");
+        let path = run_file(dir, r.run, "parquet");
         if !path.is_file() {
             return Err(CliError::input(format!(
                 "{}: run {}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
@@ -83,14 +96,14 @@ pub fn run(args: SensitivityArgs) -> CliResult {
             )));
         }
         let table = Table::read_parquet(&path)?;
-        let Some(column) = table.column(&args.metric) else {
+        let Some(column) = table.column(metric) else {
             let metrics: Vec<&str> = table.names[5 + e.parameters.len()..]
                 .iter()
                 .map(String::as_str)
                 .collect();
             return Err(CliError::input(format!(
                 "--metric: the sweep did not keep `{}` (expected one of {})",
-                args.metric,
+                metric,
                 metrics.join(", ")
             )));
         };
@@ -100,7 +113,7 @@ pub fn run(args: SensitivityArgs) -> CliResult {
                 path.display()
             )));
         };
-        let row = match args.step {
+        let row = match step {
             None => steps.len() - 1,
             Some(s) => steps.iter().position(|&x| x == s).ok_or_else(|| {
                 CliError::input(format!(
@@ -122,7 +135,7 @@ pub fn run(args: SensitivityArgs) -> CliResult {
     let names = e.parameters.iter().map(|p| p.path.clone());
     let rows: Vec<Row> = match e.design {
         Design::Sobol { .. } => {
-            let s = sobol_indices(&y, k, args.bootstrap as usize, e.seed);
+            let s = sobol_indices(&y, k, bootstrap as usize, e.seed);
             names
                 .zip(s.first.into_iter().zip(s.total))
                 .map(|(parameter, (first, total))| Row {
@@ -137,7 +150,7 @@ pub fn run(args: SensitivityArgs) -> CliResult {
         }
         _ => {
             let design = e.unit_design().unwrap_or_default();
-            morris_indices(&design, &y, k, args.bootstrap as usize, e.seed)
+            morris_indices(&design, &y, k, bootstrap as usize, e.seed)
                 .into_iter()
                 .zip(names)
                 .map(|(m, parameter)| Row {
@@ -151,6 +164,12 @@ pub fn run(args: SensitivityArgs) -> CliResult {
                 .collect()
         }
     };
+    Ok((e.design, rows, total))
+}
+
+/// Runs the command.
+pub fn run(args: SensitivityArgs) -> CliResult {
+    let (design, rows, total) = indices(&args.dir, &args.metric, args.step, args.bootstrap)?;
     if args.json {
         let text = serde_json::to_string_pretty(&serde_json::json!({
             "sweep": args.dir.display().to_string(),
@@ -172,7 +191,7 @@ pub fn run(args: SensitivityArgs) -> CliResult {
         args.metric
     );
     let show = |i: &Index| format!("{:.4} [{:.4}, {:.4}]", i.value, i.lo, i.hi);
-    if matches!(e.design, Design::Sobol { .. }) {
+    if matches!(design, Design::Sobol { .. }) {
         println!(
             "{:<32} {:>28} {:>28}",
             "parameter", "first order S", "total ST"

@@ -37,6 +37,14 @@ struct PointStats {
     steps: BTreeMap<i64, Vec<Moments>>,
 }
 
+/// Writes DIR/summary.parquet and DIR/summary.csv of the sweep in `dir`, printing nothing.
+pub fn write_summary(dir: &std::path::Path) -> CliResult {
+    run(SummarizeArgs {
+        dir: dir.to_path_buf(),
+        quiet: true,
+    })
+}
+
 /// Runs the command.
 pub fn run(args: SummarizeArgs) -> CliResult {
     let sweep = open_sweep(&args.dir)?;

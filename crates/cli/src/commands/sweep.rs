@@ -53,6 +53,12 @@ pub struct SweepArgs {
     /// No progress bar and no closing report.
     #[arg(long, short)]
     quiet: bool,
+
+    /// Also write DIR/report.html when the sweep is done: each metric's mean and 95% interval
+    /// across replications, and sensitivity bars for a Sobol' or Morris design (`clusterlab
+    /// report DIR`).
+    #[arg(long)]
+    report: bool,
 }
 
 /// An experiment ready to run: checked, with its points and what each run records.
@@ -561,6 +567,13 @@ pub fn run(args: SweepArgs) -> CliResult {
             done_before,
             out.display()
         );
+    }
+    if args.report {
+        let report = out.join("report.html");
+        crate::commands::report::write_any(out, &report)?;
+        if !args.quiet {
+            println!("report -> {}", report.display());
+        }
     }
     Ok(())
 }

@@ -11,13 +11,14 @@ use std::process::Command;
 pub const RUNS: &str = "runs";
 
 /// The files of a run the server hands out, with their content types.
-pub const FILES: [(&str, &str); 6] = [
+pub const FILES: [(&str, &str); 7] = [
     ("timeseries.csv", "text/csv; charset=utf-8"),
     ("timeseries.parquet", "application/vnd.apache.parquet"),
     ("summary.json", "application/json"),
     ("report.html", "text/html; charset=utf-8"),
     ("scenario.toml", "application/toml; charset=utf-8"),
     ("maps.json", "application/json"),
+    ("network.json", "application/json"),
 ];
 
 /// A run id: `0001-name`, letters, digits, `-` and `_` only.

@@ -1,42 +1,47 @@
-//! `clusterlab report`: one self-contained HTML file of a run, to open offline or send on.
+//! `clusterlab report`: one self-contained HTML file of a run or a sweep, to open offline or
+//! send on; and the report of a policy comparison.
+
+mod experiment;
+mod page;
+pub mod policy;
 
 use crate::error::{CliError, CliResult};
 use crate::table::csv_rows;
-use anyhow::Context;
 use clap::Args;
 use clusterlab_analysis::fit::{bass_nls, bass_ols};
+use page::{chart_figures, chart_script, escape, Chart};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Write a self-contained HTML report of a run directory.
+/// Write a self-contained HTML report of a run or a sweep.
 ///
-/// Reads DIR/timeseries.csv and DIR/summary.json (as `clusterlab run` wrote them) and writes
+/// Of a run's directory, it reads DIR/timeseries.csv and DIR/summary.json (as `clusterlab run` wrote them) and writes
 /// one HTML file that works offline: the adoption curve of every technology with the Bass
 /// curve fitted to it, the six dynamic factors, the class composition and welfare over time
 /// (when the economy runs), the GEM radar of the last step, the diffusion performance table,
 /// the diffusion map at twelve steps with a slider and an animation (when the run was made
-/// with `run --report`, which records DIR/maps.json), and the scenario with its seed so the
-/// run can be repeated. The charts are drawn by uPlot
-/// (MIT), embedded whole.
+/// with `run --report`, which records DIR/maps.json), the network of ties between firms at
+/// the last step (DIR/network.json, also recorded by `run --report`), and the scenario with
+/// its seed so the run can be repeated.
+///
+/// Of a sweep's directory (one holding catalogue.sqlite), it shows each metric's mean across
+/// replications with its 95% interval — over the steps for up to six points, against the
+/// parameter for a one-parameter sweep, and at the last step in a table — and, for a Sobol'
+/// or Morris design, the sensitivity indices as bars with their bootstrap intervals; it writes
+/// DIR/summary.csv first when missing or stale (`clusterlab summarize`).
+///
+/// `policy compare --report FILE.html` writes the report of a policy comparison. The charts
+/// are drawn by uPlot (MIT), embedded whole: the file works offline.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The run's directory.
-    #[arg(value_name = "RUN_DIR")]
+    /// The run's or the sweep's directory.
+    #[arg(value_name = "RUN_OR_SWEEP_DIR")]
     dir: PathBuf,
 
-    /// The report file (default: RUN_DIR/report.html).
+    /// The report file (default: DIR/report.html).
     #[arg(long, value_name = "FILE.html")]
     out: Option<PathBuf>,
 }
-
-const UPLOT_JS: &str = include_str!("../../assets/uplot/uPlot.iife.min.js");
-const UPLOT_CSS: &str = include_str!("../../assets/uplot/uPlot.min.css");
-const UPLOT_LICENSE: &str = include_str!("../../assets/uplot/LICENSE");
-
-/// Okabe & Ito's colour-blind-safe palette.
-const PALETTE: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
-];
 
 /// Runs the command.
 pub fn run(args: ReportArgs) -> CliResult {
@@ -44,9 +49,18 @@ pub fn run(args: ReportArgs) -> CliResult {
         .out
         .clone()
         .unwrap_or_else(|| args.dir.join("report.html"));
-    write_report(&args.dir, &out)?;
+    write_any(&args.dir, &out)?;
     println!("{} -> {}", args.dir.display(), out.display());
     Ok(())
+}
+
+/// Writes the report of `dir` to `out`: a sweep's when it holds a catalogue, else a run's.
+pub fn write_any(dir: &Path, out: &Path) -> CliResult {
+    if dir.join(crate::store::catalogue::FILE).is_file() {
+        experiment::write(dir, out)
+    } else {
+        write_report(dir, out)
+    }
 }
 
 /// A run's time series: column names and values by column.
@@ -120,39 +134,6 @@ fn bass_curve(steps: &[f64], share: &[f64], arrival: usize) -> Option<Vec<f64>> 
         curve[arrival + 1 + i] = cumulative;
     }
     Some(curve)
-}
-
-/// A JSON array of numbers (NaN as null).
-fn json_array(values: &[f64]) -> String {
-    let parts: Vec<String> = values
-        .iter()
-        .map(|v| {
-            if v.is_finite() {
-                format!("{v}")
-            } else {
-                "null".into()
-            }
-        })
-        .collect();
-    format!("[{}]", parts.join(","))
-}
-
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A chart: a title, a caption, and series of `(label, values)` over the steps.
-struct Chart {
-    id: String,
-    title: String,
-    caption: String,
-    y_label: String,
-    /// Label, values, dashed, colour index.
-    series: Vec<(String, Vec<f64>, bool, usize)>,
 }
 
 /// The GEM radar of six scores (1–10) as an inline SVG.
@@ -256,7 +237,9 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
         } else {
             format!("Share of firms holding each technology (solid) and the Bass curve fitted to it (dashed); no fit for {} (too few steps, no saturation yet, or displaced by a better technology).", fits_note.join(", "))
         },
+        x_label: "step".into(),
         y_label: "share of firms".into(),
+        x: steps.clone(),
         series: adoption,
     });
     let pick = |names: &[&str]| -> Vec<(String, Vec<f64>, bool, usize)> {
@@ -283,21 +266,27 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
             id: "factors".into(),
             title: "The six dynamic factors".into(),
             caption: "Tao & Chen's driving forces of cluster innovation, each an index in [0, 1] (docs/ODD.md, S15).".into(),
+            x_label: "step".into(),
             y_label: "index".into(),
+            x: steps.clone(),
             series: factors,
         });
         charts.push(Chart {
             id: "classes".into(),
             title: "Firms by class".into(),
             caption: "Technology leaders, middle firms and laggards by unit-cost rank.".into(),
+            x_label: "step".into(),
             y_label: "firms".into(),
+            x: steps.clone(),
             series: pick(&["leaders", "middle_firms", "laggards"]),
         });
         charts.push(Chart {
             id: "welfare".into(),
             title: "Welfare".into(),
             caption: "Consumer surplus of the local market plus profits, per step.".into(),
+            x_label: "step".into(),
             y_label: "welfare".into(),
+            x: steps.clone(),
             series: pick(&["welfare", "profits", "consumer_surplus"]),
         });
     }
@@ -322,29 +311,14 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
     let name = summary["scenario"]["name"].as_str().unwrap_or("run");
     let source = summary["scenario_source"].as_str().unwrap_or("?");
     let seed = summary["seed"].to_string();
-    let mut html = String::new();
+    let mut html = page::head(name);
     let _ = write!(
         html,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>clusterlab report: {title}</title>\
-<style>{UPLOT_CSS}\nbody{{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}}\
-figure{{margin:1.5em 0}}figcaption{{font-size:.9em;color:#444}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;text-align:right}}\
-th:first-child,td:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:.5em;overflow:auto;max-height:30em}}\
-@media print{{pre{{max-height:none}} .u-legend{{font-size:9pt}}}}</style></head><body>\
-<h1>{title}</h1><p>Scenario <code>{source}</code>, seed <code>{seed}</code>, {steps} steps. Repeat it with <code>clusterlab run {source} --seed {seed}</code>.</p>",
-        title = escape(name),
+        "<p>Scenario <code>{source}</code>, seed <code>{seed}</code>, {steps} steps. Repeat it with <code>clusterlab run {source} --seed {seed}</code>.</p>",
         source = escape(source),
         steps = steps.len().saturating_sub(1)
     );
-    for c in &charts {
-        let _ = write!(
-            html,
-            "<figure><h2>{}</h2><div id=\"chart-{}\" class=\"chart\" tabindex=\"0\" aria-label=\"{}\"></div><figcaption>{}</figcaption></figure>",
-            escape(&c.title),
-            c.id,
-            escape(&c.title),
-            escape(&c.caption)
-        );
-    }
+    chart_figures(&mut html, &charts);
     // The diffusion map, when the run recorded one (`run --report`).
     let maps = std::fs::read_to_string(dir.join("maps.json")).ok();
     if let Some(maps) = &maps {
@@ -353,6 +327,26 @@ th:first-child,td:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:
             "<figure><h2>Diffusion map</h2><canvas id=\"map\" width=\"600\" height=\"360\" role=\"img\" aria-label=\"the region's firms by the technology they hold\"></canvas>\
 <div><button id=\"map-play\" type=\"button\">play</button> <label for=\"map-step\">step <output id=\"map-label\"></output></label> <input id=\"map-step\" type=\"range\" min=\"0\" value=\"0\"></div>\
 <div id=\"map-legend\"></div><figcaption>The region's cells at twelve steps: empty (white), a firm holding none of the technologies of the first technology's competition group (grey), or the one it holds (legend). Use the slider or the arrow keys, or play it.</figcaption></figure><script>const maps = {maps};</script>"
+        );
+    }
+    // The network, when the run recorded it (`run --report` with the economy).
+    let network = std::fs::read_to_string(dir.join("network.json")).ok();
+    if let Some(network) = &network {
+        let v: serde_json::Value = serde_json::from_str(network).unwrap_or_default();
+        let shown = v["nodes"].as_array().map_or(0, Vec::len);
+        let tied = v["tied_firms"].as_u64().unwrap_or(0);
+        let thinned = if (shown as u64) < tied {
+            format!(" Thinned for drawing: {shown} of the tied firms, with the ties among them.")
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            html,
+            "<figure><h2>Network</h2><canvas id=\"network\" width=\"600\" height=\"360\" role=\"img\" aria-label=\"the ties between firms, each firm where it sits\"></canvas>\
+<div id=\"network-legend\"></div><figcaption>The ties between firms at step {step}: {tied} of {firms} firms have at least one; {ties} ties in all. Each tied firm is drawn where it sits, coloured by class, its size growing with its ties; grey lines are ties.{thinned}</figcaption></figure><script>const network = {network};</script>",
+            step = v["step"],
+            firms = v["firms"],
+            ties = v["ties"],
         );
     }
     if gem.len() == 6 {
@@ -384,59 +378,36 @@ th:first-child,td:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:
     }
     html.push_str("</table>");
     let scenario = serde_json::to_string_pretty(&summary["scenario"]).unwrap_or_default();
-    let _ = write!(
-        html,
-        "<h2>Scenario</h2><pre>{}</pre><p style=\"font-size:.8em\">Charts drawn by uPlot 1.6.32, embedded; its licence:</p><pre style=\"font-size:.7em\">{}</pre>",
-        escape(&scenario),
-        escape(UPLOT_LICENSE)
-    );
-    // Data and drawing.
-    let _ = write!(
-        html,
-        "<script>{UPLOT_JS}</script><script>\nconst steps = {};\n",
-        json_array(&steps)
-    );
-    html.push_str("const charts = [\n");
-    for c in &charts {
-        let _ = write!(html, "{{id:\"chart-{}\",y:{:?},series:[", c.id, c.y_label);
-        for (label, values, dashed, colour) in &c.series {
-            let colour = PALETTE[colour % PALETTE.len()];
-            let _ = write!(
-                html,
-                "{{label:{:?},stroke:{:?},dash:{},data:{}}},",
-                label,
-                colour,
-                if *dashed { "[6,4]" } else { "null" },
-                json_array(values)
-            );
-        }
-        html.push_str("]},\n");
-    }
-    let palette: Vec<String> = PALETTE.iter().map(|c| format!("{c:?}")).collect();
-    let _ = write!(
-        html,
-        "];\nconst palette = [{}];\n\
-if (typeof maps !== 'undefined') {{\n\
+    let _ = write!(html, "<h2>Scenario</h2><pre>{}</pre>", escape(&scenario));
+    page::licence(&mut html);
+    let extra = "if (typeof maps !== 'undefined') {\n\
   const canvas = document.getElementById('map'), ctx = canvas.getContext('2d');\n\
   const slider = document.getElementById('map-step'), label = document.getElementById('map-label');\n\
   slider.max = maps.frames.length - 1;\n\
   const cell = Math.max(1, Math.floor(Math.min(600 / maps.width, 600 / maps.height)));\n\
   canvas.width = maps.width * cell; canvas.height = maps.height * cell;\n\
   const colour = ch => ch === '0' ? '#ffffff' : ch === '1' ? '#d9d9d9' : palette[(parseInt(ch, 36) - 2) % palette.length];\n\
-  const draw = i => {{ const f = maps.frames[i]; for (let y = 0; y < maps.height; y++) for (let x = 0; x < maps.width; x++) {{ ctx.fillStyle = colour(f[y * maps.width + x]); ctx.fillRect(x * cell, y * cell, cell, cell); }} label.textContent = maps.steps[i]; }};\n\
+  const draw = i => { const f = maps.frames[i]; for (let y = 0; y < maps.height; y++) for (let x = 0; x < maps.width; x++) { ctx.fillStyle = colour(f[y * maps.width + x]); ctx.fillRect(x * cell, y * cell, cell, cell); } label.textContent = maps.steps[i]; };\n\
   document.getElementById('map-legend').innerHTML = maps.technologies.map((t, j) => '<span style=\"display:inline-block;width:.8em;height:.8em;background:' + palette[j % palette.length] + '\"></span> ' + t).join(' &nbsp; ');\n\
   slider.addEventListener('input', () => draw(+slider.value));\n\
   let timer = null; const play = document.getElementById('map-play');\n\
-  play.addEventListener('click', () => {{ if (timer) {{ clearInterval(timer); timer = null; play.textContent = 'play'; return; }} play.textContent = 'pause'; timer = setInterval(() => {{ slider.value = (+slider.value + 1) % maps.frames.length; draw(+slider.value); }}, 500); }});\n\
+  play.addEventListener('click', () => { if (timer) { clearInterval(timer); timer = null; play.textContent = 'play'; return; } play.textContent = 'pause'; timer = setInterval(() => { slider.value = (+slider.value + 1) % maps.frames.length; draw(+slider.value); }, 500); });\n\
   draw(0);\n\
-}}\n",
-        palette.join(",")
-    );
-    html.push_str(
-        "for (const c of charts) {\n  const el = document.getElementById(c.id);\n  const opts = {width: Math.min(900, document.body.clientWidth || 900), height: 300,\n    scales: {x: {time: false}},\n    axes: [{label: 'step'}, {label: c.y}],\n    series: [{label: 'step'}].concat(c.series.map(s => ({label: s.label, stroke: s.stroke, width: 2, dash: s.dash || undefined})))};\n  new uPlot(opts, [steps].concat(c.series.map(s => s.data)), el);\n}\n</script></body></html>\n",
-    );
-    let tmp = out.with_extension("html.tmp");
-    std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
-    Ok(())
+}\n\
+if (typeof network !== 'undefined') {\n\
+  const canvas = document.getElementById('network'), ctx = canvas.getContext('2d');\n\
+  const cell = Math.max(1, Math.min(600 / network.width, 600 / network.height));\n\
+  canvas.width = Math.ceil(network.width * cell); canvas.height = Math.ceil(network.height * cell);\n\
+  const classes = [['laggards', palette[3]], ['middle firms', palette[4]], ['technology leaders', palette[0]]];\n\
+  const at = n => [(network.nodes[n][0] + 0.5) * cell, (network.nodes[n][1] + 0.5) * cell];\n\
+  ctx.fillStyle = '#ffffff'; ctx.fillRect(0, 0, canvas.width, canvas.height);\n\
+  ctx.strokeStyle = 'rgba(90,90,90,0.25)'; ctx.lineWidth = 0.6; ctx.beginPath();\n\
+  for (const [a, b] of network.edges) { const [x0, y0] = at(a), [x1, y1] = at(b); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); }\n\
+  ctx.stroke();\n\
+  network.nodes.forEach((node, n) => { const [x, y] = at(n); const r = Math.min(cell, 1 + Math.sqrt(node[3])) ; ctx.fillStyle = classes[node[2]][1]; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); });\n\
+  document.getElementById('network-legend').innerHTML = classes.map(([name, c]) => '<span style=\"display:inline-block;width:.8em;height:.8em;border-radius:50%;background:' + c + '\"></span> ' + name).join(' &nbsp; ');\n\
+}\n";
+    chart_script(&mut html, &charts, extra);
+    html.push_str("</body></html>\n");
+    page::write(out, &html)
 }
