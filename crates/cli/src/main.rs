@@ -6,6 +6,8 @@
 
 mod commands;
 mod dashboard;
+#[cfg(feature = "mpi")]
+mod distributed;
 mod error;
 mod load;
 mod progress;

@@ -5,8 +5,8 @@ use crate::error::{CliError, CliResult, EXIT_INTERRUPTED};
 use crate::load::{machine_limits, read_scenario};
 use crate::progress::{interrupted, runs_bar};
 use crate::series::Series;
-use crate::store::catalogue::{Catalogue, ExperimentRecord};
-use crate::store::table::{Column, Table};
+use crate::store::catalogue::{Catalogue, ExperimentRecord, RunRecord};
+use crate::store::table::{write_synced, Column, Table};
 use anyhow::{anyhow, Context};
 use clap::Args;
 use clusterlab_model::experiment::{check_experiment, Design, Experiment, ExperimentFile};
@@ -36,29 +36,29 @@ use std::time::Instant;
 pub struct SweepArgs {
     /// The experiment file (TOML).
     #[arg(value_name = "EXPERIMENT.toml")]
-    experiment: PathBuf,
+    pub(crate) experiment: PathBuf,
 
     /// Runs at once (default: every core).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    jobs: Option<u16>,
+    pub(crate) jobs: Option<u16>,
 
     /// Output directory: created if missing; an existing one must hold this experiment.
     #[arg(long, value_name = "DIR", default_value = "clusterlab-sweep")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
 
     /// Also write each run's time series as CSV.
     #[arg(long)]
-    csv: bool,
+    pub(crate) csv: bool,
 
     /// No progress bar and no closing report.
     #[arg(long, short)]
-    quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Also write DIR/report.html when the sweep is done: each metric's mean and 95% interval
     /// across replications, and sensitivity bars for a Sobol' or Morris design (`clusterlab
     /// report DIR`).
     #[arg(long)]
-    report: bool,
+    pub(crate) report: bool,
 }
 
 /// An experiment ready to run: checked, with its points and what each run records.
@@ -410,9 +410,83 @@ fn write_atomically(
         .with_context(|| format!("cannot move {} into place", path.display()))
 }
 
-/// Runs the command.
+/// Runs the command: on this machine, or, when started by `mpirun`/`srun` with the `mpi`
+/// feature built in, across the job's ranks (see `crate::distributed`).
 pub fn run(args: SweepArgs) -> CliResult {
+    #[cfg(feature = "mpi")]
+    if crate::distributed::launched_by_mpi() {
+        return crate::distributed::sweep(args);
+    }
     let prepared = prepare(&args.experiment)?;
+    let setup = set_up(&args, &prepared)?;
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let out = &args.out;
+    let catalogue = Mutex::new(setup.catalogue);
+    let bar = runs_bar(setup.total, args.quiet);
+    bar.set_position(setup.total - setup.pending.len() as u64);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|err| CliError::failure(anyhow::Error::new(err)))?;
+    let started = Instant::now();
+    let result: anyhow::Result<()> = pool.install(|| {
+        setup
+            .pending
+            .par_iter()
+            .try_for_each(|r| -> anyhow::Result<()> {
+                if interrupted() {
+                    return Err(anyhow!("interrupted"));
+                }
+                let finished = compute(&prepared, r, args.csv)?;
+                store(out, &finished, &catalogue)?;
+                bar.inc(1);
+                Ok(())
+            })
+    });
+    let catalogue = catalogue
+        .into_inner()
+        .map_err(|_| CliError::failure(anyhow!("the catalogue lock was poisoned")))?;
+    if result.is_err() {
+        bar.abandon();
+    } else {
+        bar.finish_and_clear();
+    }
+    close(
+        &args,
+        &prepared,
+        &catalogue,
+        result,
+        Closing {
+            done_before: setup.done_before,
+            started,
+            workers: format!("{jobs} jobs"),
+            stopped: "interrupted",
+        },
+    )
+}
+
+/// A sweep directory ready for its runs: the catalogue (this experiment's, checked), the
+/// directory's lock held, and the runs still to do.
+pub struct Setup {
+    /// The catalogue.
+    pub catalogue: Catalogue,
+    /// Held while the sweep runs.
+    _lock: std::fs::File,
+    /// Runs to do, in order.
+    pub pending: Vec<RunRecord>,
+    /// Runs done before this command.
+    pub done_before: u64,
+    /// All runs.
+    pub total: u64,
+}
+
+/// Prepares `args.out` for `prepared`'s runs: creates it and its catalogue, or checks that the
+/// catalogue there holds this experiment; takes the directory's lock; clears what runs cut
+/// short left; lists the runs to do (pending, or done but with their file gone).
+pub fn set_up(args: &SweepArgs, prepared: &Prepared) -> CliResult<Setup> {
     let e = &prepared.experiment;
     let out = &args.out;
     if out.exists() && !out.is_dir() {
@@ -505,49 +579,91 @@ pub fn run(args: SweepArgs) -> CliResult {
     pending.sort_by_key(|r| r.run);
     pending.dedup_by_key(|r| r.run);
     let (done_before, total) = catalogue.progress()?;
-    let catalogue = Mutex::new(catalogue);
-    let bar = runs_bar(total, args.quiet);
-    bar.set_position(total - pending.len() as u64);
-    let jobs = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|err| CliError::failure(anyhow::Error::new(err)))?;
-    let started = Instant::now();
-    let result: anyhow::Result<()> = pool.install(|| {
-        pending.par_iter().try_for_each(|r| -> anyhow::Result<()> {
-            if interrupted() {
-                return Err(anyhow!("interrupted"));
-            }
-            let clock = Instant::now();
-            let (table, steps, last) =
-                execute(&prepared, r.run, r.point as usize, r.replication, r.seed)
-                    .with_context(|| format!("run {}", r.run))?;
-            write_atomically(&run_file(out, r.run, "parquet"), |p| table.write_parquet(p))?;
-            if args.csv {
-                write_atomically(&run_file(out, r.run, "csv"), |p| table.write_csv(p))?;
-            }
-            catalogue
-                .lock()
-                .map_err(|_| anyhow!("the catalogue lock was poisoned"))?
-                .finish(r.run, steps, clock.elapsed().as_secs_f64(), &last)?;
-            bar.inc(1);
-            Ok(())
-        })
-    });
-    let catalogue = catalogue
-        .into_inner()
-        .map_err(|_| CliError::failure(anyhow!("the catalogue lock was poisoned")))?;
+    Ok(Setup {
+        catalogue,
+        _lock: lock,
+        pending,
+        done_before,
+        total,
+    })
+}
+
+/// A finished run, ready to be stored: its files' bytes and what the catalogue records.
+pub struct Finished {
+    /// The run.
+    pub run: u64,
+    /// Steps it ran.
+    pub steps: u32,
+    /// Seconds it took.
+    pub seconds: f64,
+    /// Its metrics at the last step (JSON).
+    pub last: String,
+    /// Its table as Parquet.
+    pub parquet: Vec<u8>,
+    /// Its table as CSV, when asked for.
+    pub csv: Option<Vec<u8>>,
+}
+
+/// Runs run `r` of the sweep and encodes its table.
+pub fn compute(prepared: &Prepared, r: &RunRecord, csv: bool) -> anyhow::Result<Finished> {
+    let clock = Instant::now();
+    let (table, steps, last) = execute(prepared, r.run, r.point as usize, r.replication, r.seed)
+        .with_context(|| format!("run {}", r.run))?;
+    Ok(Finished {
+        run: r.run,
+        steps,
+        seconds: clock.elapsed().as_secs_f64(),
+        last,
+        parquet: table.parquet_bytes()?,
+        csv: if csv { Some(table.csv_bytes()?) } else { None },
+    })
+}
+
+/// Writes a finished run's files atomically, then marks it done in the catalogue: a run is
+/// done only once its file is whole.
+pub fn store(out: &Path, f: &Finished, catalogue: &Mutex<Catalogue>) -> anyhow::Result<()> {
+    write_atomically(&run_file(out, f.run, "parquet"), |p| {
+        write_synced(p, &f.parquet)
+    })?;
+    if let Some(csv) = &f.csv {
+        write_atomically(&run_file(out, f.run, "csv"), |p| write_synced(p, csv))?;
+    }
+    catalogue
+        .lock()
+        .map_err(|_| anyhow!("the catalogue lock was poisoned"))?
+        .finish(f.run, f.steps, f.seconds, &f.last)
+}
+
+/// How a sweep ended, for its closing line.
+pub struct Closing {
+    /// Runs done before this command.
+    pub done_before: u64,
+    /// When its runs began.
+    pub started: Instant,
+    /// What ran them (`2 jobs`, `3 ranks × 1 job`).
+    pub workers: String,
+    /// What an interruption is called (`interrupted`, or what stopped an MPI job).
+    pub stopped: &'static str,
+}
+
+/// Ends a sweep: the error (an interruption says how to finish), or the closing line and the
+/// report.
+pub fn close(
+    args: &SweepArgs,
+    prepared: &Prepared,
+    catalogue: &Catalogue,
+    result: anyhow::Result<()>,
+    closing: Closing,
+) -> CliResult {
+    let e = &prepared.experiment;
+    let out = &args.out;
     let (done, total) = catalogue.progress()?;
     if let Err(err) = result {
-        bar.abandon();
         if interrupted() {
             return Err(CliError {
                 lines: vec![format!(
-                    "interrupted: {done} of {total} runs done in {}; run the same command again to finish",
+                    "{}: {done} of {total} runs done in {}; run the same command again to finish",
+                    closing.stopped,
                     out.display()
                 )],
                 code: EXIT_INTERRUPTED,
@@ -555,16 +671,17 @@ pub fn run(args: SweepArgs) -> CliResult {
         }
         return Err(CliError::failure(err));
     }
-    bar.finish_and_clear();
     if !args.quiet {
         println!(
-            "{}: {total} runs ({} points × {} replications, {design} design), {} run now in {:.1} s with {jobs} jobs, {} done before -> {}",
+            "{}: {total} runs ({} points × {} replications, {} design), {} run now in {:.1} s with {}, {} done before -> {}",
             if e.name.is_empty() { args.experiment.display().to_string() } else { e.name.clone() },
             prepared.point_values.len(),
             e.replications,
-            done - done_before,
-            started.elapsed().as_secs_f64(),
-            done_before,
+            prepared.design_name(),
+            done - closing.done_before,
+            closing.started.elapsed().as_secs_f64(),
+            closing.workers,
+            closing.done_before,
             out.display()
         );
     }

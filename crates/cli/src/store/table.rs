@@ -14,6 +14,15 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+/// Writes `bytes` to a new file at `path` and waits until they are on disk.
+pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file =
+        File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// One column's values.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Column {
@@ -89,6 +98,13 @@ impl Table {
 
     /// Writes the table as one Parquet row group (Snappy-compressed).
     pub fn write_parquet(&self, path: &Path) -> Result<()> {
+        let bytes = self.parquet_bytes()?;
+        write_synced(path, &bytes)
+    }
+
+    /// The table as a Parquet file's bytes (one row group, Snappy-compressed): what
+    /// [`Self::write_parquet`] writes, byte for byte.
+    pub fn parquet_bytes(&self) -> Result<Vec<u8>> {
         let mut fields = Vec::with_capacity(self.names.len());
         for (name, column) in self.names.iter().zip(&self.columns) {
             let builder = match column {
@@ -114,9 +130,7 @@ impl Table {
                 .set_created_by(format!("clusterlab {}", env!("CARGO_PKG_VERSION")))
                 .build(),
         );
-        let file =
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut writer = SerializedFileWriter::new(file, schema, props)?;
+        let mut writer = SerializedFileWriter::new(Vec::new(), schema, props)?;
         let mut group = writer.next_row_group()?;
         for column in &self.columns {
             let Some(mut out) = group.next_column()? else {
@@ -143,17 +157,18 @@ impl Table {
             out.close()?;
         }
         group.close()?;
-        let file = writer.into_inner()?;
-        file.sync_all()
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+        Ok(writer.into_inner()?)
     }
 
     /// Writes the table as CSV with a header.
     pub fn write_csv(&self, path: &Path) -> Result<()> {
-        let file =
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
+        let bytes = self.csv_bytes()?;
+        write_synced(path, &bytes)
+    }
+
+    /// The table as CSV with a header: what [`Self::write_csv`] writes.
+    pub fn csv_bytes(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
         let quote = |cell: String| {
             if cell.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", cell.replace('"', "\"\""))
@@ -175,9 +190,7 @@ impl Table {
             let cells: Vec<String> = self.columns.iter().map(|c| quote(c.text(row))).collect();
             writeln!(out, "{}", cells.join(","))?;
         }
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(())
+        Ok(out)
     }
 
     /// Reads a table written by [`Self::write_parquet`].
