@@ -3,11 +3,12 @@
 //   node e2e/dashboard.mjs URL ARTEFACTS_DIR
 //
 // URL is a running `clusterlab serve`; the browser is $CLUSTERLAB_BROWSER. It opens the
-// dashboard, starts a run, sees the map change and the charts fill, pauses and steps, lets the
-// run finish and be saved, downloads its report and opens that file, compares two runs, runs
-// the policy and GEM forms, and sees the errors the server must give on the page. Screenshots
-// and the downloaded report go to ARTEFACTS_DIR; a line of JSON with what was measured goes to
-// standard output. Any failed check ends it with exit code 1 and the reason.
+// dashboard, starts a run, sees the map change and the charts fill, pauses, steps and resets
+// it, lets it finish and be saved, downloads its report, CSV and Parquet and opens the report,
+// compares two runs, runs the policy and GEM forms, and sees the errors the server must give
+// on the page. Screenshots and the downloaded report go to ARTEFACTS_DIR; a line of JSON with
+// what was measured goes to standard output. Any failed check ends it with exit code 1 and
+// the reason.
 import { chromium } from 'playwright-core';
 import { writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +70,11 @@ try {
   const paused = Number(await page.getAttribute('#status', 'data-step'));
   await page.click('#step');
   await page.waitForSelector(`#status[data-step="${paused + 1}"]`);
-  // Play to the end; the run is saved and listed.
+  // Reset: back to step 0, paused; then play to the end, and the run is saved and listed.
+  await page.click('#reset');
+  await page.waitForSelector('#status[data-step="0"][data-status="paused"]');
+  check(await page.evaluate(() => window.clusterlab.rows()) === 1, 'reset did not clear the charts');
+
   await page.click('#play');
   await page.waitForSelector('#status[data-status="done"]');
   await page.waitForSelector('#runs tr[data-run]');
@@ -95,6 +100,21 @@ try {
   check(await report.locator('.u-legend').count() >= 4, 'the report\'s chart legends are missing');
   await report.screenshot({ path: join(artefacts, 'downloaded-report.png'), fullPage: true });
   await report.close();
+
+  // Its time series as CSV and Parquet, as the links give them.
+  const files = await page.evaluate(async () => {
+    const out = {};
+    for (const a of document.querySelectorAll('#runs tr[data-run] a[download]')) {
+      const r = await fetch(a.href);
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      out[a.textContent] = { status: r.status, disposition: r.headers.get('content-disposition'), head: String.fromCharCode(...bytes.slice(0, 4)), size: bytes.length };
+    }
+    return out;
+  });
+  check(files.CSV && files.CSV.status === 200 && files.CSV.head === 'step', `CSV download: ${JSON.stringify(files.CSV)}`);
+  check(files.Parquet && files.Parquet.status === 200 && files.Parquet.head === 'PAR1', `Parquet download: ${JSON.stringify(files.Parquet)}`);
+  check(files.CSV.disposition.startsWith('attachment'), 'the CSV is not offered as a download');
+  measured.downloads = files;
 
   // A second run, then compare the two.
   await setParameter('steps', 20);

@@ -48,11 +48,22 @@ impl Served {
 
     /// Sends one request; returns the status code and the body.
     fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        self.request_as(method, path, body, &self.address, "application/json")
+    }
+
+    /// Sends one request naming `host` and with a body of `kind`.
+    fn request_as(
+        &self,
+        method: &str,
+        path: &str,
+        body: &str,
+        host: &str,
+        kind: &str,
+    ) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.address,
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         )
         .unwrap();
@@ -89,6 +100,26 @@ fn the_server_listens_on_loopback_and_refuses_what_it_must() {
     let (status, page) = served.request("GET", "/", "");
     assert_eq!(status, 200);
     assert!(page.contains("clusterlab dashboard") && page.contains("uPlot"));
+
+    // Another site's page: through a name it controls (DNS rebinding), or posting a form.
+    let (status, body) = served.request_as("GET", "/api/runs", "", "evil.example:80", "text/plain");
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("answers to this machine's own names"),
+        "{body}"
+    );
+    let port = served.address.rsplit(':').next().unwrap();
+    let local = format!("localhost:{port}");
+    assert_eq!(
+        served
+            .request_as("GET", "/api/runs", "", &local, "text/plain")
+            .0,
+        200
+    );
+    let form = r#"{"scenario":"default"}"#;
+    let (status, body) =
+        served.request_as("POST", "/api/session", form, &served.address, "text/plain");
+    assert_eq!(status, 415, "{body}");
 
     // Paths outside the data folder.
     for path in [

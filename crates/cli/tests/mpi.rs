@@ -92,6 +92,20 @@ fn mpirun_sweeps_equal_the_single_process_sweep_bit_for_bit() {
             "{n} ranks wrote other files than one process"
         );
     }
+    // A directory holding another experiment: rank 0 refuses it, every rank stops, exit 2.
+    std::fs::write(
+        d.join("other.toml"),
+        std::fs::read_to_string(d.join("f.toml"))
+            .unwrap()
+            .replace("replications = 5", "replications = 6"),
+    )
+    .unwrap();
+    let o = mpirun(2, &[], &["sweep", "other.toml", "--out", "two"], d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("holds another experiment").count(), 1, "{err}");
     // A bad experiment is refused by every rank, said once, exit 2.
     std::fs::write(
         d.join("bad.toml"),

@@ -16,9 +16,10 @@ use std::path::PathBuf;
 /// run --report` writes, and the time series as Parquet) and listed: download its CSV,
 /// Parquet or report, or compare two. Forms run `policy compare` and the GEM scoring.
 ///
-/// The server listens on loopback (127.0.0.1) unless --bind says otherwise, reads and writes
-/// only inside its data folder, and refuses bodies over --max-body and regions over
-/// --max-cells with a message on the page. Stop it with Ctrl-C.
+/// The server listens on loopback (127.0.0.1) unless --bind says otherwise (and then answers
+/// only to this machine's names), reads and writes only inside its data folder, takes only
+/// JSON bodies, and refuses bodies over --max-body and regions over --max-cells with a message
+/// on the page. Stop it with Ctrl-C.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Port to listen on; 0 for any free one (the address is printed).
@@ -73,6 +74,7 @@ pub fn run(args: ServeArgs) -> CliResult {
             max_cells: args.max_cells,
             max_body: args.max_body as usize,
             max_connections: 64,
+            loopback: args.bind.is_loopback(),
         },
     );
     Ok(())

@@ -34,6 +34,10 @@ pub struct Settings {
     pub max_body: usize,
     /// Most requests served at once (streams included).
     pub max_connections: usize,
+    /// Bound to loopback: then only requests naming this machine in `Host` are served, so a
+    /// web page elsewhere cannot reach the dashboard through a name it controls (DNS
+    /// rebinding).
+    pub loopback: bool,
 }
 
 /// The server's shared state.
@@ -141,6 +145,10 @@ impl Server {
         let url = request.url().to_string();
         let path = url.split('?').next().unwrap_or("").to_string();
         let method = request.method().clone();
+        if let Some(refusal) = self.refusal(&request) {
+            let _ = request.respond(refusal);
+            return;
+        }
         if path == "/api/events" && method == Method::Get {
             self.stream(request);
             return;
@@ -199,6 +207,47 @@ impl Server {
             _ => error(404, &format!("no page {path} here (the dashboard is at /)")),
         };
         let _ = request.respond(reply);
+    }
+
+    /// Why a request is refused before it is read, if it is: a `Host` other than this
+    /// machine's when bound to loopback; a POST whose body is not declared JSON (a page on
+    /// another site cannot send that without the browser asking first, and the server
+    /// never agrees).
+    fn refusal(&self, request: &Request) -> Option<Reply> {
+        let header = |name: &'static str| {
+            request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv(name))
+                .map(|h| h.value.as_str().to_string())
+        };
+        if self.settings.loopback {
+            let host = header("Host").unwrap_or_default();
+            let name = match host.rsplit_once(':') {
+                Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+                _ => host.as_str(),
+            };
+            if !["127.0.0.1", "localhost", "[::1]"].contains(&name) {
+                return Some(error(
+                    403,
+                    &format!("refused: the dashboard answers to this machine's own names (127.0.0.1, localhost), not `{host}`"),
+                ));
+            }
+        }
+        if *request.method() == Method::Post {
+            let json = header("Content-Type").is_some_and(|t| {
+                t.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+            if !json {
+                return Some(error(
+                    415,
+                    "refused: the request body must be JSON (Content-Type: application/json)",
+                ));
+            }
+        }
+        None
     }
 
     /// The request's body, refused whole when over the size limit.
