@@ -21,6 +21,7 @@ use crate::error::{CliError, CliResult, EXIT_INTERRUPTED};
 use crate::progress::{interrupted, runs_bar};
 use crate::store::catalogue::RunRecord;
 use anyhow::{anyhow, bail, Context};
+use mpi::collective::SystemOperation;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 use mpi::Tag;
@@ -39,6 +40,10 @@ const DONE: Tag = 3;
 const FAILED: Tag = 4;
 /// A worker rank has stopped all its threads.
 const BYE: Tag = 5;
+
+/// Bytes attached for rank 0's buffered answers (each is 32 bytes and its envelope; a
+/// worker thread has at most one answer outstanding).
+const ASSIGN_BUFFER: usize = 1 << 20;
 
 /// How long a rank's main thread sleeps when nothing has arrived.
 const IDLE: Duration = Duration::from_micros(500);
@@ -59,22 +64,42 @@ pub fn launched_by_mpi() -> bool {
 
 /// A sweep across the job's ranks.
 pub fn sweep(args: SweepArgs) -> CliResult {
-    let Some((universe, _)) = mpi::initialize_with_threading(mpi::Threading::Funneled) else {
+    let Some((mut universe, _)) = mpi::initialize_with_threading(mpi::Threading::Funneled) else {
         return Err(CliError::failure(anyhow!("MPI could not be initialised")));
     };
+    // Rank 0 answers with buffered sends, which never wait for the receiver: it can never be
+    // stuck sending to a worker that is itself sending a finished run to it.
+    universe.set_buffer_size(ASSIGN_BUFFER);
     let world = universe.world();
     let rank = world.rank();
-    // Every rank checks the experiment; only rank 0 says what is wrong.
-    let prepared = match prepare(&args.experiment) {
-        Ok(p) => p,
-        Err(e) if rank == 0 => return Err(e),
-        Err(e) => return Err(silent(e.code)),
-    };
     let jobs = usize::from(args.jobs.unwrap_or(1));
+    // Every rank checks the experiment and makes its threads; then all agree whether to go
+    // on, so that a rank that cannot (another node's files, or less memory) stops the job
+    // instead of leaving the others waiting. Rank 0 says what is wrong with the experiment;
+    // another rank says only what is wrong with it alone.
+    let ready = prepare(&args.experiment).and_then(|p| Ok((p, pool(jobs)?)));
+    let code = ready.as_ref().err().map_or(0, |e| i32::from(e.code));
+    let mut worst = 0i32;
+    world.all_reduce_into(&code, &mut worst, SystemOperation::max());
+    let mut at_root = code;
+    world.process_at_rank(0).broadcast_into(&mut at_root);
+    let (prepared, pool) = match ready {
+        Ok(ready) if worst == 0 => ready,
+        Ok(_) => return Err(silent(u8::try_from(worst).unwrap_or(1))),
+        Err(e) if rank == 0 => return Err(e),
+        // Rank 0 said it already: the same files give every rank the same problem.
+        Err(e) if at_root != 0 => return Err(silent(e.code)),
+        Err(e) => {
+            for line in &e.lines {
+                eprintln!("clusterlab: rank {rank}: {line}");
+            }
+            return Err(silent(e.code));
+        }
+    };
     let result = if rank == 0 {
-        coordinate(&world, &args, &prepared, jobs)
+        coordinate(&world, &args, &prepared, &pool, jobs)
     } else {
-        work(&world, &args, &prepared, jobs)
+        work(&world, &args, &prepared, pool, jobs)
     };
     if interrupted() {
         // A rank of the job died or the job was cancelled: the launcher is stopping every
@@ -109,6 +134,7 @@ fn coordinate(
     world: &SimpleCommunicator,
     args: &SweepArgs,
     prepared: &Prepared,
+    pool: &rayon::ThreadPool,
     jobs: usize,
 ) -> CliResult {
     let setup = set_up(args, prepared);
@@ -140,14 +166,15 @@ fn coordinate(
         queue.lock().ok()?.pop_front()
     };
     let started = Instant::now();
-    let pool = pool(jobs)?;
     std::thread::scope(|scope| {
         // This rank's own share: `jobs` threads, each taking runs until none is left; the
         // model's parallel loops run on the same threads.
         scope.spawn(|| {
             pool.broadcast(|_| {
                 while let Some(r) = next() {
-                    match compute(prepared, &r, args.csv).and_then(|f| store(out, &f, &catalogue)) {
+                    match guarded(|| compute(prepared, &r, args.csv))
+                        .and_then(|f| store(out, &f, &catalogue))
+                    {
                         Ok(()) => bar.inc(1),
                         Err(e) => fail(e),
                     }
@@ -235,6 +262,7 @@ fn work(
     world: &SimpleCommunicator,
     args: &SweepArgs,
     prepared: &Prepared,
+    pool: rayon::ThreadPool,
     jobs: usize,
 ) -> CliResult {
     let root = world.process_at_rank(0);
@@ -243,7 +271,6 @@ fn work(
     if go != 0 {
         return Err(silent(u8::try_from(go).unwrap_or(1)));
     }
-    let pool = pool(jobs)?;
     let (to_main, from_threads) = mpsc::channel::<Local>();
     let mut to_threads = Vec::with_capacity(jobs);
     let mut inboxes = Vec::with_capacity(jobs);
@@ -265,7 +292,7 @@ fn work(
                 };
                 while to_main.send(Local::Need(t)).is_ok() {
                     let Ok(Some(r)) = rx.recv() else { break };
-                    let message = match compute(prepared, &r, args.csv) {
+                    let message = match guarded(|| compute(prepared, &r, args.csv)) {
                         Ok(f) => Local::Done(encode(&f)),
                         Err(e) => Local::Failed(format!("{e:#}")),
                     };
@@ -324,6 +351,19 @@ fn work(
         root.send_with_tag(&[0u8][..], BYE);
     }
     Ok(())
+}
+
+/// Runs `f`, turning a panic into an error, so that a run that fails in an unforeseen way
+/// stops the sweep with a message instead of leaving a thread that never reports back.
+fn guarded<T>(f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        Err(anyhow!("a run stopped unexpectedly: {what}"))
+    })
 }
 
 /// A pool of `jobs` threads for this rank's runs and the model's parallel loops within them.

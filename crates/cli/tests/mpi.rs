@@ -106,6 +106,33 @@ fn mpirun_sweeps_equal_the_single_process_sweep_bit_for_bit() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.matches("holds another experiment").count(), 1, "{err}");
+    // One rank alone cannot run it (here: less memory on its node): every rank stops, that
+    // rank says why, nobody waits for it.
+    let o = Command::new("mpirun")
+        .args([
+            "-n",
+            "1",
+            clusterlab(),
+            "sweep",
+            "f.toml",
+            "--out",
+            "uneven",
+            ":",
+        ])
+        .args(["-n", "1", "-x", "CLUSTERLAB_MAX_MEMORY=1K", clusterlab()])
+        .args(["sweep", "f.toml", "--out", "uneven"])
+        .current_dir(d)
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("clusterlab: rank 1: f.toml: point 0"), "{err}");
+    assert!(
+        !d.join("uneven").exists(),
+        "nothing is written when a rank cannot go"
+    );
     // A bad experiment is refused by every rank, said once, exit 2.
     std::fs::write(
         d.join("bad.toml"),
