@@ -148,6 +148,34 @@ fn the_server_listens_on_loopback_and_refuses_what_it_must() {
         "{body}"
     );
 
+    // Absurd announced lengths are refused before anything is read or allocated.
+    for length in [
+        "9223372036854775808",
+        "200000000000",
+        "18446744073709551615",
+    ] {
+        let mut stream = TcpStream::connect(&served.address).unwrap();
+        write!(
+            stream,
+            "POST /api/scenarios HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{",
+            served.address
+        )
+        .unwrap();
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        // 413 from the server, or hyper's own 4xx for a length it cannot parse.
+        assert!(
+            reply.starts_with("HTTP/1.1 4"),
+            "Content-Length {length}: {reply}"
+        );
+    }
+    assert_eq!(served.request("GET", "/api/runs", "").0, 200);
+    // A speed so slow it would stall the run is refused.
+    let (status, body) =
+        served.request("POST", "/api/control", r#"{"action":"speed","fps":1e-300}"#);
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("expected 0.5 to 240"), "{body}");
+
     // Scenarios over the size limit, and broken ones: a clear error, the server goes on.
     let huge = r#"{"name":"huge","text":"name = \"huge\"\n[region]\nwidth = 200\nheight = 200\n[[technology]]\nid = \"x\"\n"}"#;
     let (status, body) = served.request("POST", "/api/scenarios", huge);

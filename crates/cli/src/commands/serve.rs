@@ -54,9 +54,9 @@ pub fn run(args: ServeArgs) -> CliResult {
         ))
     })?;
     let wanted = SocketAddr::new(args.bind, args.port);
-    let http = tiny_http::Server::http(wanted)
+    let listener = std::net::TcpListener::bind(wanted)
         .map_err(|e| CliError::input(format!("--port: cannot listen on {wanted}: {e}")))?;
-    let address = http.server_addr().to_ip().unwrap_or(wanted);
+    let address = listener.local_addr().unwrap_or(wanted);
     if !args.bind.is_loopback() {
         eprintln!(
             "clusterlab: warning: listening on {address}: anyone who can reach this machine can use the dashboard (it has no login)"
@@ -68,7 +68,7 @@ pub fn run(args: ServeArgs) -> CliResult {
     );
     let _ = std::io::stdout().flush();
     dashboard::serve(
-        http,
+        listener,
         Settings {
             data,
             max_cells: args.max_cells,
@@ -76,6 +76,7 @@ pub fn run(args: ServeArgs) -> CliResult {
             max_connections: 64,
             loopback: args.bind.is_loopback(),
         },
-    );
+    )
+    .map_err(|e| CliError::failure(anyhow::anyhow!("the dashboard stopped: {e}")))?;
     Ok(())
 }

@@ -67,6 +67,8 @@ pub struct Published {
     pub saved: Saved,
     /// Counts changes; pages wait for it to move.
     pub version: u64,
+    /// Counts new sessions and resets: a save finishing later belongs to an earlier run.
+    pub generation: u64,
 }
 
 /// The saved copy of a finished run.
@@ -136,6 +138,7 @@ impl Live {
                     status: Status::Idle,
                     saved: Saved::Nothing,
                     version: 0,
+                    generation: 0,
                 },
             }),
             work: Condvar::new(),
@@ -162,9 +165,9 @@ impl Live {
     pub fn control(&self, action: &str, frames_per_second: Option<f64>) -> Result<Status, String> {
         let mut s = self.lock();
         if let Some(fps) = frames_per_second {
-            if !(0.0..=240.0).contains(&fps) {
+            if !(fps == 0.0 || (0.5..=240.0).contains(&fps)) {
                 return Err(format!(
-                    "fps: {fps} is out of range (expected 0 to 240; 0 for as fast as it goes)"
+                    "fps: {fps} is out of range (expected 0.5 to 240 frames per second, or 0 for as fast as it goes)"
                 ));
             }
             s.control.frames_per_second = fps;
@@ -282,6 +285,7 @@ impl Live {
                 let r = Running::new(*session);
                 let mut s = self.lock();
                 s.published.session += 1;
+                s.published.generation += 1;
                 s.published.rows.clear();
                 s.published.saved = Saved::Nothing;
                 s.published.info = Arc::from(r.info());
@@ -306,6 +310,7 @@ impl Live {
                 drop(s);
                 r.restart();
                 let mut s = self.lock();
+                s.published.generation += 1;
                 s.published.rows.clear();
                 s.published.saved = Saved::Nothing;
                 r.publish(&mut s.published, Status::Paused);
@@ -316,8 +321,23 @@ impl Live {
             let fps = s.control.frames_per_second;
             drop(s);
             let began = Instant::now();
-            if !r.done() {
-                r.step();
+            let stepped = if r.done() {
+                Ok(())
+            } else {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.step()))
+            };
+            if stepped.is_err() {
+                // A bug in the model: say so on the page and drop the run; the server goes on.
+                running = None;
+                let mut s = self.lock();
+                s.control.playing = false;
+                s.published.status = Status::Done;
+                s.published.saved = Saved::Failed(
+                    "the model stopped unexpectedly at this step (a bug: please report it with the scenario); the run was not saved".into(),
+                );
+                s.published.version += 1;
+                self.news.notify_all();
+                continue;
             }
             let finished = r.done();
             let mut s = self.lock();
@@ -335,11 +355,11 @@ impl Live {
                 // Saving reruns the scenario in the background; the live run goes on.
                 let (live, save, session) =
                     (Arc::clone(&self), Arc::clone(&save), r.session_copy());
-                let number = s.published.session;
+                let generation = s.published.generation;
                 std::thread::spawn(move || {
                     let result = save(&session);
                     let mut s = live.lock();
-                    if s.published.session == number {
+                    if s.published.generation == generation {
                         s.published.saved = match result {
                             Ok(id) => Saved::Run(id),
                             Err(e) => Saved::Failed(e),
@@ -352,9 +372,11 @@ impl Live {
             }
             drop(s);
             if !once && fps > 0.0 {
+                // Wait out the frame, but wake at once for a control (pause, reset, a new run).
                 let frame = Duration::from_secs_f64(1.0 / fps);
                 if let Some(rest) = frame.checked_sub(began.elapsed()) {
-                    std::thread::sleep(rest);
+                    let s = self.lock();
+                    let _ = self.work.wait_timeout(s, rest);
                 }
             }
         }

@@ -1,7 +1,7 @@
-//! `clusterlab serve`: the web dashboard. An HTTP server on loopback (tiny_http), one thread
-//! per request, a live run stepped by its own thread (see [`live`]) and streamed to the pages
-//! as server-sent events, saved runs and uploaded scenarios in a data folder it never reads
-//! or writes outside of. It holds no model logic: it checks scenarios as `run` does, steps the
+//! `clusterlab serve`: the web dashboard. An HTTP server on loopback (axum on a small tokio
+//! runtime: the requests' work runs on blocking threads), a live run stepped by its own thread
+//! (see [`live`]) and streamed to the pages as server-sent events, saved runs and uploaded
+//! scenarios in a data folder it never reads or writes outside of. It holds no model logic: it checks scenarios as `run` does, steps the
 //! model's world, and runs `clusterlab policy compare` and the GEM of the analysis crate for
 //! its forms.
 
@@ -9,14 +9,17 @@ pub mod live;
 pub mod runs;
 pub mod scenarios;
 
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 use live::{Live, Session};
 use serde_json::{json, Value};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The dashboard page, with uPlot inlined when it is served.
 const PAGE: &str = include_str!("../../assets/dashboard.html");
@@ -45,11 +48,15 @@ struct Server {
     settings: Settings,
     live: Arc<Live>,
     page: String,
-    connections: AtomicUsize,
+    /// One permit per request being served (event streams hold theirs while open).
+    slots: Arc<Semaphore>,
 }
 
-/// Serves on `http` until the process ends.
-pub fn serve(http: tiny_http::Server, settings: Settings) {
+/// How long a client may take to send a request's body.
+const BODY_TIME: Duration = Duration::from_secs(20);
+
+/// Serves on `listener` until the process ends.
+pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Result<()> {
     let live = Live::new();
     let data = settings.data.clone();
     {
@@ -65,43 +72,132 @@ pub fn serve(http: tiny_http::Server, settings: Settings) {
         .replace("/*UPLOT_JS*/", UPLOT_JS)
         .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
     let server = Arc::new(Server {
+        slots: Arc::new(Semaphore::new(settings.max_connections)),
         settings,
         live,
         page,
-        connections: AtomicUsize::new(0),
     });
-    for request in http.incoming_requests() {
-        let server = Arc::clone(&server);
-        if server.connections.fetch_add(1, Ordering::SeqCst) >= server.settings.max_connections {
-            server.connections.fetch_sub(1, Ordering::SeqCst);
-            let _ = request.respond(error(503, "the server is busy: too many connections"));
-            continue;
-        }
-        std::thread::spawn(move || {
-            server.handle(request);
-            server.connections.fetch_sub(1, Ordering::SeqCst);
-        });
-    }
-}
-
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
-
-fn header(name: &str, value: &str) -> Header {
-    // Names are ours; values are ours or checked ids, so both are valid header bytes.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
-        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a valid header")
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(2 * server.settings.max_connections)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let app = axum::Router::new().fallback(handle).with_state(server);
+        axum::serve(listener, app).await
     })
 }
 
+/// A reply, made on a blocking thread and sent by the runtime.
+pub struct Reply {
+    status: u16,
+    kind: &'static str,
+    body: Vec<u8>,
+    /// A file name: the body is offered as a download under it.
+    download: Option<String>,
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert("content-type", HeaderValue::from_static(self.kind));
+        headers.insert("cache-control", HeaderValue::from_static("no-store"));
+        if let Some(name) = self.download {
+            // Names are checked run ids and listed file names: valid header text.
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                headers.insert("content-disposition", v);
+            }
+        }
+        response
+    }
+}
+
 fn json_reply(status: u16, value: &Value) -> Reply {
-    Response::from_data(value.to_string().into_bytes())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "application/json"))
-        .with_header(header("Cache-Control", "no-store"))
+    Reply {
+        status,
+        kind: "application/json",
+        body: value.to_string().into_bytes(),
+        download: None,
+    }
 }
 
 fn error(status: u16, message: &str) -> Reply {
     json_reply(status, &json!({ "error": message }))
+}
+
+/// Every request: refusals first, then the event stream, or the body (bounded in size and
+/// time) and the route's work on a blocking thread.
+async fn handle(
+    axum::extract::State(server): axum::extract::State<Arc<Server>>,
+    request: axum::extract::Request,
+) -> Response {
+    let Ok(permit) = Arc::clone(&server.slots).try_acquire_owned() else {
+        return error(503, "the server is busy: too many connections").into_response();
+    };
+    let (parts, body) = request.into_parts();
+    let url = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    if let Some(refusal) = server.refusal(&parts.method, &parts.headers) {
+        return refusal.into_response();
+    }
+    if parts.method == Method::GET && url.split('?').next() == Some("/api/events") {
+        return events(server, permit).into_response();
+    }
+    let body = match server.body(&parts.headers, body).await {
+        Ok(body) => body,
+        Err(reply) => return reply.into_response(),
+    };
+    let method = parts.method;
+    let worker = Arc::clone(&server);
+    let reply = tokio::task::spawn_blocking(move || {
+        let reply = worker.route(&method, &url, &body);
+        drop(permit);
+        reply
+    })
+    .await;
+    match reply {
+        Ok(reply) => reply.into_response(),
+        Err(_) => error(500, "the request failed inside the server").into_response(),
+    }
+}
+
+/// Server-sent events: a `frame` event per published change, a comment every 15 s of quiet,
+/// until the page goes away.
+fn events(
+    server: Arc<Server>,
+    permit: OwnedSemaphorePermit,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let start = (server, permit, u64::MAX, u64::MAX, 0usize);
+    let stream = futures_util::stream::unfold(
+        start,
+        |(server, permit, session, version, rows)| async move {
+            let live = Arc::clone(&server.live);
+            let next = tokio::task::spawn_blocking(move || {
+                live.next_event(session, version, rows, Duration::from_secs(15))
+            })
+            .await
+            .ok()?;
+            Some(match next {
+                Some(e) => (
+                    Ok(Event::default().event("frame").data(e.json)),
+                    (server, permit, e.session, e.version, e.rows),
+                ),
+                None => (
+                    Ok(Event::default().comment("still here")),
+                    (server, permit, session, version, rows),
+                ),
+            })
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
 /// The query parameter `key` of `url`, percent-decoded.
@@ -141,85 +237,65 @@ fn percent_decode(text: &str) -> String {
 }
 
 impl Server {
-    fn handle(&self, mut request: Request) {
-        let url = request.url().to_string();
-        let path = url.split('?').next().unwrap_or("").to_string();
-        let method = request.method().clone();
-        if let Some(refusal) = self.refusal(&request) {
-            let _ = request.respond(refusal);
-            return;
-        }
-        if path == "/api/events" && method == Method::Get {
-            self.stream(request);
-            return;
-        }
-        let body = match self.body(&mut request) {
-            Ok(body) => body,
-            Err(reply) => {
-                let _ = request.respond(reply);
-                return;
-            }
-        };
-        let reply = match (&method, path.as_str()) {
-            (Method::Get, "/") | (Method::Get, "/index.html") => {
-                Response::from_data(self.page.clone().into_bytes())
-                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                    .with_header(header("Cache-Control", "no-store"))
-            }
-            (Method::Get, "/api/scenarios") => json_reply(
+    /// The reply to a request whose body was read.
+    fn route(&self, method: &Method, url: &str, body: &[u8]) -> Reply {
+        let path = url.split('?').next().unwrap_or("");
+        match (method.as_str(), path) {
+            ("GET", "/") | ("GET", "/index.html") => Reply {
+                status: 200,
+                kind: "text/html; charset=utf-8",
+                body: self.page.clone().into_bytes(),
+                download: None,
+            },
+            ("GET", "/api/scenarios") => json_reply(
                 200,
                 &json!({ "scenarios": scenarios::list(&self.settings.data) }),
             ),
-            (Method::Get, "/api/scenario") => self.scenario(&url),
-            (Method::Post, "/api/scenarios") => self.upload(&body),
-            (Method::Post, "/api/session") => self.start(&body),
-            (Method::Post, "/api/control") => self.control(&body),
-            (Method::Get, "/api/runs") => {
+            ("GET", "/api/scenario") => self.scenario(url),
+            ("POST", "/api/scenarios") => self.upload(body),
+            ("POST", "/api/session") => self.start(body),
+            ("POST", "/api/control") => self.control(body),
+            ("GET", "/api/runs") => {
                 json_reply(200, &json!({ "runs": runs::list(&self.settings.data) }))
             }
-            (Method::Post, "/api/policy") => self.policy(&body),
-            (Method::Post, "/api/gem") => gem(&body),
-            (Method::Get, p) if p.starts_with("/api/runs/") => {
+            ("POST", "/api/policy") => self.policy(body),
+            ("POST", "/api/gem") => gem(body),
+            ("GET", p) if p.starts_with("/api/runs/") => {
                 let rest = &p["/api/runs/".len()..];
                 let (id, file) = rest.split_once('/').unwrap_or((rest, ""));
                 match runs::file(&self.settings.data, id, file) {
                     Ok((path, kind)) => match std::fs::read(&path) {
-                        Ok(bytes) => {
-                            let mut reply = Response::from_data(bytes).with_header(header("Content-Type", kind));
-                            if query(&url, "download").is_some() {
-                                reply = reply.with_header(header(
-                                    "Content-Disposition",
-                                    &format!("attachment; filename=\"{id}-{file}\""),
-                                ));
-                            }
-                            reply
-                        }
+                        Ok(bytes) => Reply {
+                            status: 200,
+                            kind,
+                            body: bytes,
+                            download: query(url, "download").map(|_| format!("{id}-{file}")),
+                        },
                         Err(_) => error(404, &format!("run {id} has no {file}")),
                     },
                     Err(runs::Refused::Outside) => error(
                         403,
-                        "refused: only the files of saved runs in the data folder are served (timeseries.csv, timeseries.parquet, summary.json, report.html, scenario.toml, maps.json)",
+                        "refused: only the files of saved runs in the data folder are served (timeseries.csv, timeseries.parquet, summary.json, report.html, scenario.toml, maps.json, network.json)",
                     ),
-                    Err(runs::Refused::Missing) => error(404, &format!("no run {id} with a {file}")),
+                    Err(runs::Refused::Missing) => {
+                        error(404, &format!("no run {id} with a {file}"))
+                    }
                 }
             }
-            (_, p) if p.starts_with("/api/") => error(404, &format!("no {} {p} here", method)),
+            (_, p) if p.starts_with("/api/") => error(404, &format!("no {method} {p} here")),
             _ => error(404, &format!("no page {path} here (the dashboard is at /)")),
-        };
-        let _ = request.respond(reply);
+        }
     }
 
     /// Why a request is refused before it is read, if it is: a `Host` other than this
     /// machine's when bound to loopback; a POST whose body is not declared JSON (a page on
     /// another site cannot send that without the browser asking first, and the server
     /// never agrees).
-    fn refusal(&self, request: &Request) -> Option<Reply> {
-        let header = |name: &'static str| {
-            request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv(name))
-                .map(|h| h.value.as_str().to_string())
+    fn refusal(&self, method: &Method, headers: &HeaderMap) -> Option<Reply> {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         };
         if self.settings.loopback {
             let host = header("Host").unwrap_or_default();
@@ -234,7 +310,7 @@ impl Server {
                 ));
             }
         }
-        if *request.method() == Method::Post {
+        if *method == Method::POST {
             let json = header("Content-Type").is_some_and(|t| {
                 t.split(';')
                     .next()
@@ -250,8 +326,9 @@ impl Server {
         None
     }
 
-    /// The request's body, refused whole when over the size limit.
-    fn body(&self, request: &mut Request) -> Result<Vec<u8>, Reply> {
+    /// The request's body, refused whole when over the size limit (announced or not) or
+    /// when it takes longer than [`BODY_TIME`] to arrive.
+    async fn body(&self, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Reply> {
         let limit = self.settings.max_body;
         let too_big = || {
             error(
@@ -259,19 +336,29 @@ impl Server {
                 &format!("the request body is over this server's limit of {limit} bytes"),
             )
         };
-        if request.body_length().is_some_and(|n| n > limit) {
+        let announced = headers
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if announced.is_some_and(|n| n > limit as u64) {
             return Err(too_big());
         }
-        let mut body = Vec::new();
-        request
-            .as_reader()
-            .take(limit as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| error(400, &format!("cannot read the request: {e}")))?;
-        if body.len() > limit {
-            return Err(too_big());
-        }
-        Ok(body)
+        let read = async {
+            let mut stream = body.into_data_stream();
+            let mut out = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                let chunk =
+                    chunk.map_err(|e| error(400, &format!("cannot read the request: {e}")))?;
+                if out.len() + chunk.len() > limit {
+                    return Err(too_big());
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(out)
+        };
+        tokio::time::timeout(BODY_TIME, read)
+            .await
+            .unwrap_or_else(|_| Err(error(408, "the request body took too long to arrive")))
     }
 
     fn scenario(&self, url: &str) -> Reply {
@@ -382,40 +469,6 @@ impl Server {
         }
     }
 
-    /// Server-sent events: a `frame` event per published change, a comment every 15 s of
-    /// quiet, until the page goes away.
-    fn stream(&self, request: Request) {
-        let mut out = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n";
-        if out
-            .write_all(head.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return;
-        }
-        let (mut session, mut version, mut rows) = (u64::MAX, u64::MAX, 0usize);
-        loop {
-            let sent = match self
-                .live
-                .next_event(session, version, rows, Duration::from_secs(15))
-            {
-                Some(event) => {
-                    session = event.session;
-                    version = event.version;
-                    rows = event.rows;
-                    out.write_all(b"event: frame\ndata: ")
-                        .and_then(|()| out.write_all(event.json.as_bytes()))
-                        .and_then(|()| out.write_all(b"\n\n"))
-                }
-                None => out.write_all(b": still here\n\n"),
-            };
-            if sent.and_then(|()| out.flush()).is_err() {
-                return;
-            }
-        }
-    }
-
     /// `clusterlab policy compare` on a scenario with the page's parameters, its JSON back.
     fn policy(&self, body: &[u8]) -> Reply {
         let v = match parse_json(body) {
@@ -444,7 +497,7 @@ impl Server {
         let file = dir.join(format!(
             "policy-{}-{}-{name}.toml",
             std::process::id(),
-            FORMS.fetch_add(1, Ordering::SeqCst)
+            FORMS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         ));
         if let Err(e) = std::fs::write(&file, &prepared.text) {
             return error(500, &format!("cannot write {}: {e}", file.display()));

@@ -141,9 +141,24 @@ pub fn save(data: &Path, name: &str, scenario_text: &str) -> Result<String, Stri
         })
         .take(60)
         .collect();
-    let id = format!("{next:04}-{clean}");
-    let dir = runs.join(&id);
-    std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Two saves at once may pick the same number: the directory is created exclusively, and
+    // the next number taken when it exists.
+    let (id, dir) = (next..next + 1000)
+        .find_map(|n| {
+            let id = format!("{n:04}-{clean}");
+            let dir = runs.join(&id);
+            match std::fs::create_dir(&dir) {
+                Ok(()) => Some(Ok((id, dir))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+                Err(e) => Some(Err(format!("cannot create {}: {e}", dir.display()))),
+            }
+        })
+        .unwrap_or_else(|| {
+            Err(format!(
+                "cannot find a free run number in {}",
+                runs.display()
+            ))
+        })?;
     let result = (|| {
         let scenario = dir.join("scenario.toml");
         std::fs::write(&scenario, scenario_text)

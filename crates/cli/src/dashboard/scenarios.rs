@@ -259,6 +259,15 @@ pub fn prepare(
     let limits = machine_limits().map_err(|e| e.lines.join("; "))?;
     let loaded = load_scenario_text(&text, &source, Path::new(""), Overrides::default(), limits)
         .map_err(|e| e.lines.join("\n"))?;
+    // Again on the checked scenario, whose region has its defaults filled in.
+    let region = loaded.scenario.region();
+    let cells = u64::from(region.width) * u64::from(region.height);
+    if cells > max_cells {
+        return Err(format!(
+            "the region of {} × {} = {cells} cells is over this server's limit of {max_cells} cells (expected a smaller region, or start the server with a larger --max-cells)",
+            region.width, region.height
+        ));
+    }
     Ok(Prepared { text, loaded })
 }
 
@@ -309,6 +318,14 @@ mod tests {
             1000 * 59,
         );
         assert!(too_big.err().unwrap().contains("over this server's limit"));
+        // A side left to its default counts too.
+        let one_side = prepare(
+            "one-side",
+            "[region]\nwidth = 5000\n[[technology]]\nid = \"x\"\n",
+            &[],
+            10_000,
+        );
+        assert!(one_side.err().unwrap().contains("over this server's limit"));
         let other = prepare("default", text, &[("name".into(), 1.0)], 1 << 22);
         assert!(other
             .err()

@@ -81,7 +81,15 @@ pub fn write(dir: &Path, out: &Path) -> CliResult {
             .unwrap_or(f64::NAN)
     };
     let mut points: Vec<Point> = Vec::new();
-    for (_, row) in &rows[1..] {
+    for (line, row) in &rows[1..] {
+        if row.len() != header.len() {
+            return Err(CliError::input(format!(
+                "{}:{line}: {} fields (expected {}, one per column of the header)",
+                summary_path.display(),
+                row.len(),
+                header.len()
+            )));
+        }
         let id = number(row, point_col) as u64;
         if points.last().is_none_or(|p| p.id != id) {
             points.push(Point {

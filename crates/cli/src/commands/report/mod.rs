@@ -320,7 +320,9 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
     );
     chart_figures(&mut html, &charts);
     // The diffusion map, when the run recorded one (`run --report`).
-    let maps = std::fs::read_to_string(dir.join("maps.json")).ok();
+    let maps = std::fs::read_to_string(dir.join("maps.json"))
+        .ok()
+        .map(|m| page::script_json(&m));
     if let Some(maps) = &maps {
         let _ = write!(
             html,
@@ -340,6 +342,7 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
         } else {
             String::new()
         };
+        let network = page::script_json(network);
         let _ = write!(
             html,
             "<figure><h2>Network</h2><canvas id=\"network\" width=\"600\" height=\"360\" role=\"img\" aria-label=\"the ties between firms, each firm where it sits\"></canvas>\
@@ -388,7 +391,7 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
   canvas.width = maps.width * cell; canvas.height = maps.height * cell;\n\
   const colour = ch => ch === '0' ? '#ffffff' : ch === '1' ? '#d9d9d9' : palette[(parseInt(ch, 36) - 2) % palette.length];\n\
   const draw = i => { const f = maps.frames[i]; for (let y = 0; y < maps.height; y++) for (let x = 0; x < maps.width; x++) { ctx.fillStyle = colour(f[y * maps.width + x]); ctx.fillRect(x * cell, y * cell, cell, cell); } label.textContent = maps.steps[i]; };\n\
-  document.getElementById('map-legend').innerHTML = maps.technologies.map((t, j) => '<span style=\"display:inline-block;width:.8em;height:.8em;background:' + palette[j % palette.length] + '\"></span> ' + t).join(' &nbsp; ');\n\
+  document.getElementById('map-legend').innerHTML = maps.technologies.map((t, j) => '<span style=\"display:inline-block;width:.8em;height:.8em;background:' + palette[j % palette.length] + '\"></span> ' + esc(t)).join(' &nbsp; ');\n\
   slider.addEventListener('input', () => draw(+slider.value));\n\
   let timer = null; const play = document.getElementById('map-play');\n\
   play.addEventListener('click', () => { if (timer) { clearInterval(timer); timer = null; play.textContent = 'play'; return; } play.textContent = 'pause'; timer = setInterval(() => { slider.value = (+slider.value + 1) % maps.frames.length; draw(+slider.value); }, 500); });\n\

@@ -30,6 +30,17 @@ pub fn json_array(values: &[f64]) -> String {
     format!("[{}]", parts.join(","))
 }
 
+/// Text as a JavaScript string literal that is safe inside a `<script>` element.
+pub fn js_string(text: &str) -> String {
+    script_json(&serde_json::Value::from(text).to_string())
+}
+
+/// JSON text made safe inside a `<script>` element: `<` occurs in JSON only inside strings,
+/// where `\u003c` means the same, so no `</script>` or `<!--` can end the element early.
+pub fn script_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -83,23 +94,24 @@ pub fn chart_script(html: &mut String, charts: &[Chart], extra: &str) {
     let _ = writeln!(html, "<script>{UPLOT_JS}</script><script>");
     let palette: Vec<String> = PALETTE.iter().map(|c| format!("{c:?}")).collect();
     let _ = writeln!(html, "const palette = [{}];", palette.join(","));
+    html.push_str("const esc = t => String(t).replace(/[&<>\"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '\"': '&quot;', \"'\": '&#39;'}[c]));\n");
     html.push_str("const charts = [\n");
     for c in charts {
         let _ = write!(
             html,
-            "{{id:\"chart-{}\",xl:{:?},y:{:?},x:{},series:[",
-            c.id,
-            c.x_label,
-            c.y_label,
+            "{{id:{},xl:{},y:{},x:{},series:[",
+            js_string(&format!("chart-{}", c.id)),
+            js_string(&c.x_label),
+            js_string(&c.y_label),
             json_array(&c.x)
         );
         for (label, values, dashed, colour) in &c.series {
             let colour = PALETTE[colour % PALETTE.len()];
             let _ = write!(
                 html,
-                "{{label:{:?},stroke:{:?},dash:{},data:{}}},",
-                label,
-                colour,
+                "{{label:{},stroke:{},dash:{},data:{}}},",
+                js_string(label),
+                js_string(colour),
                 if *dashed { "[6,4]" } else { "null" },
                 json_array(values)
             );
@@ -123,6 +135,12 @@ pub struct Bar {
 
 /// Horizontal bars with their 95% intervals as whiskers, around zero, as an inline SVG.
 pub fn bars(title: &str, axis: &str, rows: &[Bar]) -> String {
+    bars_oriented(title, axis, rows, false)
+}
+
+/// [`bars`], where a negative value is the good direction when `lower_is_better`: the
+/// colours follow what is better (blue), not the sign; a value that is not a number is grey.
+pub fn bars_oriented(title: &str, axis: &str, rows: &[Bar], lower_is_better: bool) -> String {
     let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
     let lo = rows
         .iter()
@@ -149,7 +167,9 @@ pub fn bars(title: &str, axis: &str, rows: &[Bar]) -> String {
     for (i, bar) in rows.iter().enumerate() {
         let y = 8.0 + row_h * i as f64;
         let (a, b) = (x(0.0).min(x(bar.value)), x(0.0).max(x(bar.value)));
-        let colour = if bar.value >= 0.0 {
+        let colour = if !bar.value.is_finite() {
+            "#999999"
+        } else if (bar.value >= 0.0) != lower_is_better {
             PALETTE[0]
         } else {
             PALETTE[3]
@@ -205,4 +225,46 @@ pub fn write(out: &Path, html: &str) -> CliResult {
     std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_in_scripts_cannot_end_them() {
+        let label = "</script><img src=x onerror=alert(1)><!--";
+        let js = js_string(label);
+        assert!(!js.contains('<'), "{js}");
+        // The same string once parsed.
+        let back: String = serde_json::from_str(&js).unwrap();
+        assert_eq!(back, label);
+        let json = script_json(r#"{"technologies":["</script>"],"w":3}"#);
+        assert!(!json.contains("</"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["technologies"][0], "</script>");
+    }
+
+    #[test]
+    fn bars_take_the_better_direction_and_grey_for_nothing() {
+        let rows = [
+            Bar {
+                label: "a".into(),
+                value: -1.0,
+                lo: -2.0,
+                hi: 0.0,
+            },
+            Bar {
+                label: "b".into(),
+                value: f64::NAN,
+                lo: f64::NAN,
+                hi: f64::NAN,
+            },
+        ];
+        let lower = bars_oriented("t", "x", &rows, true);
+        assert!(lower.contains(&format!("fill=\"{}\"", PALETTE[0])));
+        assert!(lower.contains("fill=\"#999999\""));
+        let higher = bars("t", "x", &rows);
+        assert!(higher.contains(&format!("fill=\"{}\"", PALETTE[3])));
+    }
 }

@@ -84,7 +84,12 @@ pub fn write(comparisons: &Value, command: &str, out: &Path) -> CliResult {
             html,
             "<figure class=\"policy-effect\">{}<figcaption>{}: effect of each alternative, with its 95% interval.</figcaption></figure>\
 <figure class=\"policy-cost\">{}<figcaption>Extra public money over the run, beyond the baseline's, with its 95% interval.</figcaption></figure>",
-            page::bars(wording, effect, &effects),
+            page::bars_oriented(
+                wording,
+                effect,
+                &effects,
+                matches!(objective, "speed" | "equality")
+            ),
             escape(wording),
             page::bars("extra public money", "cost", &costs),
         );
