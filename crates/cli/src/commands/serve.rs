@@ -16,8 +16,8 @@ use std::path::PathBuf;
 /// run --report` writes, and the time series as Parquet) and listed: download its CSV,
 /// Parquet or report, or compare two. Forms run `policy compare` and the GEM scoring.
 ///
-/// The server listens on loopback (127.0.0.1) unless --bind says otherwise (and then answers
-/// only to this machine's names), reads and writes only inside its data folder, takes only
+/// The server listens on loopback (127.0.0.1), answering only to this machine's own names,
+/// unless --bind says otherwise; it reads and writes only inside its data folder, takes only
 /// JSON bodies, and refuses bodies over --max-body and regions over --max-cells with a message
 /// on the page. Stop it with Ctrl-C.
 #[derive(Debug, Args)]
