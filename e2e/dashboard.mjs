@@ -79,6 +79,17 @@ try {
   await page.waitForSelector('#status[data-status="done"]');
   await page.waitForSelector('#runs tr[data-run]');
   check(await page.textContent('#status').then(t => t.includes('saved as')), 'the finished run was not saved');
+  // Another competition group on the map: its legend and its cells.
+  const before = await mapHash();
+  await page.selectOption('#map-group', '1');
+  await page.waitForFunction(() => document.getElementById('map-legend').textContent.includes('five-axis'));
+  await page.waitForFunction(h => {
+    const c = document.getElementById('map');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let x = 0;
+    for (let i = 0; i < d.length; i += 4) x = (x * 31 + d[i] * 7 + d[i + 1] * 3 + d[i + 2]) >>> 0;
+    return `${c.width}x${c.height}:${x}` !== h;
+  }, before);
   await page.screenshot({ path: join(artefacts, 'dashboard.png'), fullPage: true });
 
   // Download the report, open the file, find its charts rendered.

@@ -77,11 +77,24 @@ impl Maps {
 
 /// The technologies of the first technology's competition group, by index: what a map shows.
 pub fn map_group(scenario: &Scenario) -> Vec<usize> {
-    let techs = scenario.technologies();
-    let group = techs.first().map(|t| t.group.as_str()).unwrap_or_default();
-    (0..techs.len())
-        .filter(|&k| techs[k].group == group)
-        .collect()
+    groups(scenario)
+        .into_iter()
+        .next()
+        .map(|(_, members)| members)
+        .unwrap_or_default()
+}
+
+/// The competition groups, in the order their first technology appears: each group's name and
+/// its technologies by index (a map shows one group: a firm holds at most one of them).
+pub fn groups(scenario: &Scenario) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (k, t) in scenario.technologies().iter().enumerate() {
+        match out.iter_mut().find(|(g, _)| *g == t.group) {
+            Some((_, members)) => members.push(k),
+            None => out.push((t.group.clone(), vec![k])),
+        }
+    }
+    out
 }
 
 /// Each map cell's state into `out` (cleared first), row by row over the region thinned by

@@ -312,7 +312,8 @@ fn the_live_run_streams_the_numbers_the_saved_run_holds() {
     let mut rows: Vec<serde_json::Value> = Vec::new();
     let mut saved = None;
     let mut maps = 0;
-    for line in BufReader::new(stream).lines() {
+    let mut lines = BufReader::new(stream).lines();
+    for line in lines.by_ref() {
         let line = line.unwrap();
         let Some(data) = line.strip_prefix("data: ") else {
             continue;
@@ -338,6 +339,38 @@ fn the_live_run_streams_the_numbers_the_saved_run_holds() {
     }
     assert!(maps >= 2);
     let id = saved.expect("the run was saved");
+    // The map of another competition group (the default's CNC and five-axis machining),
+    // redrawn at once though the run is over; a group it does not have is refused.
+    let (status, body) = served.request("POST", "/api/control", r#"{"action":"group","group":5}"#);
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body.contains("not one of this run's 2 competition groups"),
+        "{body}"
+    );
+    let (status, body) = served.request("POST", "/api/control", r#"{"action":"group","group":1}"#);
+    assert_eq!(status, 200, "{body}");
+    let frame = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .filter_map(|l| l.strip_prefix("data: ").map(str::to_string))
+        .map(|d| serde_json::from_str::<serde_json::Value>(&d).unwrap())
+        .find(|f| f["group"] == 1)
+        .expect("a frame of group 1");
+    use base64::Engine as _;
+    let cells = base64::engine::general_purpose::STANDARD
+        .decode(frame["map"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(cells.len(), 3200);
+    assert!(
+        cells.iter().any(|&c| c >= 2),
+        "no firm holds CNC or five-axis"
+    );
+    let members = frame["info"]["groups"][1]["technologies"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(members >= 2, "CNC, five-axis and the radical generations");
+    assert!(cells.iter().all(|&c| usize::from(c) <= members + 1));
     let (status, csv) = served.request("GET", &format!("/api/runs/{id}/timeseries.csv"), "");
     assert_eq!(status, 200);
     let lines: Vec<&str> = csv.lines().collect();

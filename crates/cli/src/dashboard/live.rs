@@ -5,7 +5,7 @@
 //! a new session) and read what was published. The stepping thread owns the world, steps it
 //! outside the lock, and publishes the latest frame; a slow page skips frames, never rows.
 
-use crate::series::{cell_states, map_group, Series};
+use crate::series::{cell_states, groups, Series};
 use base64::Engine as _;
 use clusterlab_model::{Scenario, World};
 use std::fmt::Write as _;
@@ -69,6 +69,10 @@ pub struct Published {
     pub version: u64,
     /// Counts new sessions and resets: a save finishing later belongs to an earlier run.
     pub generation: u64,
+    /// The competition group the map shows (an index into the session's groups).
+    pub group: usize,
+    /// How many groups the session has.
+    pub groups: usize,
 }
 
 /// The saved copy of a finished run.
@@ -91,6 +95,7 @@ struct Control {
     step_once: bool,
     reset: bool,
     pending: Option<Box<Session>>,
+    group: Option<usize>,
 }
 
 struct State {
@@ -128,6 +133,7 @@ impl Live {
                     step_once: false,
                     reset: false,
                     pending: None,
+                    group: None,
                 },
                 published: Published {
                     session: 0,
@@ -139,6 +145,8 @@ impl Live {
                     saved: Saved::Nothing,
                     version: 0,
                     generation: 0,
+                    group: 0,
+                    groups: 0,
                 },
             }),
             work: Condvar::new(),
@@ -162,7 +170,12 @@ impl Live {
 
     /// Applies a control: `play`, `pause`, `step` or `reset`; and the speed in frames per
     /// second (0 for as fast as the model steps). Returns the status after it.
-    pub fn control(&self, action: &str, frames_per_second: Option<f64>) -> Result<Status, String> {
+    pub fn control(
+        &self,
+        action: &str,
+        frames_per_second: Option<f64>,
+        group: Option<u64>,
+    ) -> Result<Status, String> {
         let mut s = self.lock();
         if let Some(fps) = frames_per_second {
             if !(fps == 0.0 || (0.5..=240.0).contains(&fps)) {
@@ -187,9 +200,22 @@ impl Live {
                 s.control.reset = true;
             }
             "speed" => {}
+            "group" => {
+                let Some(g) = group else {
+                    return Err("group: missing (expected the index of a competition group)".into());
+                };
+                if g >= s.published.groups as u64 {
+                    return Err(format!(
+                        "group: {g} is not one of this run's {} competition groups (expected 0 to {})",
+                        s.published.groups,
+                        s.published.groups.saturating_sub(1)
+                    ));
+                }
+                s.control.group = Some(g as usize);
+            }
             other => {
                 return Err(format!(
-                    "unknown action `{other}` (expected play, pause, step, reset or speed)"
+                    "unknown action `{other}` (expected play, pause, step, reset, speed or group)"
                 ))
             }
         }
@@ -238,10 +264,11 @@ impl Live {
         };
         let _ = write!(
             json,
-            "{{\"session\":{},\"info\":{},\"step\":{},\"status\":\"{}\",\"saved\":{saved},\"from\":{from},\"map\":\"{}\",\"rows\":[",
+            "{{\"session\":{},\"info\":{},\"step\":{},\"group\":{},\"status\":\"{}\",\"saved\":{saved},\"from\":{from},\"map\":\"{}\",\"rows\":[",
             p.session,
             p.info,
             p.step,
+            p.group,
             p.status.name(),
             p.map
         );
@@ -273,7 +300,12 @@ impl Live {
             loop {
                 let c = &s.control;
                 let done = running.as_ref().is_none_or(Running::done);
-                if c.pending.is_some() || c.reset || c.step_once || (c.playing && !done) {
+                if c.pending.is_some()
+                    || c.reset
+                    || c.step_once
+                    || c.group.is_some()
+                    || (c.playing && !done)
+                {
                     break;
                 }
                 s = self.work.wait(s).unwrap_or_else(|p| p.into_inner());
@@ -304,6 +336,14 @@ impl Live {
                 s.control.step_once = false;
                 continue;
             };
+            if let Some(g) = s.control.group.take() {
+                // Another group on the map: redraw it now, playing or not.
+                r.show_group(g);
+                let status = s.published.status;
+                r.publish(&mut s.published, status);
+                self.news.notify_all();
+                continue;
+            }
             if s.control.reset {
                 s.control.reset = false;
                 s.control.step_once = false;
@@ -388,7 +428,8 @@ struct Running {
     session: Session,
     world: World,
     series: Series,
-    members: Vec<usize>,
+    groups: Vec<(String, Vec<usize>)>,
+    group: usize,
     stride: usize,
     cells: Vec<u8>,
     row: Vec<f64>,
@@ -402,7 +443,8 @@ impl Running {
         let side = region.width.max(region.height) as usize;
         let mut r = Running {
             series: Series::new(&session.scenario),
-            members: map_group(&session.scenario),
+            groups: groups(&session.scenario),
+            group: 0,
             stride: side.div_ceil(MAP_SIDE).max(1),
             world,
             session,
@@ -451,11 +493,20 @@ impl Running {
         }
         text.push(']');
         self.rows.push(Arc::from(text));
-        cell_states(&self.world, &self.members, self.stride, &mut self.cells);
+        let members = self.groups.get(self.group).map_or(&[][..], |(_, m)| m);
+        cell_states(&self.world, members, self.stride, &mut self.cells);
+    }
+
+    fn show_group(&mut self, group: usize) {
+        self.group = group.min(self.groups.len().saturating_sub(1));
+        let members = self.groups.get(self.group).map_or(&[][..], |(_, m)| m);
+        cell_states(&self.world, members, self.stride, &mut self.cells);
     }
 
     fn publish(&self, p: &mut Published, status: Status) {
         p.step = self.world.current_step();
+        p.group = self.group;
+        p.groups = self.groups.len();
         p.map = Arc::from(base64::engine::general_purpose::STANDARD.encode(&self.cells));
         p.rows
             .extend_from_slice(&self.rows[p.rows.len().min(self.rows.len())..]);
@@ -471,10 +522,16 @@ impl Running {
             .iter()
             .map(|t| t.id.as_str())
             .collect();
-        let map_technologies: Vec<&str> = self
-            .members
+        let groups: Vec<serde_json::Value> = self
+            .groups
             .iter()
-            .map(|&k| scenario.technologies()[k].id.as_str())
+            .map(|(name, members)| {
+                let ids: Vec<&str> = members
+                    .iter()
+                    .map(|&k| scenario.technologies()[k].id.as_str())
+                    .collect();
+                serde_json::json!({ "name": name, "technologies": ids })
+            })
             .collect();
         serde_json::json!({
             "name": self.session.name,
@@ -486,7 +543,7 @@ impl Running {
             "stride": self.stride,
             "firms": self.world.n_firms(),
             "technologies": technologies,
-            "map_technologies": map_technologies,
+            "groups": groups,
             "columns": self.series.columns(),
         })
         .to_string()

@@ -460,7 +460,10 @@ impl Server {
             Err(reply) => return reply,
         };
         let action = v["action"].as_str().unwrap_or("");
-        match self.live.control(action, v["fps"].as_f64()) {
+        match self
+            .live
+            .control(action, v["fps"].as_f64(), v["group"].as_u64())
+        {
             Ok(status) => json_reply(
                 200,
                 &json!({ "status": format!("{status:?}").to_lowercase() }),
