@@ -5,7 +5,8 @@
 // URL is a running `clusterlab serve`; the browser is $CLUSTERLAB_BROWSER. It opens the
 // dashboard, starts a run, sees the map change and the charts fill, pauses, steps and resets
 // it, lets it finish and be saved, downloads its report, CSV and Parquet and opens the report,
-// compares two runs, runs the policy and GEM forms, and sees the errors the server must give
+// compares two runs, lists a sweep of the data folder and opens its report, runs the policy
+// and GEM forms, and sees the errors the server must give
 // on the page. Screenshots and the downloaded report go to ARTEFACTS_DIR; a line of JSON with
 // what was measured goes to standard output. Any failed check ends it with exit code 1 and
 // the reason.
@@ -140,6 +141,15 @@ try {
   await page.waitForSelector('#chart-compare canvas');
   const compared = await page.locator('#chart-compare .u-legend .u-series').count();
   check(compared >= 3, `the comparison chart has ${compared} series`);
+
+  // The sweep in the data folder is listed, and its report opens.
+  await page.waitForSelector('#sweeps tr[data-sweep="small"]');
+  check((await page.textContent('#sweeps tr[data-sweep="small"]')).includes('4 of 4'), 'the sweep\'s progress is not shown');
+  const sweepReport = await page.evaluate(async () => {
+    const r = await fetch(document.querySelector('#sweeps tr[data-sweep] a').href);
+    return { status: r.status, text: await r.text() };
+  });
+  check(sweepReport.status === 200 && sweepReport.text.includes('sweep small-sweep'), `the sweep's report: ${sweepReport.status}`);
 
   // The GEM form.
   await page.fill('#gem-resources', '8');

@@ -18,9 +18,32 @@ struct Served {
     data: tempfile::TempDir,
 }
 
+/// A small sweep written into `data`/sweeps/small, as a user would with `sweep --out`.
+fn make_sweep(data: &Path) {
+    std::fs::write(
+        data.join("base.toml"),
+        "steps = 10\n[region]\nwidth = 30\nheight = 30\n[[technology]]\nid = \"a\"\np = 0.01\nq = 0.3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("small.toml"),
+        "name = \"small-sweep\"\nscenario = \"base.toml\"\nreplications = 2\n[[parameter]]\npath = \"technology[0].q\"\nvalues = [0.1, 0.3]\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args(["sweep", "small.toml", "--out", "sweeps/small", "--quiet"])
+        .current_dir(data)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 impl Served {
     fn start(extra: &[&str]) -> Served {
-        let data = tempfile::tempdir().unwrap();
+        Served::start_in(tempfile::tempdir().unwrap(), extra)
+    }
+
+    fn start_in(data: tempfile::TempDir, extra: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
             .args(["serve", "--port", "0", "--data"])
             .arg(data.path())
@@ -91,7 +114,9 @@ impl Drop for Served {
 
 #[test]
 fn the_server_listens_on_loopback_and_refuses_what_it_must() {
-    let served = Served::start(&["--max-body", "2000", "--max-cells", "10000"]);
+    let data = tempfile::tempdir().unwrap();
+    make_sweep(data.path());
+    let served = Served::start_in(data, &["--max-body", "2000", "--max-cells", "10000"]);
     assert!(
         served.address.starts_with("127.0.0.1:"),
         "bound to {}",
@@ -120,6 +145,31 @@ fn the_server_listens_on_loopback_and_refuses_what_it_must() {
     let (status, body) =
         served.request_as("POST", "/api/session", form, &served.address, "text/plain");
     assert_eq!(status, 415, "{body}");
+
+    // Sweeps in the data folder, from their catalogues; a report made on request.
+    let (status, body) = served.request("GET", "/api/sweeps", "");
+    assert_eq!(status, 200, "{body}");
+    let listed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(listed["sweeps"][0]["id"], "small");
+    assert_eq!(listed["sweeps"][0]["name"], "small-sweep");
+    assert_eq!(
+        (
+            listed["sweeps"][0]["done"].as_u64(),
+            listed["sweeps"][0]["total"].as_u64()
+        ),
+        (Some(4), Some(4))
+    );
+    let (status, page) = served.request("GET", "/api/sweeps/small/report.html", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>sweep small-sweep</h1>") && page.contains("4 of 4 runs done"));
+    for path in [
+        "/api/sweeps/small/catalogue.sqlite",
+        "/api/sweeps/../runs/report.html",
+        "/api/sweeps/small/../../x",
+    ] {
+        let (status, body) = served.request("GET", path, "");
+        assert!(status == 403 || status == 404, "{path}: {status} {body}");
+    }
 
     // Paths outside the data folder.
     for path in [
@@ -250,7 +300,9 @@ fn a_user_runs_a_scenario_in_the_dashboard_in_chromium() {
     );
     let artefacts = common::artefacts().join("dashboard");
     std::fs::create_dir_all(&artefacts).unwrap();
-    let served = Served::start(&[]);
+    let data = tempfile::tempdir().unwrap();
+    make_sweep(data.path());
+    let served = Served::start_in(data, &[]);
     let o = Command::new(node())
         .arg(e2e.join("dashboard.mjs"))
         .arg(format!("http://{}/", served.address))

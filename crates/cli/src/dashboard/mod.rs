@@ -8,6 +8,7 @@
 pub mod live;
 pub mod runs;
 pub mod scenarios;
+pub mod sweeps;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -257,6 +258,27 @@ impl Server {
             ("POST", "/api/control") => self.control(body),
             ("GET", "/api/runs") => {
                 json_reply(200, &json!({ "runs": runs::list(&self.settings.data) }))
+            }
+            ("GET", "/api/sweeps") => {
+                json_reply(200, &json!({ "sweeps": sweeps::list(&self.settings.data) }))
+            }
+            ("GET", p) if p.starts_with("/api/sweeps/") => {
+                let rest = &p["/api/sweeps/".len()..];
+                match rest.split_once('/') {
+                    Some((id, "report.html")) => match sweeps::report(&self.settings.data, id) {
+                        Ok(bytes) => Reply {
+                            status: 200,
+                            kind: "text/html; charset=utf-8",
+                            body: bytes,
+                            download: query(url, "download").map(|_| format!("{id}-report.html")),
+                        },
+                        Err((status, message)) => error(status, &message),
+                    },
+                    _ => error(
+                        403,
+                        "refused: only a sweep's report is served (/api/sweeps/ID/report.html)",
+                    ),
+                }
             }
             ("POST", "/api/policy") => self.policy(body),
             ("POST", "/api/gem") => gem(body),

@@ -1,0 +1,115 @@
+//! Sweeps in the dashboard's data folder (DATA/sweeps/NAME, each written by `clusterlab
+//! sweep --out`, on this machine or over MPI): listed from their catalogues, with their reports
+//! made on request by `clusterlab report`.
+
+use crate::store::catalogue::{Catalogue, FILE};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where sweeps are kept, inside the data folder.
+pub const SWEEPS: &str = "sweeps";
+
+/// A sweep's id: its directory's name, letters, digits, `-`, `_` and `.` (no `..`).
+fn valid_id(id: &str) -> bool {
+    (1..=80).contains(&id.len())
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+/// One sweep, as listed.
+#[derive(Serialize)]
+pub struct Listed {
+    /// Its directory's name.
+    pub id: String,
+    /// The experiment's name.
+    pub name: String,
+    /// Its design.
+    pub design: String,
+    /// Runs done.
+    pub done: u64,
+    /// All runs.
+    pub total: u64,
+}
+
+/// The sweeps in the data folder, by id; a directory whose catalogue cannot be read is left
+/// out.
+pub fn list(data: &Path) -> Vec<Listed> {
+    let mut out: Vec<Listed> = std::fs::read_dir(data.join(SWEEPS))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let id = e.file_name().to_string_lossy().to_string();
+            if !valid_id(&id) || !e.path().join(FILE).is_file() {
+                return None;
+            }
+            let catalogue = Catalogue::open(&e.path()).ok()?;
+            let record = catalogue.experiment().ok()??;
+            let (done, total) = catalogue.progress().ok()?;
+            Some(Listed {
+                id,
+                name: record.name,
+                design: record.design,
+                done,
+                total,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// The directory of sweep `id`, if it is one inside the data folder (links resolved).
+fn dir(data: &Path, id: &str) -> Option<PathBuf> {
+    if !valid_id(id) {
+        return None;
+    }
+    let dir = data.join(SWEEPS).join(id).canonicalize().ok()?;
+    let root = data.canonicalize().ok()?;
+    (dir.starts_with(root) && dir.join(FILE).is_file()).then_some(dir)
+}
+
+/// Sweep `id`'s report, made (or made again, when runs finished since) by `clusterlab report`.
+pub fn report(data: &Path, id: &str) -> Result<Vec<u8>, (u16, String)> {
+    let dir = dir(data, id).ok_or((404, format!("no sweep `{id}` in the data folder")))?;
+    let report = dir.join("report.html");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&report) < modified(&dir.join(FILE)) {
+        let exe =
+            std::env::current_exe().map_err(|e| (500, format!("cannot find clusterlab: {e}")))?;
+        let out = Command::new(exe)
+            .arg("report")
+            .arg(&dir)
+            .output()
+            .map_err(|e| (500, format!("cannot start clusterlab report: {e}")))?;
+        if !out.status.success() {
+            return Err((
+                422,
+                String::from_utf8_lossy(&out.stderr)
+                    .replace("clusterlab: ", "")
+                    .trim()
+                    .to_string(),
+            ));
+        }
+    }
+    std::fs::read(&report).map_err(|e| (500, format!("cannot read the report: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_ids_never_leave_the_folder() {
+        assert!(valid_id("subsidy-2026.1"));
+        for bad in ["", "..", ".hidden", "a/b", "../x", &"x".repeat(81)] {
+            assert!(!valid_id(bad), "{bad:?}");
+        }
+        let data = tempfile::tempdir().unwrap();
+        assert!(dir(data.path(), "..").is_none());
+        assert!(dir(data.path(), "missing").is_none());
+    }
+}
