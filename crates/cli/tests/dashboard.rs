@@ -161,6 +161,22 @@ fn the_server_listens_on_loopback_and_refuses_what_it_must() {
     );
     let (status, page) = served.request("GET", "/api/sweeps/small/report.html", "");
     assert_eq!(status, 200);
+    let head = {
+        let mut stream = TcpStream::connect(&served.address).unwrap();
+        write!(
+            stream,
+            "GET /api/sweeps/small/report.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            served.address
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply.split("\r\n\r\n").next().unwrap_or("").to_lowercase()
+    };
+    assert!(
+        head.contains("content-security-policy: sandbox allow-scripts"),
+        "a report runs apart from the dashboard: {head}"
+    );
     assert!(page.contains("<h1>sweep small-sweep</h1>") && page.contains("4 of 4 runs done"));
     for path in [
         "/api/sweeps/small/catalogue.sqlite",
@@ -223,7 +239,7 @@ fn the_server_listens_on_loopback_and_refuses_what_it_must() {
     // A speed so slow it would stall the run is refused.
     let (status, body) =
         served.request("POST", "/api/control", r#"{"action":"speed","fps":1e-300}"#);
-    assert_eq!(status, 409, "{body}");
+    assert_eq!(status, 400, "{body}");
     assert!(body.contains("expected 0.5 to 240"), "{body}");
 
     // Scenarios over the size limit, and broken ones: a clear error, the server goes on.
@@ -246,6 +262,9 @@ fn the_server_listens_on_loopback_and_refuses_what_it_must() {
     let (status, body) = served.request("POST", "/api/control", r#"{"action":"play"}"#);
     assert_eq!(status, 409, "{body}");
     assert!(body.contains("no run yet"), "{body}");
+    let (status, body) = served.request("POST", "/api/control", r#"{"action":"rewind"}"#);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("unknown action `rewind`"), "{body}");
     let (status, body) = served.request("POST", "/api/gem", r#"{"scores":[5,5,5,5,5,11]}"#);
     assert_eq!(status, 422, "{body}");
     assert!(
@@ -394,7 +413,7 @@ fn the_live_run_streams_the_numbers_the_saved_run_holds() {
     // The map of another competition group (the default's CNC and five-axis machining),
     // redrawn at once though the run is over; a group it does not have is refused.
     let (status, body) = served.request("POST", "/api/control", r#"{"action":"group","group":5}"#);
-    assert_eq!(status, 409, "{body}");
+    assert_eq!(status, 400, "{body}");
     assert!(
         body.contains("not one of this run's 2 competition groups"),
         "{body}"

@@ -187,7 +187,7 @@ pub fn run(args: SummarizeArgs) -> CliResult {
         ("summary.csv", Table::write_csv),
     ] {
         let path = args.dir.join(file);
-        let tmp = args.dir.join(format!("{file}.tmp"));
+        let tmp = args.dir.join(format!("{file}.{}.tmp", std::process::id()));
         write(&out, &tmp)?;
         std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -88,7 +88,11 @@ pub enum Saved {
     Failed(String),
 }
 
+/// Saves a finished run, giving its id.
+type SaveFn = dyn Fn(&Session) -> Result<String, String> + Send + Sync;
+
 /// What the pages ask of the stepping thread.
+#[derive(Default)]
 struct Control {
     playing: bool,
     frames_per_second: f64,
@@ -108,6 +112,17 @@ pub struct Live {
     state: Mutex<State>,
     work: Condvar,
     news: Condvar,
+    /// The published version, for pages that wait without a thread (the event streams).
+    changes: tokio::sync::watch::Sender<u64>,
+}
+
+/// Why a control was not applied.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The request itself is wrong (an unknown action, a bad value).
+    Invalid(String),
+    /// Right, but not now (no run yet).
+    NotNow(String),
 }
 
 /// A frame as one server-sent event's data.
@@ -151,7 +166,19 @@ impl Live {
             }),
             work: Condvar::new(),
             news: Condvar::new(),
+            changes: tokio::sync::watch::channel(0).0,
         })
+    }
+
+    /// Tells every waiting page that something was published.
+    fn tell(&self, s: &State) {
+        self.news.notify_all();
+        self.changes.send_replace(s.published.version);
+    }
+
+    /// A receiver that sees each new published version.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -165,6 +192,7 @@ impl Live {
         let mut s = self.lock();
         s.control.pending = Some(Box::new(session));
         s.control.playing = true;
+        s.control.group = None;
         self.work.notify_all();
     }
 
@@ -175,18 +203,27 @@ impl Live {
         action: &str,
         frames_per_second: Option<f64>,
         group: Option<u64>,
-    ) -> Result<Status, String> {
+    ) -> Result<Status, Refused> {
         let mut s = self.lock();
         if let Some(fps) = frames_per_second {
             if !(fps == 0.0 || (0.5..=240.0).contains(&fps)) {
-                return Err(format!(
-                    "fps: {fps} is out of range (expected 0.5 to 240 frames per second, or 0 for as fast as it goes)"
-                ));
+                return Err(Refused::Invalid(format!(
+                    "fps: {fps:?} is out of range (expected 0.5 to 240 frames per second, or 0 for as fast as it goes)"
+                )));
             }
+        }
+        if !["play", "pause", "step", "reset", "speed", "group"].contains(&action) {
+            return Err(Refused::Invalid(format!(
+                "unknown action `{action}` (expected play, pause, step, reset, speed or group)"
+            )));
+        }
+        if let Some(fps) = frames_per_second {
             s.control.frames_per_second = fps;
         }
         if s.published.status == Status::Idle && s.control.pending.is_none() && action != "speed" {
-            return Err("no run yet: choose a scenario and press start".into());
+            return Err(Refused::NotNow(
+                "no run yet: choose a scenario and press start".into(),
+            ));
         }
         match action {
             "play" => s.control.playing = true,
@@ -199,25 +236,22 @@ impl Live {
                 s.control.playing = false;
                 s.control.reset = true;
             }
-            "speed" => {}
             "group" => {
                 let Some(g) = group else {
-                    return Err("group: missing (expected the index of a competition group)".into());
+                    return Err(Refused::Invalid(
+                        "group: missing (expected the index of a competition group)".into(),
+                    ));
                 };
-                if g >= s.published.groups as u64 {
-                    return Err(format!(
+                if s.control.pending.is_some() || g >= s.published.groups as u64 {
+                    return Err(Refused::Invalid(format!(
                         "group: {g} is not one of this run's {} competition groups (expected 0 to {})",
                         s.published.groups,
                         s.published.groups.saturating_sub(1)
-                    ));
+                    )));
                 }
                 s.control.group = Some(g as usize);
             }
-            other => {
-                return Err(format!(
-                    "unknown action `{other}` (expected play, pause, step, reset, speed or group)"
-                ))
-            }
+            _ => {}
         }
         if s.control.playing && s.published.status == Status::Paused {
             s.published.status = Status::Playing;
@@ -226,7 +260,7 @@ impl Live {
         }
         s.published.version += 1;
         self.work.notify_all();
-        self.news.notify_all();
+        self.tell(&s);
         Ok(s.published.status)
     }
 
@@ -293,7 +327,31 @@ impl Live {
         self: Arc<Self>,
         save: impl Fn(&Session) -> Result<String, String> + Send + Sync + 'static,
     ) {
-        let save = Arc::new(save);
+        let save: Arc<SaveFn> = Arc::new(save);
+        loop {
+            // A panic anywhere in a pass (a bug) ends the run it was stepping, says so on the
+            // page and leaves the thread ready for the next run.
+            let pass = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Arc::clone(&self).step_until_panic(&save)
+            }));
+            if pass.is_err() {
+                let mut s = self.lock();
+                s.control = Control {
+                    frames_per_second: s.control.frames_per_second,
+                    ..Control::default()
+                };
+                s.published.status = Status::Done;
+                s.published.groups = 0;
+                s.published.saved = Saved::Failed(
+                    "the model stopped unexpectedly (a bug: please report it with the scenario); the run was not saved".into(),
+                );
+                s.published.version += 1;
+                self.tell(&s);
+            }
+        }
+    }
+
+    fn step_until_panic(self: Arc<Self>, save: &Arc<SaveFn>) {
         let mut running: Option<Running> = None;
         loop {
             let mut s = self.lock();
@@ -313,6 +371,7 @@ impl Live {
             if let Some(session) = s.control.pending.take() {
                 s.control.reset = false;
                 s.control.step_once = false;
+                s.control.group = None;
                 drop(s);
                 let r = Running::new(*session);
                 let mut s = self.lock();
@@ -328,12 +387,13 @@ impl Live {
                 };
                 r.publish(&mut s.published, status);
                 running = Some(r);
-                self.news.notify_all();
+                self.tell(&s);
                 continue;
             }
             let Some(r) = running.as_mut() else {
                 s.control.reset = false;
                 s.control.step_once = false;
+                s.control.group = None;
                 continue;
             };
             if let Some(g) = s.control.group.take() {
@@ -341,7 +401,7 @@ impl Live {
                 r.show_group(g);
                 let status = s.published.status;
                 r.publish(&mut s.published, status);
-                self.news.notify_all();
+                self.tell(&s);
                 continue;
             }
             if s.control.reset {
@@ -354,30 +414,15 @@ impl Live {
                 s.published.rows.clear();
                 s.published.saved = Saved::Nothing;
                 r.publish(&mut s.published, Status::Paused);
-                self.news.notify_all();
+                self.tell(&s);
                 continue;
             }
             let once = std::mem::take(&mut s.control.step_once);
             let fps = s.control.frames_per_second;
             drop(s);
             let began = Instant::now();
-            let stepped = if r.done() {
-                Ok(())
-            } else {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.step()))
-            };
-            if stepped.is_err() {
-                // A bug in the model: say so on the page and drop the run; the server goes on.
-                running = None;
-                let mut s = self.lock();
-                s.control.playing = false;
-                s.published.status = Status::Done;
-                s.published.saved = Saved::Failed(
-                    "the model stopped unexpectedly at this step (a bug: please report it with the scenario); the run was not saved".into(),
-                );
-                s.published.version += 1;
-                self.news.notify_all();
-                continue;
+            if !r.done() {
+                r.step();
             }
             let finished = r.done();
             let mut s = self.lock();
@@ -390,14 +435,17 @@ impl Live {
                 Status::Paused
             };
             r.publish(&mut s.published, status);
-            self.news.notify_all();
+            self.tell(&s);
             if finished && s.published.saved == Saved::Nothing {
                 // Saving reruns the scenario in the background; the live run goes on.
-                let (live, save, session) =
-                    (Arc::clone(&self), Arc::clone(&save), r.session_copy());
+                let (live, save, session) = (Arc::clone(&self), Arc::clone(save), r.session_copy());
                 let generation = s.published.generation;
                 std::thread::spawn(move || {
-                    let result = save(&session);
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| save(&session)))
+                            .unwrap_or_else(|_| {
+                                Err("saving the run failed unexpectedly (a bug)".into())
+                            });
                     let mut s = live.lock();
                     if s.published.generation == generation {
                         s.published.saved = match result {
@@ -405,7 +453,7 @@ impl Live {
                             Err(e) => Saved::Failed(e),
                         };
                         s.published.version += 1;
-                        live.news.notify_all();
+                        live.tell(&s);
                     }
                 });
                 s.published.saved = Saved::Saving;

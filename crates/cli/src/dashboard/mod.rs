@@ -53,6 +53,55 @@ struct Server {
     slots: Arc<Semaphore>,
 }
 
+/// How long a policy comparison from the form may run.
+const POLICY_TIME: Duration = Duration::from_secs(600);
+
+/// Runs `command` to its end, or kills it after `limit` (`None`), with what it printed.
+pub fn output_within(
+    command: &mut std::process::Command,
+    limit: Duration,
+) -> std::io::Result<Option<std::process::Output>> {
+    use std::process::Stdio;
+    fn drain(
+        pipe: Option<impl std::io::Read + Send + 'static>,
+    ) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (stdout, stderr) = (
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    );
+    Ok(status.map(|status| std::process::Output {
+        status,
+        stdout,
+        stderr,
+    }))
+}
+
 /// How long a client may take to send a request's body.
 const BODY_TIME: Duration = Duration::from_secs(20);
 
@@ -98,6 +147,9 @@ pub struct Reply {
     body: Vec<u8>,
     /// A file name: the body is offered as a download under it.
     download: Option<String>,
+    /// A report served from the data folder: the browser runs its scripts apart from the
+    /// dashboard (a sandbox with no access to the dashboard's origin).
+    sandboxed: bool,
 }
 
 impl IntoResponse for Reply {
@@ -108,6 +160,12 @@ impl IntoResponse for Reply {
         let headers = response.headers_mut();
         headers.insert("content-type", HeaderValue::from_static(self.kind));
         headers.insert("cache-control", HeaderValue::from_static("no-store"));
+        if self.sandboxed {
+            headers.insert(
+                "content-security-policy",
+                HeaderValue::from_static("sandbox allow-scripts"),
+            );
+        }
         if let Some(name) = self.download {
             // Names are checked run ids and listed file names: valid header text.
             if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
@@ -124,6 +182,7 @@ fn json_reply(status: u16, value: &Value) -> Reply {
         kind: "application/json",
         body: value.to_string().into_bytes(),
         download: None,
+        sandboxed: false,
     }
 }
 
@@ -171,31 +230,38 @@ async fn handle(
 }
 
 /// Server-sent events: a `frame` event per published change, a comment every 15 s of quiet,
-/// until the page goes away.
+/// until the page goes away. Waiting takes no thread: the stream awaits the live run's
+/// version, and builds each event without blocking.
 fn events(
     server: Arc<Server>,
     permit: OwnedSemaphorePermit,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
-    let start = (server, permit, u64::MAX, u64::MAX, 0usize);
+    let changes = server.live.subscribe();
+    let start = (server, permit, changes, u64::MAX, u64::MAX, 0usize);
     let stream = futures_util::stream::unfold(
         start,
-        |(server, permit, session, version, rows)| async move {
-            let live = Arc::clone(&server.live);
-            let next = tokio::task::spawn_blocking(move || {
-                live.next_event(session, version, rows, Duration::from_secs(15))
-            })
-            .await
-            .ok()?;
-            Some(match next {
-                Some(e) => (
-                    Ok(Event::default().event("frame").data(e.json)),
-                    (server, permit, e.session, e.version, e.rows),
-                ),
-                None => (
-                    Ok(Event::default().comment("still here")),
-                    (server, permit, session, version, rows),
-                ),
-            })
+        |(server, permit, mut changes, session, version, rows)| async move {
+            loop {
+                if let Some(e) = server
+                    .live
+                    .next_event(session, version, rows, Duration::ZERO)
+                {
+                    let (s, v, r) = (e.session, e.version, e.rows);
+                    let event = Event::default().event("frame").data(e.json);
+                    return Some((Ok(event), (server, permit, changes, s, v, r)));
+                }
+                match tokio::time::timeout(Duration::from_secs(15), changes.changed()).await {
+                    Ok(Ok(())) => continue,
+                    Ok(Err(_)) => return None,
+                    Err(_) => {
+                        let event = Event::default().comment("still here");
+                        return Some((
+                            Ok(event),
+                            (server, permit, changes, session, version, rows),
+                        ));
+                    }
+                }
+            }
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())
@@ -247,6 +313,7 @@ impl Server {
                 kind: "text/html; charset=utf-8",
                 body: self.page.clone().into_bytes(),
                 download: None,
+                sandboxed: false,
             },
             ("GET", "/api/scenarios") => json_reply(
                 200,
@@ -271,12 +338,13 @@ impl Server {
                             kind: "text/html; charset=utf-8",
                             body: bytes,
                             download: query(url, "download").map(|_| format!("{id}-report.html")),
+                            sandboxed: true,
                         },
                         Err((status, message)) => error(status, &message),
                     },
                     _ => error(
-                        403,
-                        "refused: only a sweep's report is served (/api/sweeps/ID/report.html)",
+                        404,
+                        "only a sweep's report is served here (/api/sweeps/ID/report.html)",
                     ),
                 }
             }
@@ -292,6 +360,7 @@ impl Server {
                             kind,
                             body: bytes,
                             download: query(url, "download").map(|_| format!("{id}-{file}")),
+                            sandboxed: kind.starts_with("text/html"),
                         },
                         Err(_) => error(404, &format!("run {id} has no {file}")),
                     },
@@ -490,7 +559,8 @@ impl Server {
                 200,
                 &json!({ "status": format!("{status:?}").to_lowercase() }),
             ),
-            Err(e) => error(409, &e),
+            Err(live::Refused::Invalid(e)) => error(400, &e),
+            Err(live::Refused::NotNow(e)) => error(409, &e),
         }
     }
 
@@ -541,14 +611,20 @@ impl Server {
         if let Some(budget) = v["budget"].as_f64() {
             command.args(["--budget", &budget.to_string()]);
         }
-        let output = command.output();
+        let output = output_within(&mut command, POLICY_TIME);
         let _ = std::fs::remove_file(&file);
         match output {
-            Ok(o) if o.status.success() => match serde_json::from_slice::<Value>(&o.stdout) {
-                Ok(result) => json_reply(200, &result),
-                Err(e) => error(500, &format!("policy compare gave no JSON: {e}")),
-            },
-            Ok(o) => {
+            Ok(None) => error(
+                503,
+                "the comparison took too long (over 10 minutes): try fewer replications or a shorter run",
+            ),
+            Ok(Some(o)) if o.status.success() => {
+                match serde_json::from_slice::<Value>(&o.stdout) {
+                    Ok(result) => json_reply(200, &result),
+                    Err(e) => error(500, &format!("policy compare gave no JSON: {e}")),
+                }
+            }
+            Ok(Some(o)) => {
                 let message = String::from_utf8_lossy(&o.stderr).replace("clusterlab: ", "");
                 error(422, message.trim())
             }
@@ -610,4 +686,38 @@ fn gem(body: &[u8]) -> Reply {
 pub fn data_folder(path: &Path) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(path)?;
     path.canonicalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_past_its_time_is_killed() {
+        let mut quick = std::process::Command::new("sh");
+        quick.args(["-c", "echo out; echo err >&2"]);
+        let o = output_within(&mut quick, Duration::from_secs(10))
+            .unwrap()
+            .expect("finished");
+        assert!(o.status.success());
+        assert_eq!(
+            (o.stdout.as_slice(), o.stderr.as_slice()),
+            (&b"out\n"[..], &b"err\n"[..])
+        );
+        let mut slow = std::process::Command::new("sleep");
+        slow.arg("30");
+        let clock = std::time::Instant::now();
+        assert!(output_within(&mut slow, Duration::from_millis(200))
+            .unwrap()
+            .is_none());
+        assert!(clock.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn query_values_are_decoded_within_bounds() {
+        assert_eq!(query("/x?name=a%20b&y=1", "name").as_deref(), Some("a b"));
+        assert_eq!(query("/x?name=%", "name").as_deref(), Some("%"));
+        assert_eq!(query("/x?name=%e2%82", "name").as_deref(), Some("\u{FFFD}"));
+        assert_eq!(query("/x", "name"), None);
+    }
 }

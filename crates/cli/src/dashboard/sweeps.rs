@@ -43,10 +43,8 @@ pub fn list(data: &Path) -> Vec<Listed> {
         .flatten()
         .filter_map(|e| {
             let id = e.file_name().to_string_lossy().to_string();
-            if !valid_id(&id) || !e.path().join(FILE).is_file() {
-                return None;
-            }
-            let catalogue = Catalogue::open(&e.path()).ok()?;
+            let dir = dir(data, &id)?;
+            let catalogue = Catalogue::open(&dir).ok()?;
             let record = catalogue.experiment().ok()??;
             let (done, total) = catalogue.progress().ok()?;
             Some(Listed {
@@ -69,22 +67,30 @@ fn dir(data: &Path, id: &str) -> Option<PathBuf> {
     }
     let dir = data.join(SWEEPS).join(id).canonicalize().ok()?;
     let root = data.canonicalize().ok()?;
-    (dir.starts_with(root) && dir.join(FILE).is_file()).then_some(dir)
+    let catalogue = dir.join(FILE).canonicalize().ok()?;
+    (dir.starts_with(&root) && catalogue.starts_with(&dir) && catalogue.is_file()).then_some(dir)
 }
+
+/// One report made at a time: two requests for one sweep's report would both write it.
+static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// How long making a report may take before it is given up.
+const REPORT_TIME: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Sweep `id`'s report, made (or made again, when runs finished since) by `clusterlab report`.
 pub fn report(data: &Path, id: &str) -> Result<Vec<u8>, (u16, String)> {
     let dir = dir(data, id).ok_or((404, format!("no sweep `{id}` in the data folder")))?;
     let report = dir.join("report.html");
+    let _making = MAKING.lock().unwrap_or_else(|p| p.into_inner());
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if modified(&report) < modified(&dir.join(FILE)) {
+    if modified(&report) < crate::store::catalogue::modified(&dir) {
         let exe =
             std::env::current_exe().map_err(|e| (500, format!("cannot find clusterlab: {e}")))?;
-        let out = Command::new(exe)
-            .arg("report")
-            .arg(&dir)
-            .output()
-            .map_err(|e| (500, format!("cannot start clusterlab report: {e}")))?;
+        let mut command = Command::new(exe);
+        command.arg("report").arg(&dir);
+        let out = super::output_within(&mut command, REPORT_TIME)
+            .map_err(|e| (500, format!("cannot start clusterlab report: {e}")))?
+            .ok_or((503, "the report took too long to make".to_string()))?;
         if !out.status.success() {
             return Err((
                 422,
@@ -95,7 +101,16 @@ pub fn report(data: &Path, id: &str) -> Result<Vec<u8>, (u16, String)> {
             ));
         }
     }
-    std::fs::read(&report).map_err(|e| (500, format!("cannot read the report: {e}")))
+    let real = report
+        .canonicalize()
+        .map_err(|e| (500, format!("cannot read the report: {e}")))?;
+    if !real.starts_with(&dir) {
+        return Err((
+            403,
+            "refused: the report lies outside the data folder".into(),
+        ));
+    }
+    std::fs::read(&real).map_err(|e| (500, format!("cannot read the report: {e}")))
 }
 
 #[cfg(test)]

@@ -48,6 +48,17 @@ pub struct RunRecord {
     pub seed: u64,
 }
 
+/// When the catalogue in `dir` last changed: the later of its file and its write-ahead log
+/// (a running sweep's finished runs reach the main file only at a checkpoint).
+pub fn modified(dir: &Path) -> Option<std::time::SystemTime> {
+    let time = |name: String| {
+        std::fs::metadata(dir.join(name))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    time(FILE.to_string()).max(time(format!("{FILE}-wal")))
+}
+
 impl Catalogue {
     /// Opens (creating if needed) the catalogue in `dir`.
     pub fn open(dir: &Path) -> Result<Catalogue> {

@@ -6,7 +6,6 @@ use super::page::{self, chart_figures, chart_script, escape, Bar, Chart};
 use crate::commands::sweep::open_sweep;
 use crate::commands::{sensitivity, summarize};
 use crate::error::{CliError, CliResult};
-use crate::store::catalogue::FILE;
 use crate::table::csv_rows;
 use clusterlab_analysis::sensitivity::Index;
 use clusterlab_model::experiment::Design;
@@ -47,7 +46,7 @@ pub fn write(dir: &Path, out: &Path) -> CliResult {
     // The summary, (re)made when it is missing or older than the catalogue.
     let summary_path = dir.join("summary.csv");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if modified(&summary_path) < modified(&dir.join(FILE)) {
+    if modified(&summary_path) < crate::store::catalogue::modified(dir) {
         summarize::write_summary(dir)?;
     }
     let text = std::fs::read_to_string(&summary_path)

@@ -221,7 +221,7 @@ pub fn licence(html: &mut String) {
 
 /// Writes the page to `out` whole: under a temporary name, then renamed.
 pub fn write(out: &Path, html: &str) -> CliResult {
-    let tmp = out.with_extension("html.tmp");
+    let tmp = out.with_extension(format!("html.{}.tmp", std::process::id()));
     std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
