@@ -110,6 +110,8 @@ try {
   const canvases = await report.locator('canvas').count();
   check(canvases >= 5, `the report drew ${canvases} canvases (four charts and the map expected)`);
   check(await report.locator('.u-legend').count() >= 4, 'the report\'s chart legends are missing');
+  await report.selectOption('#map-group', '1');
+  check((await report.textContent('#map-legend')).includes('five-axis'), 'the report\'s map does not switch to the CNC and five-axis group');
   await report.screenshot({ path: join(artefacts, 'downloaded-report.png'), fullPage: true });
   await report.close();
 

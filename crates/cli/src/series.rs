@@ -6,9 +6,9 @@ use clusterlab_analysis::metrics::TakeUp;
 use clusterlab_model::economy::Observation;
 use clusterlab_model::{Scenario, TechId, World};
 
-/// Snapshots of the region for the report's diffusion map: at chosen steps, each cell's state
-/// in the competition group of the first technology (no firm, a firm holding none of the
-/// group's technologies, or the one it holds), on a grid thinned to at most 256 cells a side.
+/// Snapshots of the region for the report's diffusion map: at chosen steps, for each
+/// competition group, each cell's state (no firm, a firm holding none of the group's
+/// technologies, or the one it holds), on a grid thinned to at most 256 cells a side.
 #[derive(serde::Serialize)]
 pub struct Maps {
     /// Cells across and down, after thinning.
@@ -17,17 +17,26 @@ pub struct Maps {
     pub height: usize,
     /// Original cells per map cell along each axis.
     pub stride: usize,
-    /// The group's technologies, in state order (state 2 is the first).
-    pub technologies: Vec<String>,
     /// The steps recorded.
     pub steps: Vec<u32>,
-    /// One string per step: a character per cell, row by row (`0` no firm, `1` none held,
-    /// then `2`, `3`, … `z` for the group's technologies).
+    /// Per competition group, in the order its first technology appears.
+    pub groups: Vec<MapGroup>,
+    #[serde(skip)]
+    wanted: Vec<u32>,
+}
+
+/// One competition group's maps.
+#[derive(serde::Serialize)]
+pub struct MapGroup {
+    /// The group's name.
+    pub name: String,
+    /// Its technologies, in state order (state 2 is the first).
+    pub technologies: Vec<String>,
+    /// One string per recorded step: a character per cell, row by row (`0` no firm, `1` none
+    /// held, then `2`, `3`, … `z` for the group's technologies).
     pub frames: Vec<String>,
     #[serde(skip)]
     members: Vec<usize>,
-    #[serde(skip)]
-    wanted: Vec<u32>,
 }
 
 const STATES: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -39,7 +48,6 @@ impl Maps {
         let (w, h) = (region.width as usize, region.height as usize);
         let stride = w.max(h).div_ceil(256).max(1);
         let techs = scenario.technologies();
-        let members = map_group(scenario);
         let steps = scenario.steps();
         let frames = frames.max(2);
         let mut wanted: Vec<u32> = (0..frames)
@@ -50,10 +58,16 @@ impl Maps {
             width: w.div_ceil(stride),
             height: h.div_ceil(stride),
             stride,
-            technologies: members.iter().map(|&k| techs[k].id.clone()).collect(),
             steps: Vec::new(),
-            frames: Vec::new(),
-            members,
+            groups: groups(scenario)
+                .into_iter()
+                .map(|(name, members)| MapGroup {
+                    name,
+                    technologies: members.iter().map(|&k| techs[k].id.clone()).collect(),
+                    frames: Vec::new(),
+                    members,
+                })
+                .collect(),
             wanted,
         }
     }
@@ -65,23 +79,17 @@ impl Maps {
             return;
         }
         let mut states = Vec::with_capacity(self.width * self.height);
-        cell_states(world, &self.members, self.stride, &mut states);
-        let frame = states
-            .iter()
-            .map(|&s| char::from(STATES[usize::from(s).min(STATES.len() - 1)]))
-            .collect();
+        for group in &mut self.groups {
+            cell_states(world, &group.members, self.stride, &mut states);
+            group.frames.push(
+                states
+                    .iter()
+                    .map(|&s| char::from(STATES[usize::from(s).min(STATES.len() - 1)]))
+                    .collect(),
+            );
+        }
         self.steps.push(t);
-        self.frames.push(frame);
     }
-}
-
-/// The technologies of the first technology's competition group, by index: what a map shows.
-pub fn map_group(scenario: &Scenario) -> Vec<usize> {
-    groups(scenario)
-        .into_iter()
-        .next()
-        .map(|(_, members)| members)
-        .unwrap_or_default()
 }
 
 /// The competition groups, in the order their first technology appears: each group's name and

@@ -60,6 +60,10 @@ fn the_report_renders_its_charts_in_chromium() {
         page.contains("id=\"network-legend\"><span"),
         "the network's legend was not drawn"
     );
+    assert!(
+        page.contains("<option value=\"1\">cnc, five-axis"),
+        "the map cannot show the CNC and five-axis group"
+    );
     // A screenshot, kept as the test's artefact.
     let shot = common::artefacts().join("report.png");
     let arg = format!("--screenshot={}", shot.display());

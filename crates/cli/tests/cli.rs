@@ -1534,14 +1534,29 @@ fn report_writes_a_self_contained_html_file() {
         !html.contains("src=\"http"),
         "nothing fetched from the network"
     );
-    // The diffusion map: twelve frames of the region, one character per cell.
+    // The diffusion map: twelve frames of the region per competition group, one character
+    // per cell, a group's states only.
     let maps: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("r/maps.json")).unwrap()).unwrap();
-    let frames = maps["frames"].as_array().unwrap();
-    assert_eq!(frames.len(), 12);
     assert_eq!(maps["steps"][11], 60);
     let cells = (maps["width"].as_u64().unwrap() * maps["height"].as_u64().unwrap()) as usize;
-    assert!(frames.iter().all(|f| f.as_str().unwrap().len() == cells));
+    let groups = maps["groups"].as_array().unwrap();
+    assert_eq!(
+        groups.len(),
+        2,
+        "the ERP system alone, and CNC with five-axis machining"
+    );
+    for g in groups {
+        let frames = g["frames"].as_array().unwrap();
+        assert_eq!(frames.len(), 12);
+        let states = 2 + g["technologies"].as_array().unwrap().len();
+        assert!(frames.iter().all(|f| {
+            let f = f.as_str().unwrap();
+            f.len() == cells
+                && f.chars()
+                    .all(|c| c.to_digit(36).is_some_and(|v| (v as usize) < states))
+        }));
+    }
     assert!(html.contains("id=\"map\"") && html.contains("const maps = "));
     let o = clusterlab(&["report", "r", "--out", "copy.html"], d);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 /// one HTML file that works offline: the adoption curve of every technology with the Bass
 /// curve fitted to it, the six dynamic factors, the class composition and welfare over time
 /// (when the economy runs), the GEM radar of the last step, the diffusion performance table,
-/// the diffusion map at twelve steps with a slider and an animation (when the run was made
-/// with `run --report`, which records DIR/maps.json), the network of ties between firms at
+/// the diffusion map of each competition group at twelve steps with a slider and an
+/// animation (when the run was made with `run --report`, which records DIR/maps.json), the network of ties between firms at
 /// the last step (DIR/network.json, also recorded by `run --report`), and the scenario with
 /// its seed so the run can be repeated.
 ///
@@ -327,8 +327,8 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
         let _ = write!(
             html,
             "<figure><h2>Diffusion map</h2><canvas id=\"map\" width=\"600\" height=\"360\" role=\"img\" aria-label=\"the region's firms by the technology they hold\"></canvas>\
-<div><button id=\"map-play\" type=\"button\">play</button> <label for=\"map-step\">step <output id=\"map-label\"></output></label> <input id=\"map-step\" type=\"range\" min=\"0\" value=\"0\"></div>\
-<div id=\"map-legend\"></div><figcaption>The region's cells at twelve steps: empty (white), a firm holding none of the technologies of the first technology's competition group (grey), or the one it holds (legend). Use the slider or the arrow keys, or play it.</figcaption></figure><script>const maps = {maps};</script>"
+<div><label for=\"map-group\">technologies shown</label> <select id=\"map-group\"></select></div><div><button id=\"map-play\" type=\"button\">play</button> <label for=\"map-step\">step <output id=\"map-label\"></output></label> <input id=\"map-step\" type=\"range\" min=\"0\" value=\"0\"></div>\
+<div id=\"map-legend\"></div><figcaption>The region's cells at twelve steps: empty (white), a firm holding none of the chosen competition group's technologies (grey), or the one it holds (legend; a firm holds at most one technology of a group). Choose the group; use the slider or the arrow keys, or play it.</figcaption></figure><script>const maps = {maps};</script>"
         );
     }
     // The network, when the run recorded it (`run --report` with the economy).
@@ -386,15 +386,19 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
     let extra = "if (typeof maps !== 'undefined') {\n\
   const canvas = document.getElementById('map'), ctx = canvas.getContext('2d');\n\
   const slider = document.getElementById('map-step'), label = document.getElementById('map-label');\n\
-  slider.max = maps.frames.length - 1;\n\
+  slider.max = maps.steps.length - 1;\n\
+  const choice = document.getElementById('map-group'); let group = 0;\n\
+  choice.innerHTML = maps.groups.map((g, k) => '<option value=\"' + k + '\">' + esc(g.technologies.join(', ')) + '</option>').join('');\n\
   const cell = Math.max(1, Math.floor(Math.min(600 / maps.width, 600 / maps.height)));\n\
   canvas.width = maps.width * cell; canvas.height = maps.height * cell;\n\
   const colour = ch => ch === '0' ? '#ffffff' : ch === '1' ? '#d9d9d9' : palette[(parseInt(ch, 36) - 2) % palette.length];\n\
-  const draw = i => { const f = maps.frames[i]; for (let y = 0; y < maps.height; y++) for (let x = 0; x < maps.width; x++) { ctx.fillStyle = colour(f[y * maps.width + x]); ctx.fillRect(x * cell, y * cell, cell, cell); } label.textContent = maps.steps[i]; };\n\
-  document.getElementById('map-legend').innerHTML = maps.technologies.map((t, j) => '<span style=\"display:inline-block;width:.8em;height:.8em;background:' + palette[j % palette.length] + '\"></span> ' + esc(t)).join(' &nbsp; ');\n\
+  const draw = i => { const f = maps.groups[group].frames[i]; for (let y = 0; y < maps.height; y++) for (let x = 0; x < maps.width; x++) { ctx.fillStyle = colour(f[y * maps.width + x]); ctx.fillRect(x * cell, y * cell, cell, cell); } label.textContent = maps.steps[i]; };\n\
+  const legend = () => { document.getElementById('map-legend').innerHTML = maps.groups[group].technologies.map((t, j) => '<span style=\"display:inline-block;width:.8em;height:.8em;background:' + palette[j % palette.length] + '\"></span> ' + esc(t)).join(' &nbsp; '); };\n\
+  choice.addEventListener('change', () => { group = +choice.value; legend(); draw(+slider.value); });\n\
+  legend();\n\
   slider.addEventListener('input', () => draw(+slider.value));\n\
   let timer = null; const play = document.getElementById('map-play');\n\
-  play.addEventListener('click', () => { if (timer) { clearInterval(timer); timer = null; play.textContent = 'play'; return; } play.textContent = 'pause'; timer = setInterval(() => { slider.value = (+slider.value + 1) % maps.frames.length; draw(+slider.value); }, 500); });\n\
+  play.addEventListener('click', () => { if (timer) { clearInterval(timer); timer = null; play.textContent = 'play'; return; } play.textContent = 'pause'; timer = setInterval(() => { slider.value = (+slider.value + 1) % maps.steps.length; draw(+slider.value); }, 500); });\n\
   draw(0);\n\
 }\n\
 if (typeof network !== 'undefined') {\n\
