@@ -111,7 +111,6 @@ struct State {
 pub struct Live {
     state: Mutex<State>,
     work: Condvar,
-    news: Condvar,
     /// The published version, for pages that wait without a thread (the event streams).
     changes: tokio::sync::watch::Sender<u64>,
 }
@@ -165,14 +164,12 @@ impl Live {
                 },
             }),
             work: Condvar::new(),
-            news: Condvar::new(),
             changes: tokio::sync::watch::channel(0).0,
         })
     }
 
     /// Tells every waiting page that something was published.
     fn tell(&self, s: &State) {
-        self.news.notify_all();
         self.changes.send_replace(s.published.version);
     }
 
@@ -264,22 +261,10 @@ impl Live {
         Ok(s.published.status)
     }
 
-    /// The next event for a page that has seen `version` of `session` and `rows` rows, once
-    /// there is one; `None` after `wait` with nothing new (the page is sent a keep-alive).
-    pub fn next_event(
-        &self,
-        session: u64,
-        version: u64,
-        rows: usize,
-        wait: Duration,
-    ) -> Option<Event> {
+    /// What a page that has seen `version` of `session` and `rows` rows has not seen yet, if
+    /// anything (pages wait for news on [`Live::subscribe`]).
+    pub fn next_event(&self, session: u64, version: u64, rows: usize) -> Option<Event> {
         let s = self.lock();
-        let (s, _) = self
-            .news
-            .wait_timeout_while(s, wait, |s| {
-                s.published.version == version && s.published.session == session
-            })
-            .unwrap_or_else(|p| p.into_inner());
         let p = &s.published;
         if p.version == version && p.session == session {
             return None;

@@ -242,10 +242,7 @@ fn events(
         start,
         |(server, permit, mut changes, session, version, rows)| async move {
             loop {
-                if let Some(e) = server
-                    .live
-                    .next_event(session, version, rows, Duration::ZERO)
-                {
+                if let Some(e) = server.live.next_event(session, version, rows) {
                     let (s, v, r) = (e.session, e.version, e.rows);
                     let event = Event::default().event("frame").data(e.json);
                     return Some((Ok(event), (server, permit, changes, s, v, r)));
@@ -265,6 +262,17 @@ fn events(
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Whether `name` is a plain name the server may turn into a path inside its data folder:
+/// 1 to `max` ASCII letters, digits, `-` and `_` (and `.` when `dots`, never leading), so
+/// never a path, `..` or a hidden file.
+pub fn plain_name(name: &str, max: usize, dots: bool) -> bool {
+    (1..=max).contains(&name.len())
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (dots && b == b'.'))
 }
 
 /// The query parameter `key` of `url`, percent-decoded.

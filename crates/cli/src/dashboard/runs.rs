@@ -23,10 +23,7 @@ pub const FILES: [(&str, &str); 7] = [
 
 /// A run id: `0001-name`, letters, digits, `-` and `_` only.
 fn valid_id(id: &str) -> bool {
-    (1..=80).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    super::plain_name(id, 80, false)
 }
 
 /// One saved run, as listed.

@@ -46,10 +46,7 @@ pub const UPLOADS: &str = "scenarios";
 /// A scenario name the dashboard accepts: 1–64 letters, digits, `-` and `_`. Anything else
 /// (a path, `..`) is refused, so a name never leaves the data folder.
 pub fn valid_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    super::plain_name(name, 64, false)
 }
 
 /// One entry of the scenario list.

@@ -12,11 +12,7 @@ pub const SWEEPS: &str = "sweeps";
 
 /// A sweep's id: its directory's name, letters, digits, `-`, `_` and `.` (no `..`).
 fn valid_id(id: &str) -> bool {
-    (1..=80).contains(&id.len())
-        && !id.starts_with('.')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    super::plain_name(id, 80, true)
 }
 
 /// One sweep, as listed.
