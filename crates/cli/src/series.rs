@@ -2,7 +2,7 @@
 //! layers, sharing) when it runs, then each technology's adopters and share — shared by
 //! `run` and `sweep`.
 
-use clusterlab_analysis::metrics::TakeUp;
+use clusterlab_numerics::metrics::TakeUp;
 use clusterlab_model::economy::Observation;
 use clusterlab_model::{Scenario, TechId, World};
 

@@ -20,10 +20,10 @@
 
 use crate::rng::splitmix64_mix;
 use crate::scenario::{all_fields, Parsed, Problem, Problems};
-use clusterlab_analysis::sensitivity::{
+use clusterlab_numerics::sensitivity::{
     morris_design, saltelli_design, MAX_SOBOL_INPUTS, MAX_SOBOL_SAMPLES,
 };
-use clusterlab_analysis::stats::SplitMix64;
+use clusterlab_numerics::stats::SplitMix64;
 use serde::{Deserialize, Serialize};
 
 fn default_replications() -> u32 {

@@ -672,7 +672,7 @@ fn ahp_comparisons_weight_the_core_subsystem() {
 /// and the subsystem indices are the weighted sums with them.
 #[test]
 fn entropy_weighting_follows_the_factors_history() {
-    use clusterlab_analysis::mcda::entropy_weights;
+    use clusterlab_numerics::mcda::entropy_weights;
     let s = scenario(&format!("{CLUSTER}[diagnosis]\nweighting = \"entropy\"\n"));
     let mut world = World::new(&s);
     let [kc, co, md, sc, io, lg, core, aux] = [

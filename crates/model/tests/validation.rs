@@ -1,7 +1,7 @@
 //! The automaton against theory: the Bass curve in the mean-field limit, and the slower
 //! spread of local (Moore) imitation. These are the checks listed in `docs/validation.md`.
 
-use clusterlab_analysis::{bass, mean_field, metrics::TakeUp};
+use clusterlab_numerics::{bass, mean_field, metrics::TakeUp};
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::{Scenario, TechId, World};
 

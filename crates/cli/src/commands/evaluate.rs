@@ -3,8 +3,8 @@
 use crate::error::{CliError, CliResult};
 use crate::table::csv_rows;
 use clap::Args;
-use clusterlab_analysis::evaluation::{evaluate, Alternative, EvaluationSpec, SpecProblem};
-use clusterlab_analysis::performance::RunPerformance;
+use clusterlab_numerics::evaluation::{evaluate, Alternative, EvaluationSpec, SpecProblem};
+use clusterlab_numerics::performance::RunPerformance;
 use clusterlab_model::scenario::{parse_toml, Parsed};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -248,7 +248,7 @@ struct Report<'a> {
     scoring: &'a str,
     weights: &'a str,
     #[serde(flatten)]
-    evaluation: &'a clusterlab_analysis::evaluation::Evaluation,
+    evaluation: &'a clusterlab_numerics::evaluation::Evaluation,
 }
 
 /// Runs the command.

@@ -3,7 +3,7 @@
 use crate::error::{CliError, CliResult};
 use crate::table::csv_rows;
 use clap::Args;
-use clusterlab_analysis::gem::{panel, Gem, FACTORS, PAIRS, SCORE_RANGE};
+use clusterlab_numerics::gem::{panel, Gem, FACTORS, PAIRS, SCORE_RANGE};
 use serde::Serialize;
 use std::path::PathBuf;
 

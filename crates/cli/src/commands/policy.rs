@@ -4,7 +4,7 @@
 use crate::error::{CliError, CliResult};
 use crate::load::{machine_limits, read_scenario};
 use clap::{Args, Subcommand};
-use clusterlab_analysis::stats::Moments;
+use clusterlab_numerics::stats::Moments;
 use clusterlab_model::policy::{find, run_outcomes, Failure, RunOutcome, POLICIES};
 use clusterlab_model::scenario::{did_you_mean, parse_scenario_text, validate};
 use clusterlab_model::Scenario;

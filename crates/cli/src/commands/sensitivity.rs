@@ -4,7 +4,7 @@ use crate::commands::sweep::{open_sweep, run_file};
 use crate::error::{CliError, CliResult};
 use crate::store::table::{Column, Table};
 use clap::Args;
-use clusterlab_analysis::sensitivity::{morris_indices, sobol_indices, Index};
+use clusterlab_numerics::sensitivity::{morris_indices, sobol_indices, Index};
 use clusterlab_model::experiment::Design;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use crate::error::{CliError, CliResult};
 use crate::store::table::{Column, Table};
 use anyhow::Context;
 use clap::Args;
-use clusterlab_analysis::stats::Moments;
+use clusterlab_numerics::stats::Moments;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

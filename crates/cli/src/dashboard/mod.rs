@@ -647,7 +647,7 @@ fn parse_json(body: &[u8]) -> Result<Value, Reply> {
 
 /// The GEM of six factor scores.
 fn gem(body: &[u8]) -> Reply {
-    use clusterlab_analysis::gem::{Gem, FACTORS, PAIRS, SCORE_RANGE};
+    use clusterlab_numerics::gem::{Gem, FACTORS, PAIRS, SCORE_RANGE};
     let v = match parse_json(body) {
         Ok(v) => v,
         Err(reply) => return reply,

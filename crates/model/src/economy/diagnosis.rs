@@ -5,7 +5,7 @@
 
 use super::network::NetworkStats;
 use super::Economy;
-use clusterlab_analysis::gem::Gem;
+use clusterlab_numerics::gem::Gem;
 
 /// A proxy's values at the GEM scores 1 (a gap that holds the cluster back), 5 (national
 /// average) and 10 (best in the world); in between the score is linear, beyond it is clamped.

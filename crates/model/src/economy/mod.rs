@@ -27,7 +27,7 @@ pub mod strategy;
 use crate::grid::Grid;
 use crate::rng::{CellStream, Purpose};
 use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
-use clusterlab_analysis::mcda::RunningEntropy;
+use clusterlab_numerics::mcda::RunningEntropy;
 use firms::{FirmClass, Firms, NewFirm};
 use layers::Layer;
 use network::Network;

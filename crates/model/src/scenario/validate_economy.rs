@@ -372,9 +372,9 @@ fn subsystem_weights(
             c.error(&field, format!("{} rows (expected 3)", comparisons.len()));
             return equal;
         }
-        return match clusterlab_analysis::mcda::ahp(
+        return match clusterlab_numerics::mcda::ahp(
             comparisons,
-            &clusterlab_analysis::mcda::SAATY_RANDOM_INDEX,
+            &clusterlab_numerics::mcda::SAATY_RANDOM_INDEX,
         ) {
             Ok(a) => {
                 if !a.consistent() {

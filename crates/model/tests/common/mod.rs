@@ -1,6 +1,6 @@
 //! Helpers shared by the Monte-Carlo tests.
 
-use clusterlab_analysis::stats::Moments;
+use clusterlab_numerics::stats::Moments;
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::Scenario;
 

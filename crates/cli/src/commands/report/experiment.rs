@@ -7,7 +7,7 @@ use crate::commands::sweep::open_sweep;
 use crate::commands::{sensitivity, summarize};
 use crate::error::{CliError, CliResult};
 use crate::table::csv_rows;
-use clusterlab_analysis::sensitivity::Index;
+use clusterlab_numerics::sensitivity::Index;
 use clusterlab_model::experiment::Design;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

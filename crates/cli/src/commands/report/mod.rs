@@ -8,7 +8,7 @@ pub mod policy;
 use crate::error::{CliError, CliResult};
 use crate::table::csv_rows;
 use clap::Args;
-use clusterlab_analysis::fit::{bass_nls, bass_ols};
+use clusterlab_numerics::fit::{bass_nls, bass_ols};
 use page::{chart_figures, chart_script, escape, Chart};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
-//! Analysis of clusterlab runs: the Bass diffusion model and the diffusion metrics read off an
-//! adoption curve.
+//! The pure mathematics under clusterlab, with no clusterlab types: the Bass diffusion model,
+//! the diffusion metrics read off an adoption curve, fitting, optimisation, MCDA, GEM, sensitivity.
 //!
 //! - [`bass`]: Bass (1969) in closed form, its peak, and the discrete recursion that a
 //!   `global`-neighbourhood automaton follows in expectation;
