@@ -16,12 +16,15 @@ if ! cargo clippy --version >/dev/null 2>&1; then rustup component add clippy; f
 # libclang itself (what bindgen loads for the mpi crate): libclang.so or libclang-N.so of an
 # LLVM. libclang-cpp.so, which the image ships, is another library and does not count.
 have_libclang() {
-  if [ -n "${LIBCLANG_PATH:-}" ] && ls "$LIBCLANG_PATH"/libclang.so* "$LIBCLANG_PATH"/libclang-[0-9]*.so* >/dev/null 2>&1; then
-    return 0
-  fi
-  ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* \
-     /usr/lib/*-linux-gnu/libclang.so* /usr/lib/*-linux-gnu/libclang-[0-9]*.so* \
-     /usr/lib64/libclang.so* /usr/local/lib/libclang.so* >/dev/null 2>&1
+  local dirs=(/usr/lib/llvm-*/lib /usr/lib/*-linux-gnu /usr/lib64 /usr/local/lib)
+  if [ -n "${LIBCLANG_PATH:-}" ]; then dirs=("$LIBCLANG_PATH" "${dirs[@]}"); fi
+  local dir file
+  for dir in "${dirs[@]}"; do
+    for file in "$dir"/libclang.so* "$dir"/libclang-[0-9]*.so*; do
+      if [ -e "$file" ]; then return 0; fi
+    done
+  done
+  return 1
 }
 
 missing=()

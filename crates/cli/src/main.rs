@@ -1,20 +1,11 @@
-//! `clusterlab`: the command line over the clusterlab model.
+//! `clusterlab`: the command line over the clusterlab lab.
 //!
-//! Each subcommand lives in `commands/`; they parse options, read files, call the model and
-//! write results. **Architecture invariant:** no model logic here — only reading, writing,
-//! and wording.
+//! Each subcommand lives in `commands/`: it parses options, calls `clusterlab-lab` (or the
+//! report and server crates) and words the result. **Architecture invariant:** no model logic
+//! here — only arguments, wording and exit codes.
 
 mod commands;
-mod dashboard;
-#[cfg(feature = "mpi")]
-mod distributed;
 mod error;
-mod load;
-mod progress;
-mod series;
-mod staged;
-mod store;
-mod table;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -81,7 +72,13 @@ fn main() -> ExitCode {
             return ExitCode::from(error::EXIT_BAD_INPUT);
         }
     };
-    progress::handle_interrupts();
+    // SIGINT and SIGTERM stop a job between two steps or runs, so that its staged output is
+    // removed rather than left half-written; a second signal ends the process at once.
+    let _ = ctrlc::set_handler(|| {
+        if clusterlab_lab::progress::request_interrupt() {
+            std::process::exit(i32::from(error::EXIT_INTERRUPTED));
+        }
+    });
     // A reader that stops early (`clusterlab policy list | head`) closes standard output: end
     // quietly, as a program killed by SIGPIPE does, rather than with a panic message.
     let default_hook = std::panic::take_hook();

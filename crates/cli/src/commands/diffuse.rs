@@ -2,12 +2,13 @@
 //! and to benchmark.
 
 use crate::error::{CliError, CliResult};
-use crate::load::machine_limits;
-use crate::progress::run_writing_rows;
-use crate::staged::{check_outputs, Staged};
 use clap::Args;
+use clusterlab_lab::load::check_outputs;
+use clusterlab_lab::load::machine_limits;
+use clusterlab_lab::progress::run_writing_rows;
 use clusterlab_model::scenario::{validate, ParsedScenario, ScenarioFile, TechnologySection};
 use clusterlab_model::{Neighbourhood, TechId, World};
+use clusterlab_store::atomic::Staged;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -1,11 +1,11 @@
 //! `clusterlab evaluate`: a multi-criteria evaluation system over alternatives.
 
 use crate::error::{CliError, CliResult};
-use crate::table::csv_rows;
 use clap::Args;
+use clusterlab_lab::input::csv_rows;
+use clusterlab_model::scenario::{parse_toml, Parsed};
 use clusterlab_numerics::evaluation::{evaluate, Alternative, EvaluationSpec, SpecProblem};
 use clusterlab_numerics::performance::RunPerformance;
-use clusterlab_model::scenario::{parse_toml, Parsed};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

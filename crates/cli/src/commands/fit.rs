@@ -2,14 +2,14 @@
 //! them by simulation.
 
 use crate::error::{CliError, CliResult};
-use crate::load::{machine_limits, read_scenario};
-use crate::table::csv_rows;
 use clap::Args;
-use clusterlab_numerics::fit::{bass_nls, bass_ols, BassFit};
-use clusterlab_numerics::optimize::nelder_mead;
+use clusterlab_lab::input::csv_rows;
+use clusterlab_lab::load::{machine_limits, read_scenario};
 use clusterlab_model::experiment::set_at;
 use clusterlab_model::scenario::{parse_scenario_text, validate};
 use clusterlab_model::{TechId, World};
+use clusterlab_numerics::fit::{bass_nls, bass_ols, BassFit};
+use clusterlab_numerics::optimize::nelder_mead;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! `clusterlab gem`: a cluster's innovation capacity by the GEM model, from expert scores.
 
 use crate::error::{CliError, CliResult};
-use crate::table::csv_rows;
 use clap::Args;
+use clusterlab_lab::input::csv_rows;
 use clusterlab_numerics::gem::{panel, Gem, FACTORS, PAIRS, SCORE_RANGE};
 use serde::Serialize;
 use std::path::PathBuf;

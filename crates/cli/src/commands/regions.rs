@@ -1,14 +1,15 @@
 //! `clusterlab regions`: several regions in one run, and firms migrating between them.
 
 use crate::error::{CliError, CliResult};
-use crate::load::{load_scenario_text, machine_limits, read_scenario, Overrides};
-use crate::progress::{interrupted, step_bar};
-use crate::series::Series;
-use crate::staged::{check_outputs, Staged};
 use anyhow::Context;
 use clap::Args;
+use clusterlab_lab::load::check_outputs;
+use clusterlab_lab::load::{load_scenario_text, machine_limits, read_scenario, Overrides};
+use clusterlab_lab::progress::{interrupted, step_bar};
+use clusterlab_lab::series::Series;
 use clusterlab_model::regions::{check_regions, CrossTies, Regions, RegionsFile, Trade};
 use clusterlab_model::scenario::{parse_toml, Parsed};
+use clusterlab_store::atomic::Staged;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};

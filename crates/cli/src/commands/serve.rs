@@ -1,8 +1,8 @@
-//! `clusterlab serve`: the web dashboard (see `crate::dashboard`).
+//! `clusterlab serve`: the web dashboard (see the `clusterlab-server` crate).
 
-use crate::dashboard::{self, Settings};
 use crate::error::{CliError, CliResult};
 use clap::Args;
+use clusterlab_server::{self as dashboard, Settings};
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

@@ -1,8 +1,8 @@
 //! `clusterlab validate`: check scenario files without running them.
 
 use crate::error::{CliError, CliResult};
-use crate::load::{load_scenario, print_warnings, Overrides};
 use clap::Args;
+use clusterlab_lab::load::{load_scenario, print_warnings, Overrides};
 use clusterlab_model::scenario::FirmPlacement;
 use std::path::PathBuf;
 

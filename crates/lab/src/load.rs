@@ -1,6 +1,7 @@
-//! Reading scenarios from files: the only place that touches the scenario's files.
+//! Reading scenarios from files (the only place that touches a scenario's files), the memory
+//! a world may take, and checking up front that outputs can be written.
 
-use crate::error::{CliError, CliResult};
+use crate::error::{LabError, LabResult};
 use clusterlab_model::scenario::{
     parse_scenario_text, validate, FirmCsv, Limits, Problems, MAX_STEPS,
 };
@@ -46,7 +47,7 @@ fn read_number(path: &str) -> Option<u64> {
 
 /// Memory a world may take: the least of `MemAvailable` in `/proc/meminfo`, the control
 /// group's limit (v2 or v1), and `CLUSTERLAB_MAX_MEMORY`, where each exists.
-pub fn machine_limits() -> CliResult<Limits> {
+pub fn machine_limits() -> LabResult<Limits> {
     let mem_available = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|text| {
@@ -60,7 +61,7 @@ pub fn machine_limits() -> CliResult<Limits> {
         .or_else(|| read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
     let user = match std::env::var(MAX_MEMORY_VAR) {
         Ok(text) => Some(parse_size_bytes(&text).ok_or_else(|| {
-            CliError::input(format!(
+            LabError::input(format!(
                 "{MAX_MEMORY_VAR}: `{text}` is not a size (expected bytes, or a number with K, M, G or T, e.g. 8G)"
             ))
         })?),
@@ -86,17 +87,17 @@ pub struct Overrides {
 
 /// Reads, parses and checks the scenario at `path` (the bundled default when `None`), with
 /// the command line's overrides applied before the checks so they are checked too.
-pub fn load_scenario(path: Option<&Path>, overrides: Overrides) -> CliResult<Loaded> {
+pub fn load_scenario(path: Option<&Path>, overrides: Overrides) -> LabResult<Loaded> {
     let (text, source, base) = read_scenario(path)?;
     load_scenario_text(&text, &source, &base, overrides, machine_limits()?)
 }
 
 /// A scenario's text, its name in messages, and the directory its firm file is relative to.
-pub fn read_scenario(path: Option<&Path>) -> CliResult<(String, String, PathBuf)> {
+pub fn read_scenario(path: Option<&Path>) -> LabResult<(String, String, PathBuf)> {
     Ok(match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::input(format!("cannot read the scenario {}: {e}", path.display()))
+                LabError::input(format!("cannot read the scenario {}: {e}", path.display()))
             })?;
             let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (text, path.display().to_string(), base)
@@ -117,13 +118,13 @@ pub fn load_scenario_text(
     base: &Path,
     overrides: Overrides,
     limits: Limits,
-) -> CliResult<Loaded> {
+) -> LabResult<Loaded> {
     let source = source.to_string();
     let mut parsed = parse_scenario_text(text, &source)
-        .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
+        .map_err(|problems| LabError::inputs(problem_lines(&problems)))?;
     if let Some(steps) = overrides.steps {
         if steps > MAX_STEPS {
-            return Err(CliError::input(format!(
+            return Err(LabError::input(format!(
                 "--steps: {steps} steps is too many (expected at most {MAX_STEPS})"
             )));
         }
@@ -145,13 +146,44 @@ pub fn load_scenario_text(
             .map_err(Clone::clone)
     });
     let (scenario, warnings) = validate(&parsed, firm_csv, limits)
-        .map_err(|problems| CliError::inputs(problem_lines(&problems)))?;
+        .map_err(|problems| LabError::inputs(problem_lines(&problems)))?;
     Ok(Loaded {
         scenario,
         source,
         warnings,
         firm_file: csv.and_then(|read| read.ok()).map(|(name, _)| name),
     })
+}
+
+/// Checks, before any work is done, that each of `files` can be written: none is an existing
+/// directory, and the nearest existing ancestor of each is a directory. `option` names the
+/// command-line option in the message.
+pub fn check_outputs(option: &str, files: &[PathBuf]) -> LabResult {
+    for file in files {
+        if file.is_dir() {
+            return Err(LabError::input(format!(
+                "{option}: {} is a directory (expected a file name)",
+                file.display()
+            )));
+        }
+        let mut ancestor = file.parent();
+        while let Some(dir) = ancestor {
+            if dir.as_os_str().is_empty() {
+                break;
+            }
+            if dir.exists() {
+                if !dir.is_dir() {
+                    return Err(LabError::input(format!(
+                        "{option}: {} exists and is not a directory",
+                        dir.display()
+                    )));
+                }
+                break;
+            }
+            ancestor = dir.parent();
+        }
+    }
+    Ok(())
 }
 
 /// Prints warnings to standard error.
@@ -164,6 +196,16 @@ pub fn print_warnings(problems: &Problems) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outputs_that_cannot_be_written_are_refused_up_front() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("f");
+        std::fs::write(&file, "").unwrap();
+        assert!(check_outputs("--out", &[root.path().to_path_buf()]).is_err());
+        assert!(check_outputs("--out", &[file.join("x.csv")]).is_err());
+        assert!(check_outputs("--out", &[root.path().join("new/dir/x.csv")]).is_ok());
+    }
 
     #[test]
     fn sizes_in_binary_units() {

@@ -2,10 +2,9 @@
 //! run` itself (the same files a user gets on the command line: timeseries.csv, summary.json,
 //! maps.json, report.html) plus scenario.toml and timeseries.parquet.
 
-use crate::store::table::{Column, Table};
+use clusterlab_store::table::{Column, Table};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Where saved runs are kept, inside the data folder.
 pub const RUNS: &str = "runs";
@@ -160,20 +159,22 @@ pub fn save(data: &Path, name: &str, scenario_text: &str) -> Result<String, Stri
         let scenario = dir.join("scenario.toml");
         std::fs::write(&scenario, scenario_text)
             .map_err(|e| format!("cannot write {}: {e}", scenario.display()))?;
-        let exe = std::env::current_exe().map_err(|e| format!("cannot find clusterlab: {e}"))?;
-        let out = Command::new(exe)
-            .arg("run")
-            .arg(&scenario)
-            .args(["--report", "--quiet", "--out"])
-            .arg(&dir)
-            .output()
-            .map_err(|e| format!("cannot start clusterlab run: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "clusterlab run failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
+        // What `clusterlab run SCENARIO --report --quiet --out DIR` does, in this process.
+        let worded =
+            |e: clusterlab_lab::LabError| format!("the run failed: {}", e.lines.join("; "));
+        let loaded = clusterlab_lab::load::load_scenario(
+            Some(&scenario),
+            clusterlab_lab::load::Overrides::default(),
+        )
+        .map_err(worded)?;
+        let options = clusterlab_lab::run::RunOptions {
+            out: dir.clone(),
+            quiet: true,
+            timings: false,
+            maps: true,
+        };
+        clusterlab_lab::run::run_to_dir(&loaded, &options).map_err(worded)?;
+        clusterlab_report::write_report(&dir, &dir.join("report.html")).map_err(worded)?;
         parquet_of_csv(&dir.join("timeseries.csv"), &dir.join("timeseries.parquet"))
     })();
     match result {

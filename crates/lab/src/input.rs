@@ -1,4 +1,5 @@
-//! Small CSV tables given on the command line (expert scores, alternatives).
+//! Small CSV tables given as input (expert scores, alternatives, observed sales), read with
+//! their line numbers so that a problem can name its line.
 
 /// The rows of a CSV text with their line numbers in the file: comment (`#`) and blank lines
 /// skipped, cells trimmed, quotes honoured. The first row is the header.

@@ -1,6 +1,7 @@
 //! A run's results as a flat table, written as Parquet (for pandas, polars, R arrow, DuckDB)
 //! or CSV, and read back.
 
+use crate::atomic::write_synced;
 use anyhow::{bail, Context, Result};
 use parquet::basic::{Compression, ConvertedType, Repetition, Type as PhysicalType};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
@@ -13,15 +14,6 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
-
-/// Writes `bytes` to a new file at `path` and waits until they are on disk.
-pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file =
-        File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))
-}
 
 /// One column's values.
 #[derive(Clone, Debug, PartialEq)]

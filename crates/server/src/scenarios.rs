@@ -2,41 +2,41 @@
 //! folder, the key parameters it shows as sliders, and a scenario with the sliders applied,
 //! checked as `clusterlab run` checks it plus the server's own size limit.
 
-use crate::load::{load_scenario_text, machine_limits, Loaded, Overrides};
+use clusterlab_lab::load::{load_scenario_text, machine_limits, Loaded, Overrides};
 use clusterlab_model::experiment::{set_at, value_at};
 use serde::Serialize;
 use std::path::Path;
 
 /// The bundled examples the dashboard lists (those with no firm file beside them).
 pub const BUNDLED: [(&str, &str); 8] = [
-    ("default", include_str!("../../../../examples/default.toml")),
+    ("default", include_str!("../../../examples/default.toml")),
     (
         "competing-standards",
-        include_str!("../../../../examples/competing-standards.toml"),
+        include_str!("../../../examples/competing-standards.toml"),
     ),
     (
         "bass-global",
-        include_str!("../../../../examples/bass-global.toml"),
+        include_str!("../../../examples/bass-global.toml"),
     ),
     (
         "lifecycle",
-        include_str!("../../../../examples/lifecycle.toml"),
+        include_str!("../../../examples/lifecycle.toml"),
     ),
     (
         "evolving-cluster",
-        include_str!("../../../../examples/game/evolving-cluster.toml"),
+        include_str!("../../../examples/game/evolving-cluster.toml"),
     ),
     (
         "policy-advanced",
-        include_str!("../../../../examples/policy/advanced.toml"),
+        include_str!("../../../examples/policy/advanced.toml"),
     ),
     (
         "policy-ordinary",
-        include_str!("../../../../examples/policy/ordinary.toml"),
+        include_str!("../../../examples/policy/ordinary.toml"),
     ),
     (
         "policy-lagging",
-        include_str!("../../../../examples/policy/lagging.toml"),
+        include_str!("../../../examples/policy/lagging.toml"),
     ),
 ];
 

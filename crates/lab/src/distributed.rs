@@ -14,13 +14,14 @@
 //! non-blocking probes and sleeps between them, so a waiting rank leaves its cores to the
 //! threads computing runs.
 
-use crate::commands::sweep::{
-    close, compute, prepare, set_up, store, Closing, Finished, Prepared, SweepArgs,
-};
-use crate::error::{CliError, CliResult, EXIT_INTERRUPTED};
+use crate::error::{LabError, LabResult, EXIT_INTERRUPTED};
 use crate::progress::{interrupted, runs_bar};
-use crate::store::catalogue::RunRecord;
+use crate::sweep::{
+    close, compute, prepare, set_up, store, Closing, Executor, Finished, Prepared, SweepOptions,
+    SweepOutcome,
+};
 use anyhow::{anyhow, bail, Context};
+use clusterlab_store::catalogue::RunRecord;
 use mpi::collective::SystemOperation;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
@@ -62,10 +63,20 @@ pub fn launched_by_mpi() -> bool {
     .any(|v| std::env::var_os(v).is_some())
 }
 
-/// A sweep across the job's ranks.
-pub fn sweep(args: SweepArgs) -> CliResult {
+/// The ranks of the MPI job this process belongs to, each computing runs on `jobs` threads.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MpiRanks;
+
+impl Executor for MpiRanks {
+    fn sweep(&self, options: &SweepOptions) -> LabResult<Option<SweepOutcome>> {
+        sweep(options)
+    }
+}
+
+/// A sweep across the job's ranks: rank 0's outcome, `None` on the other ranks.
+fn sweep(args: &SweepOptions) -> LabResult<Option<SweepOutcome>> {
     let Some((mut universe, _)) = mpi::initialize_with_threading(mpi::Threading::Funneled) else {
-        return Err(CliError::failure(anyhow!("MPI could not be initialised")));
+        return Err(LabError::failure(anyhow!("MPI could not be initialised")));
     };
     // Rank 0 answers with buffered sends, which never wait for the receiver: it can never be
     // stuck sending to a worker that is itself sending a finished run to it.
@@ -97,9 +108,9 @@ pub fn sweep(args: SweepArgs) -> CliResult {
         }
     };
     let result = if rank == 0 {
-        coordinate(&world, &args, &prepared, &pool, jobs)
+        coordinate(&world, args, &prepared, &pool, jobs).map(Some)
     } else {
-        work(&world, &args, &prepared, pool, jobs)
+        work(&world, args, &prepared, pool, jobs).map(|()| None)
     };
     if interrupted() {
         // A rank of the job died or the job was cancelled: the launcher is stopping every
@@ -112,7 +123,7 @@ pub fn sweep(args: SweepArgs) -> CliResult {
                 }
                 e.code
             }
-            Ok(()) => EXIT_INTERRUPTED,
+            Ok(_) => EXIT_INTERRUPTED,
         };
         std::process::exit(i32::from(code));
     }
@@ -121,8 +132,8 @@ pub fn sweep(args: SweepArgs) -> CliResult {
 }
 
 /// An error already said by rank 0: the exit code alone.
-fn silent(code: u8) -> CliError {
-    CliError {
+fn silent(code: u8) -> LabError {
+    LabError {
         lines: Vec::new(),
         code,
     }
@@ -132,11 +143,11 @@ fn silent(code: u8) -> CliError {
 /// threads and hands the rest out, storing what comes back.
 fn coordinate(
     world: &SimpleCommunicator,
-    args: &SweepArgs,
+    args: &SweepOptions,
     prepared: &Prepared,
     pool: &rayon::ThreadPool,
     jobs: usize,
-) -> CliResult {
+) -> LabResult<SweepOutcome> {
     let setup = set_up(args, prepared);
     let mut go: i32 = match &setup {
         Ok(_) => 0,
@@ -230,7 +241,7 @@ fn coordinate(
     }
     let catalogue = catalogue
         .into_inner()
-        .map_err(|_| CliError::failure(anyhow!("the catalogue lock was poisoned")))?;
+        .map_err(|_| LabError::failure(anyhow!("the catalogue lock was poisoned")))?;
     close(
         args,
         prepared,
@@ -260,11 +271,11 @@ enum Local {
 /// their requests and results to rank 0 and the answers back.
 fn work(
     world: &SimpleCommunicator,
-    args: &SweepArgs,
+    args: &SweepOptions,
     prepared: &Prepared,
     pool: rayon::ThreadPool,
     jobs: usize,
-) -> CliResult {
+) -> LabResult {
     let root = world.process_at_rank(0);
     let mut go: i32 = 0;
     root.broadcast_into(&mut go);
@@ -367,11 +378,11 @@ fn guarded<T>(f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
 }
 
 /// A pool of `jobs` threads for this rank's runs and the model's parallel loops within them.
-fn pool(jobs: usize) -> CliResult<rayon::ThreadPool> {
+fn pool(jobs: usize) -> LabResult<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| CliError::failure(anyhow::Error::new(e)))
+        .map_err(|e| LabError::failure(anyhow::Error::new(e)))
 }
 
 /// A finished run as bytes: run, steps, seconds, then the final metrics, the Parquet file

@@ -1,9 +1,11 @@
-//! `clusterlab serve`: the web dashboard. An HTTP server on loopback (axum on a small tokio
+//! The web dashboard (`clusterlab serve`). An HTTP server on loopback (axum on a small tokio
 //! runtime: the requests' work runs on blocking threads), a live run stepped by its own thread
 //! (see [`live`]) and streamed to the pages as server-sent events, saved runs and uploaded
-//! scenarios in a data folder it never reads or writes outside of. It holds no model logic: it checks scenarios as `run` does, steps the
-//! model's world, and runs `clusterlab policy compare` and the GEM of the analysis crate for
-//! its forms.
+//! scenarios in a data folder it never reads or writes outside of.
+//!
+//! **Architecture invariant:** it holds no model logic and starts no process: it checks
+//! scenarios, saves runs, compares policies through `clusterlab-lab` and makes reports through
+//! `clusterlab-report`, in this process, on worker threads, each long job under a deadline.
 
 pub mod live;
 pub mod runs;
@@ -23,9 +25,9 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The dashboard page, with uPlot inlined when it is served.
-const PAGE: &str = include_str!("../../assets/dashboard.html");
-const UPLOT_JS: &str = include_str!("../../assets/uplot/uPlot.iife.min.js");
-const UPLOT_CSS: &str = include_str!("../../assets/uplot/uPlot.min.css");
+const PAGE: &str = include_str!("../assets/dashboard.html");
+const UPLOT_JS: &str = clusterlab_report::UPLOT_JS;
+const UPLOT_CSS: &str = clusterlab_report::UPLOT_CSS;
 
 /// The server's settings.
 #[derive(Clone, Debug)]
@@ -55,52 +57,6 @@ struct Server {
 
 /// How long a policy comparison from the form may run.
 const POLICY_TIME: Duration = Duration::from_secs(600);
-
-/// Runs `command` to its end, or kills it after `limit` (`None`), with what it printed.
-pub fn output_within(
-    command: &mut std::process::Command,
-    limit: Duration,
-) -> std::io::Result<Option<std::process::Output>> {
-    use std::process::Stdio;
-    fn drain(
-        pipe: Option<impl std::io::Read + Send + 'static>,
-    ) -> std::thread::JoinHandle<Vec<u8>> {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    }
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
-    let deadline = std::time::Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if std::time::Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    );
-    Ok(status.map(|status| std::process::Output {
-        status,
-        stdout,
-        stderr,
-    }))
-}
 
 /// How long a client may take to send a request's body.
 const BODY_TIME: Duration = Duration::from_secs(20);
@@ -605,38 +561,34 @@ impl Server {
         if let Err(e) = std::fs::write(&file, &prepared.text) {
             return error(500, &format!("cannot write {}: {e}", file.display()));
         }
-        let mut command = match std::env::current_exe() {
-            Ok(exe) => std::process::Command::new(exe),
-            Err(e) => return error(500, &format!("cannot find clusterlab: {e}")),
+        let options = clusterlab_lab::policy_lab::CompareOptions {
+            scenarios: vec![file.clone()],
+            policies: policies.to_string(),
+            replications: replications as u32,
+            start: 0,
+            end: None,
+            budget: v["budget"].as_f64(),
+            objective: "welfare".to_string(),
+            technology: None,
         };
-        command.args(["policy", "compare"]).arg(&file).args([
-            "--policies",
-            policies,
-            "--replications",
-            &replications.to_string(),
-            "--json",
-        ]);
-        if let Some(budget) = v["budget"].as_f64() {
-            command.args(["--budget", &budget.to_string()]);
-        }
-        let output = output_within(&mut command, POLICY_TIME);
+        let result = clusterlab_lab::policy_lab::compare(
+            &options,
+            clusterlab_lab::progress::Stop::within(POLICY_TIME),
+        );
         let _ = std::fs::remove_file(&file);
-        match output {
-            Ok(None) => error(
+        match result {
+            Ok(comparisons) => match serde_json::to_value(&comparisons) {
+                Ok(result) => json_reply(200, &result),
+                Err(e) => error(500, &format!("policy compare gave no JSON: {e}")),
+            },
+            Err(e) if e.code == clusterlab_lab::error::EXIT_TIMED_OUT => error(
                 503,
                 "the comparison took too long (over 10 minutes): try fewer replications or a shorter run",
             ),
-            Ok(Some(o)) if o.status.success() => {
-                match serde_json::from_slice::<Value>(&o.stdout) {
-                    Ok(result) => json_reply(200, &result),
-                    Err(e) => error(500, &format!("policy compare gave no JSON: {e}")),
-                }
+            Err(e) if e.code == clusterlab_lab::error::EXIT_BAD_INPUT => {
+                error(422, &e.lines.join("\n"))
             }
-            Ok(Some(o)) => {
-                let message = String::from_utf8_lossy(&o.stderr).replace("clusterlab: ", "");
-                error(422, message.trim())
-            }
-            Err(e) => error(500, &format!("cannot run policy compare: {e}")),
+            Err(e) => error(500, &format!("cannot run policy compare: {}", e.lines.join("\n"))),
         }
     }
 }
@@ -699,27 +651,6 @@ pub fn data_folder(path: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_command_past_its_time_is_killed() {
-        let mut quick = std::process::Command::new("sh");
-        quick.args(["-c", "echo out; echo err >&2"]);
-        let o = output_within(&mut quick, Duration::from_secs(10))
-            .unwrap()
-            .expect("finished");
-        assert!(o.status.success());
-        assert_eq!(
-            (o.stdout.as_slice(), o.stderr.as_slice()),
-            (&b"out\n"[..], &b"err\n"[..])
-        );
-        let mut slow = std::process::Command::new("sleep");
-        slow.arg("30");
-        let clock = std::time::Instant::now();
-        assert!(output_within(&mut slow, Duration::from_millis(200))
-            .unwrap()
-            .is_none());
-        assert!(clock.elapsed() < Duration::from_secs(10));
-    }
 
     #[test]
     fn query_values_are_decoded_within_bounds() {

@@ -1,5 +1,6 @@
-//! Stepping a world while writing a row per step, with a progress bar on standard error
-//! when it is a terminal.
+//! Progress and stopping: bars on standard error when it is a terminal (hidden otherwise and
+//! when quiet), the process-wide interrupt flag that every long job checks between steps or
+//! runs, and [`Stop`], an interrupt or a deadline.
 
 use clusterlab_model::World;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -43,14 +44,46 @@ pub fn interrupted() -> bool {
 /// Set by the first SIGINT or SIGTERM; checked between steps.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Makes SIGINT and SIGTERM stop a run between two steps, so that its staged output is
-/// removed rather than left half-written. A second signal ends the process at once.
-pub fn handle_interrupts() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(i32::from(crate::error::EXIT_INTERRUPTED));
+/// Asks every job of the lab to stop at its next check (between steps, between runs): what
+/// the command line's SIGINT and SIGTERM handler calls. Returns whether a stop had been
+/// asked for already (a second signal: the caller may end the process at once).
+pub fn request_interrupt() -> bool {
+    INTERRUPTED.swap(true, Ordering::SeqCst)
+}
+
+/// When a job must give up: an interrupt of the whole process, or a deadline of its own
+/// (the dashboard gives its in-process jobs one).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stop {
+    deadline: Option<std::time::Instant>,
+}
+
+impl Stop {
+    /// Stops only on an interrupt.
+    pub fn on_interrupt() -> Stop {
+        Stop { deadline: None }
+    }
+
+    /// Stops on an interrupt or once `within` has passed from now.
+    pub fn within(within: std::time::Duration) -> Stop {
+        Stop {
+            deadline: std::time::Instant::now().checked_add(within),
         }
-    });
+    }
+
+    /// Whether the job should stop now.
+    pub fn now(&self) -> bool {
+        interrupted()
+            || self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+    }
+
+    /// Whether its deadline (not an interrupt) has passed.
+    pub fn timed_out(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    }
 }
 
 /// Steps `world` until step `steps`, writing `row` for the current state first and after every

@@ -1,14 +1,17 @@
 //! What every report page shares: the embedded uPlot, the palette, the page's head and
 //! charts, bar charts with intervals, and writing the file whole.
 
-use crate::error::CliResult;
 use anyhow::Context;
+use clusterlab_lab::LabResult as CliResult;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub const UPLOT_JS: &str = include_str!("../../../assets/uplot/uPlot.iife.min.js");
-pub const UPLOT_CSS: &str = include_str!("../../../assets/uplot/uPlot.min.css");
-pub const UPLOT_LICENSE: &str = include_str!("../../../assets/uplot/LICENSE");
+/// uPlot (MIT), the charting library every page embeds.
+pub const UPLOT_JS: &str = include_str!("../assets/uplot/uPlot.iife.min.js");
+/// uPlot's style sheet.
+pub const UPLOT_CSS: &str = include_str!("../assets/uplot/uPlot.min.css");
+/// uPlot's licence, printed in every page.
+pub const UPLOT_LICENSE: &str = include_str!("../assets/uplot/LICENSE");
 
 /// Okabe & Ito's colour-blind-safe palette.
 pub const PALETTE: [&str; 8] = [
@@ -221,9 +224,9 @@ pub fn licence(html: &mut String) {
 
 /// Writes the page to `out` whole: under a temporary name, then renamed.
 pub fn write(out: &Path, html: &str) -> CliResult {
-    let tmp = out.with_extension(format!("html.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
+    clusterlab_store::atomic::write_atomically(out, |tmp| {
+        std::fs::write(tmp, html).with_context(|| format!("cannot write {}", tmp.display()))
+    })?;
     Ok(())
 }
 

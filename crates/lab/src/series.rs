@@ -2,9 +2,9 @@
 //! layers, sharing) when it runs, then each technology's adopters and share — shared by
 //! `run` and `sweep`.
 
-use clusterlab_numerics::metrics::TakeUp;
 use clusterlab_model::economy::Observation;
 use clusterlab_model::{Scenario, TechId, World};
+use clusterlab_numerics::metrics::TakeUp;
 
 /// Snapshots of the region for the report's diffusion map: at chosen steps, for each
 /// competition group, each cell's state (no firm, a firm holding none of the group's

@@ -3,7 +3,7 @@
 //! 95% intervals, every effect in a table, the baseline, and the diagnosis of failures.
 
 use super::page::{self, escape, Bar};
-use crate::error::CliResult;
+use clusterlab_lab::LabResult as CliResult;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;

@@ -3,12 +3,12 @@
 //! last step's table, and the sensitivity indices as bars for a Sobol' or Morris design.
 
 use super::page::{self, chart_figures, chart_script, escape, Bar, Chart};
-use crate::commands::sweep::open_sweep;
-use crate::commands::{sensitivity, summarize};
-use crate::error::{CliError, CliResult};
-use crate::table::csv_rows;
-use clusterlab_numerics::sensitivity::Index;
+use clusterlab_lab::input::csv_rows;
+use clusterlab_lab::sweep::open_sweep;
+use clusterlab_lab::{sensitivity, summarize};
+use clusterlab_lab::{LabError as CliError, LabResult as CliResult};
 use clusterlab_model::experiment::Design;
+use clusterlab_numerics::sensitivity::Index;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -46,7 +46,7 @@ pub fn write(dir: &Path, out: &Path) -> CliResult {
     // The summary, (re)made when it is missing or older than the catalogue.
     let summary_path = dir.join("summary.csv");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if modified(&summary_path) < crate::store::catalogue::modified(dir) {
+    if modified(&summary_path) < clusterlab_store::catalogue::modified(dir) {
         summarize::write_summary(dir)?;
     }
     let text = std::fs::read_to_string(&summary_path)

@@ -5,8 +5,8 @@
 //! a new session) and read what was published. The stepping thread owns the world, steps it
 //! outside the lock, and publishes the latest frame; a slow page skips frames, never rows.
 
-use crate::series::{cell_states, groups, Series};
 use base64::Engine as _;
+use clusterlab_lab::series::{cell_states, groups, Series};
 use clusterlab_model::{Scenario, World};
 use std::fmt::Write as _;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};

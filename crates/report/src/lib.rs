@@ -1,62 +1,26 @@
-//! `clusterlab report`: one self-contained HTML file of a run or a sweep, to open offline or
-//! send on; and the report of a policy comparison.
+//! Self-contained HTML reports, to open offline or send on: of a run's directory
+//! ([`write_report`]), of a sweep's ([`write_any`] picks), and of a policy comparison
+//! ([`policy::write`]). The charts are drawn by uPlot (MIT), embedded whole.
+//!
+//! **Architecture invariant:** a report reads what `clusterlab-lab` and `clusterlab-store`
+//! wrote through their types; it runs nothing but the summaries a stale sweep report needs.
+#![deny(missing_docs)]
 
 mod experiment;
 mod page;
 pub mod policy;
 
-use crate::error::{CliError, CliResult};
-use crate::table::csv_rows;
-use clap::Args;
+use clusterlab_lab::input::csv_rows;
+use clusterlab_lab::{LabError as CliError, LabResult as CliResult};
 use clusterlab_numerics::fit::{bass_nls, bass_ols};
 use page::{chart_figures, chart_script, escape, Chart};
+pub use page::{UPLOT_CSS, UPLOT_JS};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-/// Write a self-contained HTML report of a run or a sweep.
-///
-/// Of a run's directory, it reads DIR/timeseries.csv and DIR/summary.json (as `clusterlab run` wrote them) and writes
-/// one HTML file that works offline: the adoption curve of every technology with the Bass
-/// curve fitted to it, the six dynamic factors, the class composition and welfare over time
-/// (when the economy runs), the GEM radar of the last step, the diffusion performance table,
-/// the diffusion map of each competition group at twelve steps with a slider and an
-/// animation (when the run was made with `run --report`, which records DIR/maps.json), the network of ties between firms at
-/// the last step (DIR/network.json, also recorded by `run --report`), and the scenario with
-/// its seed so the run can be repeated.
-///
-/// Of a sweep's directory (one holding catalogue.sqlite), it shows each metric's mean across
-/// replications with its 95% interval — over the steps for up to six points, against the
-/// parameter for a one-parameter sweep, and at the last step in a table — and, for a Sobol'
-/// or Morris design, the sensitivity indices as bars with their bootstrap intervals; it writes
-/// DIR/summary.csv first when missing or stale (`clusterlab summarize`).
-///
-/// `policy compare --report FILE.html` writes the report of a policy comparison. The charts
-/// are drawn by uPlot (MIT), embedded whole: the file works offline.
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// The run's or the sweep's directory.
-    #[arg(value_name = "RUN_OR_SWEEP_DIR")]
-    dir: PathBuf,
-
-    /// The report file (default: DIR/report.html).
-    #[arg(long, value_name = "FILE.html")]
-    out: Option<PathBuf>,
-}
-
-/// Runs the command.
-pub fn run(args: ReportArgs) -> CliResult {
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.dir.join("report.html"));
-    write_any(&args.dir, &out)?;
-    println!("{} -> {}", args.dir.display(), out.display());
-    Ok(())
-}
+use std::path::Path;
 
 /// Writes the report of `dir` to `out`: a sweep's when it holds a catalogue, else a run's.
 pub fn write_any(dir: &Path, out: &Path) -> CliResult {
-    if dir.join(crate::store::catalogue::FILE).is_file() {
+    if dir.join(clusterlab_store::catalogue::FILE).is_file() {
         experiment::write(dir, out)
     } else {
         write_report(dir, out)
@@ -191,13 +155,7 @@ fn radar(scores: &[(String, f64)]) -> String {
 /// Writes the report of run directory `dir` to `out` (atomically).
 pub fn write_report(dir: &Path, out: &Path) -> CliResult {
     let series = read_series(&dir.join("timeseries.csv"))?;
-    let summary_path = dir.join("summary.json");
-    let summary: serde_json::Value = std::fs::read_to_string(&summary_path)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", summary_path.display())))
-        .and_then(|t| {
-            serde_json::from_str(&t)
-                .map_err(|e| CliError::input(format!("{}: not JSON: {e}", summary_path.display())))
-        })?;
+    let summary = clusterlab_lab::run::read_summary(dir)?;
     let steps = series
         .column("step")
         .ok_or_else(|| {
@@ -212,8 +170,8 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
     let mut adoption = Vec::new();
     let mut fits_note = Vec::new();
     let mut colour = 0;
-    for t in summary["technologies"].as_array().into_iter().flatten() {
-        let id = t["id"].as_str().unwrap_or("?");
+    for t in &summary.technologies {
+        let id = t.id.as_str();
         let Some(share) = series.column(&format!("share:{id}")) else {
             continue;
         };
@@ -221,7 +179,7 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
             continue;
         }
         adoption.push((id.to_string(), share.to_vec(), false, colour));
-        let arrival = t["arrival"].as_u64().unwrap_or(0) as usize;
+        let arrival = t.arrival.unwrap_or(0) as usize;
         let arrival = arrival.min(steps.len().saturating_sub(1));
         match bass_curve(&steps, share, arrival) {
             Some(curve) => adoption.push((format!("{id} (Bass fit)"), curve, true, colour)),
@@ -308,9 +266,9 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
     .collect();
 
     // The page.
-    let name = summary["scenario"]["name"].as_str().unwrap_or("run");
-    let source = summary["scenario_source"].as_str().unwrap_or("?");
-    let seed = summary["seed"].to_string();
+    let name = summary.scenario.name.as_str();
+    let source = summary.scenario_source.as_str();
+    let seed = summary.seed.to_string();
     let mut html = page::head(name);
     let _ = write!(
         html,
@@ -361,26 +319,30 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
         );
     }
     html.push_str("<h2>Diffusion performance</h2><table><tr><th>technology</th><th>t10</th><th>t50</th><th>t90</th><th>peak rate</th><th>final share</th><th>spatial reach</th></tr>");
-    let cell = |v: &serde_json::Value| match v.as_f64() {
+    let cell = |v: Option<f64>| match v {
         Some(x) if x.fract() == 0.0 => format!("{x}"),
         Some(x) => format!("{x:.4}"),
         None => "–".into(),
     };
-    for t in summary["technologies"].as_array().into_iter().flatten() {
+    let step = |t: Option<usize>| t.map(|t| t as f64);
+    for t in &summary.technologies {
         let _ = write!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(t["id"].as_str().unwrap_or("?")),
-            cell(&t["t10"]),
-            cell(&t["t50"]),
-            cell(&t["t90"]),
-            cell(&t["peak_adoption_rate"]),
-            cell(&t["final_share"]),
-            cell(&t["spatial_reach"])
+            escape(&t.id),
+            cell(step(t.t10)),
+            cell(step(t.t50)),
+            cell(step(t.t90)),
+            cell(Some(t.peak_adoption_rate)),
+            cell(Some(t.final_share)),
+            cell(Some(t.spatial_reach))
         );
     }
     html.push_str("</table>");
-    let scenario = serde_json::to_string_pretty(&summary["scenario"]).unwrap_or_default();
+    // As a JSON value, keys in alphabetical order.
+    let scenario = serde_json::to_value(&summary.scenario)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_default();
     let _ = write!(html, "<h2>Scenario</h2><pre>{}</pre>", escape(&scenario));
     page::licence(&mut html);
     let extra = "if (typeof maps !== 'undefined') {\n\

@@ -1,45 +1,19 @@
-//! Output files that appear whole or not at all.
+//! Output files that appear whole or not at all: the one place that writes under a temporary
+//! name and renames into place.
 //!
-//! Each file is written under a temporary name in its final directory and renamed into place
-//! only when the whole command has succeeded. If the command fails or is dropped, the
-//! temporary files are removed, and so is the directory if this command created it.
+//! - [`Staged`]: a set of files written under temporary names in their final directory and
+//!   renamed into place together only when the whole job has succeeded; if it fails or is
+//!   dropped, the temporary files are removed, and so is the directory if it created it.
+//! - [`write_atomically`]: one file, written by a closure under a temporary name, renamed.
+//! - [`write_synced`]: bytes to a new file, waited for until they are on disk.
+//!
+//! **Invariant:** a reader (or a kill at any moment) sees the old file or the new one, never
+//! a mix.
 
-use crate::error::{CliError, CliResult};
 use anyhow::{Context, Result};
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-
-/// Checks, before any work is done, that each of `files` can be written: none is an existing
-/// directory, and the nearest existing ancestor of each is a directory. `option` names the
-/// command-line option in the message.
-pub fn check_outputs(option: &str, files: &[PathBuf]) -> CliResult {
-    for file in files {
-        if file.is_dir() {
-            return Err(CliError::input(format!(
-                "{option}: {} is a directory (expected a file name)",
-                file.display()
-            )));
-        }
-        let mut ancestor = file.parent();
-        while let Some(dir) = ancestor {
-            if dir.as_os_str().is_empty() {
-                break;
-            }
-            if dir.exists() {
-                if !dir.is_dir() {
-                    return Err(CliError::input(format!(
-                        "{option}: {} exists and is not a directory",
-                        dir.display()
-                    )));
-                }
-                break;
-            }
-            ancestor = dir.parent();
-        }
-    }
-    Ok(())
-}
 
 /// A set of output files being written.
 #[derive(Debug)]
@@ -116,10 +90,37 @@ impl Drop for Staged {
     }
 }
 
+/// Writes a file through `write` under a temporary name beside `path`, unique to this process
+/// and call (`NAME.EXT.PID-N.tmp`, so two writers never share one), then renames it into
+/// place; on an error the temporary file is removed.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!(
+        "{}.{}-{call}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    if let Err(e) = write(&tmp) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} into place", path.display()))
+}
+
+/// Writes `bytes` to a new file at `path` and waits until they are on disk.
+pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file =
+        File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn nothing_is_left_when_not_committed() {
@@ -134,13 +135,17 @@ mod tests {
     }
 
     #[test]
-    fn outputs_that_cannot_be_written_are_refused_up_front() {
+    fn a_file_written_atomically_appears_whole_or_not_at_all() {
         let root = tempfile::tempdir().unwrap();
-        let file = root.path().join("f");
-        std::fs::write(&file, "").unwrap();
-        assert!(check_outputs("--out", &[root.path().to_path_buf()]).is_err());
-        assert!(check_outputs("--out", &[file.join("x.csv")]).is_err());
-        assert!(check_outputs("--out", &[root.path().join("new/dir/x.csv")]).is_ok());
+        let path = root.path().join("s.csv");
+        write_atomically(&path, |tmp| write_synced(tmp, b"old")).unwrap();
+        let failed = write_atomically(&path, |tmp| {
+            write_synced(tmp, b"half")?;
+            anyhow::bail!("failed midway")
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -2,10 +2,9 @@
 //! sweep --out`, on this machine or over MPI): listed from their catalogues, with their reports
 //! made on request by `clusterlab report`.
 
-use crate::store::catalogue::{Catalogue, FILE};
+use clusterlab_store::catalogue::{Catalogue, FILE};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Where sweeps are kept, inside the data folder.
 pub const SWEEPS: &str = "sweeps";
@@ -73,28 +72,33 @@ static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// How long making a report may take before it is given up.
 const REPORT_TIME: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Sweep `id`'s report, made (or made again, when runs finished since) by `clusterlab report`.
+/// Sweep `id`'s report, made (or made again, when runs finished since) as `clusterlab report`
+/// makes it, on a thread of its own: past [`REPORT_TIME`] the page is told so while the report
+/// is finished in the background, one at a time.
 pub fn report(data: &Path, id: &str) -> Result<Vec<u8>, (u16, String)> {
     let dir = dir(data, id).ok_or((404, format!("no sweep `{id}` in the data folder")))?;
     let report = dir.join("report.html");
-    let _making = MAKING.lock().unwrap_or_else(|p| p.into_inner());
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if modified(&report) < crate::store::catalogue::modified(&dir) {
-        let exe =
-            std::env::current_exe().map_err(|e| (500, format!("cannot find clusterlab: {e}")))?;
-        let mut command = Command::new(exe);
-        command.arg("report").arg(&dir);
-        let out = super::output_within(&mut command, REPORT_TIME)
-            .map_err(|e| (500, format!("cannot start clusterlab report: {e}")))?
-            .ok_or((503, "the report took too long to make".to_string()))?;
-        if !out.status.success() {
-            return Err((
-                422,
-                String::from_utf8_lossy(&out.stderr)
-                    .replace("clusterlab: ", "")
-                    .trim()
-                    .to_string(),
-            ));
+    let (done, finished) = std::sync::mpsc::channel();
+    let (making_dir, making_report) = (dir.clone(), report.clone());
+    std::thread::spawn(move || {
+        let _making = MAKING.lock().unwrap_or_else(|p| p.into_inner());
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let result =
+            if modified(&making_report) < clusterlab_store::catalogue::modified(&making_dir) {
+                clusterlab_report::write_any(&making_dir, &making_report)
+            } else {
+                Ok(())
+            };
+        let _ = done.send(result);
+    });
+    match finished.recv_timeout(REPORT_TIME) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err((422, e.lines.join("\n"))),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            return Err((503, "the report took too long to make".to_string()))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            return Err((500, "making the report failed".to_string()))
         }
     }
     let real = report

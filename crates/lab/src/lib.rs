@@ -1,0 +1,35 @@
+//! clusterlab's lab: the one place that knows how to run things.
+//!
+//! - [`load`]: scenarios read from files and checked ([`load::Loaded`]), the memory a world
+//!   may take, outputs checked before any work;
+//! - [`run`]: one run and its files ([`run::run_to_dir`]), with [`run::RunSummary`], the one
+//!   type summary.json is written and read as;
+//! - [`series`]: what a run records per step ([`series::Series`]), the report's maps and
+//!   network view;
+//! - [`sweep`]: experiments' runs behind an [`sweep::Executor`] — [`sweep::Threads`] here,
+//!   `distributed::MpiRanks` across the nodes of an MPI job (feature `mpi`);
+//! - [`summarize`], [`sensitivity`]: what a sweep's runs say across replications;
+//! - [`policy_lab`]: variants of a scenario with policies, compared over common random
+//!   numbers, and the diagnosis of a cluster's failures;
+//! - [`progress`], [`error`], [`input`]: progress bars and stopping, worded errors, small
+//!   CSV inputs read with their line numbers.
+//!
+//! **Architecture invariant:** the faces (command line, dashboard, reports) call this crate
+//! and hold no model logic; nothing here parses command lines or speaks HTTP, and nothing
+//! runs a clusterlab binary as a subprocess.
+#![deny(missing_docs)]
+
+#[cfg(feature = "mpi")]
+pub mod distributed;
+pub mod error;
+pub mod input;
+pub mod load;
+pub mod policy_lab;
+pub mod progress;
+pub mod run;
+pub mod sensitivity;
+pub mod series;
+pub mod summarize;
+pub mod sweep;
+
+pub use error::{LabError, LabResult};

@@ -1,0 +1,390 @@
+//! A run and its outputs: one simulation of a scenario, written whole (or not at all) as
+//! DIR/timeseries.csv and DIR/summary.json, with DIR/maps.json and DIR/network.json for the
+//! report when asked. [`RunSummary`] is summary.json's one type, written and read.
+
+use crate::error::{LabError, LabResult};
+use crate::load::{load_scenario_text, machine_limits, Loaded, Overrides};
+use crate::progress::run_writing_rows;
+use crate::series::Series;
+use anyhow::Context;
+use clusterlab_model::economy::lifecycle::Phase;
+use clusterlab_model::economy::Observation;
+use clusterlab_model::scenario::ScenarioFile;
+use clusterlab_model::{ProcessTimings, TechId, World};
+use clusterlab_store::atomic::Staged;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What a run writes besides its time series and summary.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The output directory, created if missing; its files are replaced whole.
+    pub out: PathBuf,
+    /// No progress bar.
+    pub quiet: bool,
+    /// Record the seconds each process of the step takes.
+    pub timings: bool,
+    /// Also write DIR/maps.json (the region at twelve steps) and, when the economy runs,
+    /// DIR/network.json (the ties at the last step): what a report draws beyond the series.
+    pub maps: bool,
+}
+
+impl RunOptions {
+    /// The files a run with these options writes.
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.out.join(TIMESERIES), self.out.join(SUMMARY)];
+        if self.maps {
+            files.push(self.out.join("maps.json"));
+            files.push(self.out.join("network.json"));
+        }
+        files
+    }
+}
+
+/// The time series' file name in a run directory.
+pub const TIMESERIES: &str = "timeseries.csv";
+/// The summary's file name in a run directory.
+pub const SUMMARY: &str = "summary.json";
+
+/// What a finished run hands back: its summary (as written), the seconds per process when
+/// asked, and warnings worth telling.
+#[derive(Debug)]
+pub struct RunOutput {
+    /// summary.json's contents.
+    pub summary: RunSummary,
+    /// Seconds per process, by [`ProcessTimings::NAMES`], when timings were recorded.
+    pub timings: Option<Vec<(&'static str, f64)>>,
+    /// Warnings of the run (seed adopters that could not all be placed).
+    pub warnings: Vec<String>,
+}
+
+/// One technology's diffusion over a run.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct TechnologySummary {
+    /// Its id in the scenario.
+    pub id: String,
+    /// Its competition group.
+    pub group: String,
+    /// The step it arrived; `None` for a radical technology that no innovation created.
+    pub arrival: Option<u32>,
+    /// First step at which its share reached 10% (`None`: never).
+    pub t10: Option<usize>,
+    /// First step at which its share reached 50%.
+    pub t50: Option<usize>,
+    /// First step at which its share reached 90%.
+    pub t90: Option<usize>,
+    /// Adopters at the end.
+    pub final_adopters: u64,
+    /// Share of all firms at the end.
+    pub final_share: f64,
+    /// Largest rise of the share in one step.
+    pub peak_adoption_rate: f64,
+    /// The step of that rise.
+    pub peak_step: Option<usize>,
+    /// Share of the region's extent its adopters span.
+    pub spatial_reach: f64,
+    /// Share of laggards that adopted, when the economy classes firms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub laggard_adoption: Option<f64>,
+}
+
+/// summary.json: written by [`run_to_dir`], read by [`read_summary`] (the report, the
+/// dashboard and `evaluate --runs` read it through this type).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct RunSummary {
+    /// The clusterlab version that made the run.
+    pub clusterlab_version: String,
+    /// The scenario's file, or the bundled default's name.
+    pub scenario_source: String,
+    /// The firm file read, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firm_file: Option<String>,
+    /// The seed of every random stream.
+    pub seed: u64,
+    /// Steps run.
+    pub steps: u32,
+    /// Firms at the end.
+    pub firms: u64,
+    /// The economy over the run, when it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economy: Option<EconomySummary>,
+    /// Per technology, in the scenario's order.
+    pub technologies: Vec<TechnologySummary>,
+    /// The scenario with every default filled in.
+    pub scenario: ScenarioFile,
+}
+
+/// The economy over the run: who entered and left, and what the last step looked like.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct EconomySummary {
+    /// Firms at step 0.
+    pub initial_firms: usize,
+    /// Entries over the run.
+    pub entries: u64,
+    /// Exits over the run.
+    pub exits: u64,
+    /// Radical technologies innovations created.
+    pub radical_technologies: usize,
+    /// Welfare summed over the run.
+    pub welfare_total: f64,
+    /// Public money over the run.
+    pub fiscal_cost: f64,
+    /// The same per initial firm.
+    pub fiscal_cost_per_firm: f64,
+    /// R&D spending over the run.
+    pub rd_spending_total: f64,
+    /// Innovations over the run.
+    pub innovations_total: u64,
+    /// Weights of the core subsystem's three factors.
+    pub core_weights: [f64; 3],
+    /// Weights of the auxiliary subsystem's three factors.
+    pub auxiliary_weights: [f64; 3],
+    /// Where each phase of the life cycle began, and the six dynamic factors' means by phase.
+    pub life_cycle: LifeCycleSummary,
+    /// Every indicator at the last step, by column name.
+    pub final_indicators: BTreeMap<String, f64>,
+}
+
+/// The life cycle over a run.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct LifeCycleSummary {
+    /// The phases in the order they began.
+    pub phases: Vec<PhaseStart>,
+    /// Per phase, each dynamic factor's mean over its steps.
+    pub dynamic_factors_by_phase: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// Where a phase began.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct PhaseStart {
+    /// The phase's name.
+    pub phase: String,
+    /// The step it began.
+    pub start: u32,
+}
+
+/// Reads a run directory's summary.json.
+pub fn read_summary(dir: &Path) -> LabResult<RunSummary> {
+    let path = dir.join(SUMMARY);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| LabError::input(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        LabError::input(format!(
+            "{}: line {}: {e} (expected the summary `clusterlab run` writes)",
+            path.display(),
+            e.line()
+        ))
+    })
+}
+
+/// The six dynamic factors, as columns.
+const DYNAMIC_FACTORS: [&str; 6] = [
+    "social_capital",
+    "knowledge_capital",
+    "coopetition",
+    "market_demand",
+    "intermediary_organisations",
+    "local_government",
+];
+
+/// Runs `loaded`'s scenario to its last step and writes its files into `options.out`, all of
+/// them or none: after an error or an interrupt nothing is left behind. The caller checks
+/// beforehand that the outputs can be written ([`crate::load::check_outputs`]).
+pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput> {
+    let args = options;
+    let scenario = &loaded.scenario;
+    let timeseries_path = args.out.join(TIMESERIES);
+    let summary_path = args.out.join(SUMMARY);
+
+    let mut world = World::new(scenario);
+    world.record_timings(args.timings);
+    let mut staged = Staged::in_dir(&args.out)?;
+    let mut timeseries = staged.create(&timeseries_path)?;
+
+    let mut series = Series::new(scenario);
+    writeln!(timeseries, "step,{}", series.columns().join(","))
+        .context("cannot write the time series")?;
+    let mut row = Vec::with_capacity(series.columns().len());
+    let mut maps = args.maps.then(|| crate::series::Maps::new(scenario, 12));
+    // The life cycle: the phase column and the six factors, gathered per phase.
+    let at = |name: &str| series.columns().iter().position(|c| c == name);
+    let phase_column = at("phase");
+    let factor_columns: Vec<Option<usize>> = DYNAMIC_FACTORS.iter().map(|f| at(f)).collect();
+    let mut life_cycle = LifeCycleSummary::default();
+    let mut sums: std::collections::BTreeMap<u8, ([f64; 6], f64)> = Default::default();
+    let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
+        series.observe(w, &mut row);
+        if let Some(m) = maps.as_mut() {
+            m.observe(w);
+        }
+        if let Some(pc) = phase_column {
+            let code = row[pc] as u8;
+            let name = Phase::NAMES[usize::from(code).min(4)];
+            if life_cycle.phases.last().map(|p| p.phase.as_str()) != Some(name) {
+                life_cycle.phases.push(PhaseStart {
+                    phase: name.to_string(),
+                    start: w.current_step(),
+                });
+            }
+            let entry = sums.entry(code).or_insert(([0.0; 6], 0.0));
+            for (sum, column) in entry.0.iter_mut().zip(&factor_columns) {
+                *sum += column.map_or(0.0, |c| row[c]);
+            }
+            entry.1 += 1.0;
+        }
+        write!(out, "{}", w.current_step())?;
+        for value in &row {
+            write!(out, ",{value}")?;
+        }
+        writeln!(out)
+    };
+    run_writing_rows(
+        &mut world,
+        scenario.steps(),
+        args.quiet,
+        &mut timeseries,
+        write_row,
+    )
+    .map_err(|e| LabError::while_writing(e, &timeseries_path.display().to_string()))?;
+    let warnings = world
+        .seed_shortfalls()
+        .iter()
+        .map(|s| {
+            format!(
+                "warning: technology `{}` asked for {} seed adopters at step {}, but only {} firms were eligible",
+                scenario.technologies()[s.tech.0].id, s.wanted, s.step, s.placed
+            )
+        })
+        .collect();
+    drop(timeseries);
+
+    let technologies: Vec<TechnologySummary> = scenario
+        .technologies()
+        .iter()
+        .enumerate()
+        .map(|(k, t)| TechnologySummary {
+            id: t.id.clone(),
+            group: t.group.clone(),
+            arrival: Some(world.technologies()[k].arrival).filter(|&a| a != u32::MAX),
+            t10: series.take_up()[k].t10,
+            t50: series.take_up()[k].t50,
+            t90: series.take_up()[k].t90,
+            final_adopters: world.adopters(TechId(k)),
+            final_share: world.adoption_share(TechId(k)),
+            peak_adoption_rate: series.take_up()[k].peak_rate,
+            peak_step: series.take_up()[k].peak_step,
+            spatial_reach: world.spatial_reach(TechId(k)),
+            laggard_adoption: world.laggard_adoption(TechId(k)),
+        })
+        .collect();
+    let summary = RunSummary {
+        clusterlab_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_source: loaded.source.clone(),
+        firm_file: loaded.firm_file.clone(),
+        seed: scenario.seed(),
+        steps: scenario.steps(),
+        firms: world.n_firms(),
+        economy: world.economy().map(|e| EconomySummary {
+            initial_firms: e.initial_firms(),
+            entries: e.total_entries(),
+            exits: e.total_exits(),
+            radical_technologies: world
+                .technologies()
+                .iter()
+                .filter(|t| t.radical && t.arrival != u32::MAX)
+                .count(),
+            welfare_total: e.totals().welfare,
+            fiscal_cost: e.totals().subsidy,
+            fiscal_cost_per_firm: e.totals().subsidy / e.initial_firms().max(1) as f64,
+            rd_spending_total: e.totals().rd_spending,
+            innovations_total: e.totals().innovations,
+            life_cycle: {
+                let mut summary = std::mem::take(&mut life_cycle);
+                for (code, (sum, n)) in &sums {
+                    summary.dynamic_factors_by_phase.insert(
+                        Phase::NAMES[usize::from(*code).min(4)].to_string(),
+                        DYNAMIC_FACTORS
+                            .iter()
+                            .zip(sum)
+                            .map(|(f, s)| (f.to_string(), s / n))
+                            .collect(),
+                    );
+                }
+                summary
+            },
+            core_weights: e.subsystem_weights().0,
+            auxiliary_weights: e.subsystem_weights().1,
+            final_indicators: Observation::columns(world.processes().strategy)
+                .map(String::from)
+                .zip(e.observe(world.current_step()).values())
+                .collect(),
+        }),
+        technologies,
+        scenario: scenario.as_written().clone(),
+    };
+    if let Some(m) = &maps {
+        let maps_path = args.out.join("maps.json");
+        let mut maps_file = staged.create(&maps_path)?;
+        serde_json::to_writer(&mut maps_file, m).context("cannot write the maps")?;
+        drop(maps_file);
+        if let Some(network) = crate::series::NetworkView::of(&world) {
+            let path = args.out.join("network.json");
+            let mut file = staged.create(&path)?;
+            serde_json::to_writer(&mut file, &network).context("cannot write the network")?;
+        }
+    }
+    let mut summary_file = staged.create(&summary_path)?;
+    serde_json::to_writer_pretty(&mut summary_file, &summary)
+        .context("cannot write the summary")?;
+    writeln!(summary_file)
+        .and_then(|_| summary_file.flush())
+        .with_context(|| format!("cannot write {}", summary_path.display()))?;
+    drop(summary_file);
+    staged.commit()?;
+    let timings = world.timings().map(|t| {
+        ProcessTimings::NAMES
+            .iter()
+            .copied()
+            .zip(t.seconds.iter().copied())
+            .collect()
+    });
+    Ok(RunOutput {
+        summary,
+        timings,
+        warnings,
+    })
+}
+
+/// The scenario of run `run` of the sweep in `dir`, with its seed.
+pub fn sweep_run(dir: &Path, run: u64, overrides: Overrides) -> LabResult<Loaded> {
+    use clusterlab_store::catalogue::{Catalogue, FILE};
+    if !dir.join(FILE).is_file() {
+        return Err(LabError::input(format!(
+            "--from: {} holds no sweep (expected the directory a `clusterlab sweep` wrote, with {FILE})",
+            dir.display()
+        )));
+    }
+    let catalogue = Catalogue::open(dir)?;
+    let Some(record) = catalogue.run(run)? else {
+        let (_, total) = catalogue.progress()?;
+        return Err(LabError::input(format!(
+            "--run-id: the sweep in {} has no run {run} (expected 0 to {})",
+            dir.display(),
+            total.saturating_sub(1)
+        )));
+    };
+    let (_, text) = catalogue.point(record.point)?;
+    let source = format!("{} run {run}", dir.display());
+    load_scenario_text(
+        &text,
+        &source,
+        Path::new(""),
+        Overrides {
+            seed: Some(record.seed),
+            steps: overrides.steps,
+        },
+        machine_limits()?,
+    )
+}
