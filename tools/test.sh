@@ -10,4 +10,5 @@ cargo test --workspace
 # Sweeps under mpirun -n 2 and -n 3 (oversubscribed) equal the single process's; a killed
 # rank, then the same command again (docs/hpc.md).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-cargo test -p clusterlab --features mpi --bin clusterlab --test mpi
+cargo test -p clusterlab-lab --features mpi --lib distributed
+cargo test -p clusterlab --features mpi --test mpi

@@ -388,3 +388,64 @@ pub fn sweep_run(dir: &Path, run: u64, overrides: Overrides) -> LabResult<Loaded
         machine_limits()?,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_scenario_text;
+
+    /// Every bundled scenario's summary reads back, field for field, into the type that wrote
+    /// it: summary.json has one type.
+    #[test]
+    fn a_summary_reads_back_as_written() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        for name in [
+            "default.toml",
+            "lifecycle.toml",
+            "listed-firms.toml",
+            "bass-global.toml",
+        ] {
+            let path = examples.join(name);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let loaded = load_scenario_text(
+                &text,
+                &path.display().to_string(),
+                &examples,
+                Overrides {
+                    seed: None,
+                    steps: Some(5),
+                },
+                clusterlab_model::scenario::Limits::default(),
+            )
+            .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let options = RunOptions {
+                out: dir.path().join("out"),
+                quiet: true,
+                timings: false,
+                maps: true,
+            };
+            let output = run_to_dir(&loaded, &options).unwrap();
+            assert_eq!(
+                read_summary(&options.out).unwrap(),
+                output.summary,
+                "{name}"
+            );
+            for file in options.outputs() {
+                assert!(
+                    file.is_file() || file.ends_with("network.json"),
+                    "{name}: {file:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_summary_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SUMMARY), "{\n  \"seed\": \"x\"\n}\n").unwrap();
+        let error = read_summary(dir.path()).unwrap_err();
+        assert_eq!(error.code, crate::error::EXIT_BAD_INPUT);
+        assert!(error.lines[0].contains("line 2"), "{:?}", error.lines);
+    }
+}

@@ -454,13 +454,16 @@ impl Server {
         }
         let dir = self.settings.data.join(scenarios::UPLOADS);
         let path = dir.join(format!("{name}.toml"));
-        let partial = dir.join(format!(".{name}.toml.partial"));
         let written = std::fs::create_dir_all(&dir)
-            .and_then(|()| std::fs::write(&partial, text))
-            .and_then(|()| std::fs::rename(&partial, &path));
+            .map_err(anyhow::Error::from)
+            .and_then(|()| {
+                clusterlab_store::atomic::write_atomically(&path, |partial| {
+                    Ok(std::fs::write(partial, text)?)
+                })
+            });
         match written {
             Ok(()) => json_reply(201, &json!({ "name": name })),
-            Err(e) => error(500, &format!("cannot save the scenario: {e}")),
+            Err(e) => error(500, &format!("cannot save the scenario: {e:#}")),
         }
     }
 

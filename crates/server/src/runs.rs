@@ -53,23 +53,16 @@ pub fn list(data: &Path) -> Vec<Listed> {
             if !valid_id(&id) {
                 return None;
             }
-            let text = std::fs::read_to_string(e.path().join("summary.json")).ok()?;
-            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let summary = clusterlab_lab::run::read_summary(&e.path()).ok()?;
             Some(Listed {
-                scenario: v["scenario"]["name"].as_str().unwrap_or("?").to_string(),
-                seed: v["seed"].as_u64().unwrap_or(0),
-                steps: v["steps"].as_u64().unwrap_or(0),
-                firms: v["firms"].as_u64().unwrap_or(0),
-                final_shares: v["technologies"]
-                    .as_array()
+                scenario: summary.scenario.name,
+                seed: summary.seed,
+                steps: u64::from(summary.steps),
+                firms: summary.firms,
+                final_shares: summary
+                    .technologies
                     .into_iter()
-                    .flatten()
-                    .map(|t| {
-                        (
-                            t["id"].as_str().unwrap_or("?").to_string(),
-                            t["final_share"].as_f64().unwrap_or(f64::NAN),
-                        )
-                    })
+                    .map(|t| (t.id, t.final_share))
                     .collect(),
                 id,
             })
@@ -214,12 +207,8 @@ fn parquet_of_csv(csv_path: &Path, parquet_path: &Path) -> Result<(), String> {
             table.push(name, Column::Float(column));
         }
     }
-    let partial = parquet_path.with_extension("parquet.partial");
-    table
-        .write_parquet(&partial)
-        .map_err(|e| format!("cannot write {}: {e:#}", partial.display()))?;
-    std::fs::rename(&partial, parquet_path)
-        .map_err(|e| format!("cannot write {}: {e}", parquet_path.display()))
+    clusterlab_store::atomic::write_atomically(parquet_path, |partial| table.write_parquet(partial))
+        .map_err(|e| format!("cannot write {}: {e:#}", parquet_path.display()))
 }
 
 #[cfg(test)]

@@ -163,44 +163,20 @@ fn runs_as_alternatives(args: &EvaluateArgs, ids: &[&str]) -> CliResult<Vec<Alte
     Ok(alternatives)
 }
 
-/// A run's performance from DIR/summary.json, for `technology` (or its only one).
+/// A run's performance from DIR/summary.json (read as the lab's `RunSummary`), for
+/// `technology` (or its only one).
 fn read_run(dir: &Path, technology: Option<&str>) -> CliResult<RunPerformance> {
-    let path = dir.join("summary.json");
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        CliError::input(format!(
-            "cannot read {shown}: {e} (expected a directory written by `clusterlab run`)"
-        ))
-    })?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| CliError::input(format!("{shown}: not JSON: {e}")))?;
-    let bad = |field: &str| {
-        CliError::input(format!(
-            "{shown}: {field}: missing or not a number (expected a summary written by `clusterlab run`)"
-        ))
-    };
-    let number = |v: &serde_json::Value, field: &str| v.get(field).and_then(|x| x.as_f64());
-    let step = |v: &serde_json::Value, field: &str| {
-        v.get(field).and_then(|x| x.as_u64()).map(|t| t as u32)
-    };
-    let technologies = summary
-        .get("technologies")
-        .and_then(|t| t.as_array())
-        .ok_or_else(|| bad("technologies"))?;
-    let ids: Vec<&str> = technologies
-        .iter()
-        .filter_map(|t| t.get("id").and_then(|i| i.as_str()))
-        .collect();
+    let summary = clusterlab_lab::run::read_summary(dir)?;
+    let shown = dir.join(clusterlab_lab::run::SUMMARY).display().to_string();
+    let technologies = &summary.technologies;
+    let ids: Vec<&str> = technologies.iter().map(|t| t.id.as_str()).collect();
     let tech = match technology {
-        Some(id) => technologies
-            .iter()
-            .find(|t| t.get("id").and_then(|i| i.as_str()) == Some(id))
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "{shown}: no technology `{id}` (expected one of: {})",
-                    ids.join(", ")
-                ))
-            })?,
+        Some(id) => technologies.iter().find(|t| t.id == id).ok_or_else(|| {
+            CliError::input(format!(
+                "{shown}: no technology `{id}` (expected one of: {})",
+                ids.join(", ")
+            ))
+        })?,
         None if technologies.len() == 1 => &technologies[0],
         None => {
             return Err(CliError::input(format!(
@@ -210,31 +186,28 @@ fn read_run(dir: &Path, technology: Option<&str>) -> CliResult<RunPerformance> {
             )))
         }
     };
-    let economy = summary.get("economy");
-    let field = |name: &str| -> CliResult<f64> {
-        number(tech, name).ok_or_else(|| bad(&format!("technologies[].{name}")))
-    };
+    let economy = summary.economy.as_ref();
+    let step = |t: Option<usize>| t.map(|t| t as u32);
     Ok(RunPerformance {
         name: dir.file_name().map_or_else(
             || dir.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         ),
-        steps: step(&summary, "steps").ok_or_else(|| bad("steps"))?,
-        t10: step(tech, "t10"),
-        t50: step(tech, "t50"),
-        t90: step(tech, "t90"),
-        peak_adoption_rate: field("peak_adoption_rate")?,
-        final_share: field("final_share")?,
-        spatial_reach: field("spatial_reach")?,
-        laggard_adoption: number(tech, "laggard_adoption"),
-        welfare_total: economy.and_then(|e| number(e, "welfare_total")),
-        fiscal_cost_per_firm: economy.and_then(|e| number(e, "fiscal_cost_per_firm")),
+        steps: summary.steps,
+        t10: step(tech.t10),
+        t50: step(tech.t50),
+        t90: step(tech.t90),
+        peak_adoption_rate: tech.peak_adoption_rate,
+        final_share: tech.final_share,
+        spatial_reach: tech.spatial_reach,
+        laggard_adoption: tech.laggard_adoption,
+        welfare_total: economy.map(|e| e.welfare_total),
+        fiscal_cost_per_firm: economy.map(|e| e.fiscal_cost_per_firm),
         final_indicators: economy
-            .and_then(|e| e.get("final_indicators"))
-            .and_then(|f| f.as_object())
-            .map(|f| {
-                f.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+            .map(|e| {
+                e.final_indicators
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v))
                     .collect()
             })
             .unwrap_or_default(),

@@ -186,11 +186,9 @@ pub fn run(args: FitArgs) -> CliResult {
                 .map_or(String::new(), |f| f.fitted[i].to_string());
             text.push_str(&format!("{p},{},{},{nls_value}\n", sales[i], ols.fitted[i]));
         }
-        let tmp = out.with_extension("csv.tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|()| std::fs::rename(&tmp, out))
+        clusterlab_store::atomic::write_atomically(out, |tmp| Ok(std::fs::write(tmp, &text)?))
             .map_err(|e| {
-                CliError::failure(anyhow::anyhow!("cannot write {}: {e}", out.display()))
+                CliError::failure(anyhow::anyhow!("cannot write {}: {e:#}", out.display()))
             })?;
     }
     let report = Report {
