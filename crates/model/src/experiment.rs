@@ -433,7 +433,7 @@ pub fn check_experiment(
         let schema = schema_path(&p.path);
         let doc = all_fields().find(|d| d.path == schema);
         let Some(doc) = doc else {
-            let hint = crate::scenario::did_you_mean(&schema, known.iter().copied());
+            let hint = crate::hint::did_you_mean(&schema, known.iter().copied());
             error(
                 &at("path"),
                 format!("`{}` is not a scenario field{hint}", p.path),

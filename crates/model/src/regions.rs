@@ -14,20 +14,11 @@
 //! with distance) and tie (less often the farther apart), learning over those ties.
 
 use crate::economy::diagnosis::DIAGNOSIS;
-use crate::economy::firms::{FirmClass, NewFirm};
+use crate::economy::firms::FirmClass;
 use crate::rng::{CellStream, Purpose};
 use crate::{Scenario, World};
 
-/// A firm on the move.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Migrant {
-    /// Its attributes (the cell is set where it settles).
-    pub firm: NewFirm,
-    /// Its class when it left.
-    pub class: FirmClass,
-    /// Ids of the technologies it holds.
-    pub technologies: Vec<String>,
-}
+pub use crate::world::Migrant;
 
 /// The checked migration parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -772,7 +763,7 @@ pub fn check_regions(file: &RegionsFile) -> Result<(Migration, Vec<Incentive>), 
     for (i, inc) in file.incentives.iter().enumerate() {
         match file.regions.iter().position(|r| r.id == inc.region) {
             None => {
-                let hint = crate::scenario::did_you_mean(
+                let hint = crate::hint::did_you_mean(
                     &inc.region,
                     file.regions.iter().map(|r| r.id.as_str()),
                 );

@@ -1,9 +1,9 @@
 //! The automaton against theory: the Bass curve in the mean-field limit, and the slower
 //! spread of local (Moore) imitation. These are the checks listed in `docs/validation.md`.
 
-use clusterlab_numerics::{bass, mean_field, metrics::TakeUp};
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::{Scenario, TechId, World};
+use clusterlab_numerics::{bass, mean_field, metrics::TakeUp};
 
 fn scenario(toml: &str) -> Scenario {
     let parsed = parse_scenario_text(toml, "test.toml").unwrap_or_else(|p| panic!("{p}"));

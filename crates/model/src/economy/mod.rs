@@ -495,16 +495,14 @@ impl Economy {
         groups: usize,
         technologies: usize,
     ) -> u64 {
-        let per_firm = 17 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
-            + 2 * 8                          // learning's double buffers
-            + 16 + 16                        // cost order and its sort keys
-            + 5                              // shows, padded index
-            + config.network.max_degree as u64 * 6 + 1; // ties
-        let cells = region.cells();
-        let r = u64::from(config.spillover.radius);
-        let padded = (u64::from(region.width) + 2 * r) * (u64::from(region.height) + 2 * r);
-        let per_cell = 4 + 4 + 8 + 1 + (groups + technologies) as u64;
-        firms * per_firm + cells * per_cell + padded * 16
+        crate::budget::economy_bytes(
+            region,
+            config.network.max_degree,
+            config.spillover.radius,
+            firms,
+            groups,
+            technologies,
+        )
     }
 
     /// Firms alive now.
@@ -629,7 +627,7 @@ impl Economy {
     pub(crate) fn activate_policies(
         &mut self,
         t: u32,
-    ) -> Option<Vec<crate::policy::AppliedPolicy>> {
+    ) -> Option<Vec<crate::scenario::policy::AppliedPolicy>> {
         let policies = &self.base_config.policies;
         if policies.is_empty() {
             return None;
@@ -644,12 +642,12 @@ impl Economy {
         }
         self.policy_mask = Some(mask);
         let active: Vec<_> = policies.iter().filter(|p| p.active(t)).copied().collect();
-        self.config = crate::policy::apply(&self.base_config, &active);
+        self.config = crate::scenario::policy::apply(&self.base_config, &active);
         for (body, section) in self.research.iter_mut().zip(&self.config.research_bodies) {
             body.weight = section.weight;
             body.growth = section.growth;
         }
-        self.openness_boost = crate::policy::openness_boost(&active);
+        self.openness_boost = crate::scenario::policy::openness_boost(&active);
         self.refresh_openness();
         // Pipelines follow the share: a firm has one when its placement draw is below it.
         let share = self.config.external.pipeline_share;
@@ -1020,8 +1018,8 @@ pub(crate) fn circular_delta(from: f64, to: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use crate::grid::Grid;
     use crate::scenario::{parse_scenario_text, validate, Limits};
-    use crate::World;
 
     #[test]
     fn mean_and_sd_are_stable_for_large_close_values() {
@@ -1043,8 +1041,9 @@ mod tests {
             );
             let parsed = parse_scenario_text(&text, "t").unwrap();
             let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
-            let world = World::new(&scenario);
-            let e = world.economy().unwrap();
+            // The economy alone, on the grid the world would give it: the scan is geometry.
+            let shape = Grid::new(scenario.region(), scenario.neighbourhood().reach());
+            let e = &super::Economy::new(scenario.economy(), scenario.seed(), &shape, &[], None);
             let grid: Vec<f32> = (0..w * h).map(|i| ((i * 7) % 5) as f32).collect();
             for r in 0..4i64 {
                 for cell in 0..(w * h) as u32 {

@@ -1,8 +1,8 @@
 //! Helpers shared by the Monte-Carlo tests.
 
-use clusterlab_numerics::stats::Moments;
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::Scenario;
+use clusterlab_numerics::stats::Moments;
 
 /// Mean and standard error of the paired differences `a − b` (common random numbers: the
 /// same seed for both members of a pair).
