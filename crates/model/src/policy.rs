@@ -5,7 +5,7 @@
 //! and `docs/policy.md`.
 
 pub use crate::scenario::policy::{
-    apply, find, openness_boost, p_factor, AppliedPolicy, Failure, PolicyDef, POLICIES,
+    apply, find, openness_boost, p_factor, AppliedPolicy, Failure, Policy, PolicyDef, POLICIES,
 };
 
 /// What a run shows of each failure, as scores in [0, 1] (1: the failure at its worst).
@@ -83,6 +83,13 @@ mod tests {
         for (i, p) in POLICIES.iter().enumerate() {
             assert!(POLICIES[..i].iter().all(|q| q.name != p.name));
             assert_eq!(find(p.name), Some(p));
+            assert_eq!(
+                p.policy,
+                Policy::ALL[i],
+                "the table and the enum in one order"
+            );
+            assert_eq!(p.policy.def(), p);
+            assert_eq!(Policy::from_name(p.name), Some(p.policy));
             assert!(p.default_strength > 0.0 && p.default_cost >= 0.0);
         }
         for f in Failure::ALL {

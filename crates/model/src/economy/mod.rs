@@ -26,6 +26,7 @@ pub mod strategy;
 
 use crate::grid::Grid;
 use crate::rng::{CellStream, Purpose};
+use crate::scenario::policy::Policy;
 use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
 use clusterlab_numerics::mcda::RunningEntropy;
 use firms::{FirmClass, Firms, NewFirm};
@@ -666,12 +667,20 @@ impl Economy {
     pub(crate) fn charge_policies(&mut self, t: u32) {
         let st = &mut self.stats;
         for p in self.base_config.policies.iter().filter(|p| p.active(t)) {
-            st.policy_cost += match p.def.name {
-                "rd-subsidy" => 0.0,
-                "public-procurement" => {
+            st.policy_cost += match p.policy {
+                Policy::RdSubsidy => 0.0,
+                Policy::PublicProcurement => {
                     p.strength / (1.0 + p.strength) * st.output_local * st.price_local
                 }
-                _ => p.cost_per_step,
+                Policy::CompetitionReform
+                | Policy::MarketIntelligence
+                | Policy::DiffusionCoordination
+                | Policy::BrokerNetwork
+                | Policy::TechnologyTransfer
+                | Policy::GenericTechnology
+                | Policy::VentureCapital
+                | Policy::GlobalPipelines
+                | Policy::TalentAttraction => p.cost_per_step,
             };
         }
     }

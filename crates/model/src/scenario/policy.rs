@@ -58,9 +58,87 @@ impl Failure {
     }
 }
 
-/// A policy the lab can apply.
+/// A policy the lab can apply: one variant per row of [`POLICIES`], in table order. Every
+/// dispatch on a policy is an exhaustive `match`, so a new variant cannot be forgotten.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Policy {
+    /// `competition-reform`: reform competition rules and regulation.
+    CompetitionReform,
+    /// `market-intelligence`: gather strategic market information; strategic cluster studies.
+    MarketIntelligence,
+    /// `diffusion-coordination`: the government as coordinator of diffusion strategies.
+    DiffusionCoordination,
+    /// `broker-network`: brokers and network agents; networking programmes; platforms for dialogue.
+    BrokerNetwork,
+    /// `technology-transfer`: technology-transfer programmes; industry–research centres of excellence.
+    TechnologyTransfer,
+    /// `generic-technology`: public (generic, common) technology platforms.
+    GenericTechnology,
+    /// `public-procurement`: public procurement policy.
+    PublicProcurement,
+    /// `rd-subsidy`: R&D subsidy (structural incentives for innovation).
+    RdSubsidy,
+    /// `venture-capital`: venture capital.
+    VentureCapital,
+    /// `global-pipelines`: join global value chains; ties to knowledge outside the cluster.
+    GlobalPipelines,
+    /// `talent-attraction`: human-capital development; talent attraction.
+    TalentAttraction,
+}
+
+impl Policy {
+    /// Every policy, in the order of the table.
+    pub const ALL: [Policy; 11] = [
+        Policy::CompetitionReform,
+        Policy::MarketIntelligence,
+        Policy::DiffusionCoordination,
+        Policy::BrokerNetwork,
+        Policy::TechnologyTransfer,
+        Policy::GenericTechnology,
+        Policy::PublicProcurement,
+        Policy::RdSubsidy,
+        Policy::VentureCapital,
+        Policy::GlobalPipelines,
+        Policy::TalentAttraction,
+    ];
+
+    /// Its row of the table.
+    pub fn def(self) -> &'static PolicyDef {
+        &POLICIES[self as usize]
+    }
+
+    /// Its name in scenarios and on the command line.
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The policy named `name`.
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether its strength must stay below 1 (it is a share or a probability).
+    pub fn strength_below_one(self) -> bool {
+        match self {
+            Policy::DiffusionCoordination | Policy::GenericTechnology => true,
+            Policy::CompetitionReform
+            | Policy::MarketIntelligence
+            | Policy::BrokerNetwork
+            | Policy::TechnologyTransfer
+            | Policy::PublicProcurement
+            | Policy::RdSubsidy
+            | Policy::VentureCapital
+            | Policy::GlobalPipelines
+            | Policy::TalentAttraction => false,
+        }
+    }
+}
+
+/// A policy's row of the table.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PolicyDef {
+    /// The policy it describes.
+    pub policy: Policy,
     /// Its name in scenarios and on the command line.
     pub name: &'static str,
     /// The failure it answers.
@@ -81,6 +159,7 @@ pub struct PolicyDef {
 /// The policies, in the order of the table.
 pub const POLICIES: [PolicyDef; 11] = [
     PolicyDef {
+        policy: Policy::CompetitionReform,
         name: "competition-reform",
         failure: Failure::MarketFunction,
         response: "reform competition rules and regulation",
@@ -90,6 +169,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Den Hertog et al.",
     },
     PolicyDef {
+        policy: Policy::MarketIntelligence,
         name: "market-intelligence",
         failure: Failure::Information,
         response: "gather strategic market information; strategic cluster studies",
@@ -99,6 +179,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Den Hertog et al.",
     },
     PolicyDef {
+        policy: Policy::DiffusionCoordination,
         name: "diffusion-coordination",
         failure: Failure::Information,
         response: "the government as coordinator of diffusion strategies",
@@ -108,6 +189,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Kuang & Zhang (the diffusion game)",
     },
     PolicyDef {
+        policy: Policy::BrokerNetwork,
         name: "broker-network",
         failure: Failure::LimitedInteraction,
         response: "brokers and network agents; networking programmes; platforms for dialogue",
@@ -117,6 +199,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Den Hertog et al.",
     },
     PolicyDef {
+        policy: Policy::TechnologyTransfer,
         name: "technology-transfer",
         failure: Failure::KnowledgeMismatch,
         response: "technology-transfer programmes; industry–research centres of excellence",
@@ -126,6 +209,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Den Hertog et al.",
     },
     PolicyDef {
+        policy: Policy::GenericTechnology,
         name: "generic-technology",
         failure: Failure::KnowledgeMismatch,
         response: "public (generic, common) technology platforms",
@@ -135,6 +219,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "domain.md 2.3; Wang (development zones)",
     },
     PolicyDef {
+        policy: Policy::PublicProcurement,
         name: "public-procurement",
         failure: Failure::WeakDemand,
         response: "public procurement policy",
@@ -144,6 +229,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Den Hertog et al.",
     },
     PolicyDef {
+        policy: Policy::RdSubsidy,
         name: "rd-subsidy",
         failure: Failure::MarketFunction,
         response: "R&D subsidy (structural incentives for innovation)",
@@ -153,6 +239,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Thomas et al.",
     },
     PolicyDef {
+        policy: Policy::VentureCapital,
         name: "venture-capital",
         failure: Failure::LockIn,
         response: "venture capital",
@@ -162,6 +249,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Thomas et al.",
     },
     PolicyDef {
+        policy: Policy::GlobalPipelines,
         name: "global-pipelines",
         failure: Failure::LockIn,
         response: "join global value chains; ties to knowledge outside the cluster",
@@ -171,6 +259,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         source: "Chen; Bathelt, Malmberg & Maskell",
     },
     PolicyDef {
+        policy: Policy::TalentAttraction,
         name: "talent-attraction",
         failure: Failure::LockIn,
         response: "human-capital development; talent attraction",
@@ -183,14 +272,14 @@ pub const POLICIES: [PolicyDef; 11] = [
 
 /// The policy named `name`.
 pub fn find(name: &str) -> Option<&'static PolicyDef> {
-    POLICIES.iter().find(|p| p.name == name)
+    Policy::from_name(name).map(Policy::def)
 }
 
 /// A policy applied in a run: which, how strongly, when, at what cost.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AppliedPolicy {
     /// The policy.
-    pub def: &'static PolicyDef,
+    pub policy: Policy,
     /// Its strength `s`.
     pub strength: f64,
     /// First step it acts in.
@@ -202,6 +291,11 @@ pub struct AppliedPolicy {
 }
 
 impl AppliedPolicy {
+    /// The policy's row of the table.
+    pub fn def(&self) -> &'static PolicyDef {
+        self.policy.def()
+    }
+
     /// Whether it acts in step `t`.
     pub fn active(&self, t: u32) -> bool {
         self.start <= t && t < self.end
@@ -213,46 +307,46 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
     let mut c = base.clone();
     for p in active {
         let s = p.strength;
-        match p.def.name {
-            "competition-reform" => {
+        match p.policy {
+            Policy::CompetitionReform => {
                 c.production.fixed_cost /= 1.0 + s;
                 c.demography.spinoff_rate = (c.demography.spinoff_rate * (1.0 + s / 2.0)).min(1.0);
             }
-            "broker-network" => {
+            Policy::BrokerNetwork => {
                 c.network.formation = (c.network.formation * (1.0 + s)).min(1.0);
                 c.network.decay /= 1.0 + s;
             }
-            "technology-transfer" => {
+            Policy::TechnologyTransfer => {
                 for r in &mut c.research_bodies {
                     r.weight *= 1.0 + s;
                     r.growth *= 1.0 + s;
                 }
             }
-            "generic-technology" => {
+            Policy::GenericTechnology => {
                 let p = &mut c.production;
                 p.cost_ceiling = (p.cost_ceiling * (1.0 - s)).max(p.cost_floor);
             }
-            "public-procurement" => c.market.size_per_firm *= 1.0 + s,
-            "rd-subsidy" => {
+            Policy::PublicProcurement => c.market.size_per_firm *= 1.0 + s,
+            Policy::RdSubsidy => {
                 c.government.rd_subsidy = c.government.rd_subsidy.max(s);
                 c.government.budget += p.cost_per_step;
             }
-            "venture-capital" => {
+            Policy::VentureCapital => {
                 c.demography.spinoff_rate = (c.demography.spinoff_rate * (1.0 + s)).min(1.0);
                 c.demography.entry_capital *= 1.0 + s;
             }
-            "global-pipelines" => {
+            Policy::GlobalPipelines => {
                 let e = &mut c.external;
                 e.pipeline_share = (e.pipeline_share + s).min(1.0);
                 e.outside_learning = e.outside_learning.max(0.1);
             }
-            "talent-attraction" => {
+            Policy::TalentAttraction => {
                 c.mobility.rate = (c.mobility.rate * (1.0 + s)).min(1.0);
                 c.mobility.transfer = (c.mobility.transfer * (1.0 + s / 2.0)).min(1.0);
             }
             // Acting outside the economy's parameters: technologies' p (the world) and
             // openness (the firms).
-            _ => {}
+            Policy::MarketIntelligence | Policy::DiffusionCoordination => {}
         }
     }
     c
@@ -262,8 +356,19 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
 pub fn p_factor(active: &[AppliedPolicy]) -> f64 {
     active
         .iter()
-        .filter(|p| p.def.name == "market-intelligence")
-        .map(|p| 1.0 + p.strength)
+        .filter_map(|p| match p.policy {
+            Policy::MarketIntelligence => Some(1.0 + p.strength),
+            Policy::CompetitionReform
+            | Policy::DiffusionCoordination
+            | Policy::BrokerNetwork
+            | Policy::TechnologyTransfer
+            | Policy::GenericTechnology
+            | Policy::PublicProcurement
+            | Policy::RdSubsidy
+            | Policy::VentureCapital
+            | Policy::GlobalPipelines
+            | Policy::TalentAttraction => None,
+        })
         .product()
 }
 
@@ -271,7 +376,18 @@ pub fn p_factor(active: &[AppliedPolicy]) -> f64 {
 pub fn openness_boost(active: &[AppliedPolicy]) -> f64 {
     1.0 - active
         .iter()
-        .filter(|p| p.def.name == "diffusion-coordination")
-        .map(|p| 1.0 - p.strength.min(1.0))
+        .filter_map(|p| match p.policy {
+            Policy::DiffusionCoordination => Some(1.0 - p.strength.min(1.0)),
+            Policy::CompetitionReform
+            | Policy::MarketIntelligence
+            | Policy::BrokerNetwork
+            | Policy::TechnologyTransfer
+            | Policy::GenericTechnology
+            | Policy::PublicProcurement
+            | Policy::RdSubsidy
+            | Policy::VentureCapital
+            | Policy::GlobalPipelines
+            | Policy::TalentAttraction => None,
+        })
         .product::<f64>()
 }

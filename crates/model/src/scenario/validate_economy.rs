@@ -302,7 +302,7 @@ fn check_policies(
     let mut out = Vec::new();
     for (i, p) in file.policies.iter().enumerate() {
         let at = |f: &str| format!("policy[{i}].{f}");
-        let Some(def) = super::policy::find(&p.name) else {
+        let Some(policy) = super::policy::Policy::from_name(&p.name) else {
             let names = super::policy::POLICIES.iter().map(|d| d.name);
             let hint = super::did_you_mean(&p.name, names);
             c.push(
@@ -330,8 +330,9 @@ fn check_policies(
                 format!("{end} is not after the start {}", p.start),
             );
         }
+        let def = policy.def();
         let strength = p.strength.unwrap_or(def.default_strength);
-        let below_one = matches!(def.name, "diffusion-coordination" | "generic-technology");
+        let below_one = policy.strength_below_one();
         if !(strength >= 0.0 && strength.is_finite()) || (below_one && strength >= 1.0) {
             c.error(&at("strength"), format!("{strength} is out of range"));
         }
@@ -340,7 +341,7 @@ fn check_policies(
             c.error(&at("cost_per_step"), format!("{cost} is out of range"));
         }
         out.push(super::policy::AppliedPolicy {
-            def,
+            policy,
             strength,
             start: p.start,
             end,
