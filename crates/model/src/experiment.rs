@@ -18,12 +18,11 @@
 //! point `i` has id `i · replications + r`, and replication `r` of every point the same seed
 //! (common random numbers), derived from the experiment's seed.
 
-use crate::rng::splitmix64_mix;
 use crate::scenario::{all_fields, Parsed, Problem, Problems};
 use clusterlab_numerics::sensitivity::{
     morris_design, saltelli_design, MAX_SOBOL_INPUTS, MAX_SOBOL_SAMPLES,
 };
-use clusterlab_numerics::stats::SplitMix64;
+use clusterlab_numerics::stats::{splitmix64_mix, SplitMix64};
 use serde::{Deserialize, Serialize};
 
 fn default_replications() -> u32 {

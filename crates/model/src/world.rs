@@ -16,7 +16,7 @@ use crate::economy::demography::Turnover;
 use crate::economy::Economy;
 use crate::grid::{Grid, EMPTY};
 use crate::neighbourhood::Neighbourhood;
-use crate::rng::{probability_threshold, CellStream, Purpose, SplitMix64};
+use crate::rng::{probability_threshold, serial_stream, CellStream, Purpose};
 use crate::scenario::{Capacity, FirmPlacement, Processes, Region, Scenario, Technology};
 use rayon::prelude::*;
 
@@ -1183,13 +1183,13 @@ impl World {
             }
             // Selection sampling (Knuth's Algorithm S): each eligible firm is taken with
             // probability needed / eligible-remaining, giving a uniform sample of exact size.
-            let mut rng = SplitMix64::new(self.seed, Purpose::SeedAdopters, k as u32);
+            let mut rng = serial_stream(self.seed, Purpose::SeedAdopters, k as u32);
             for i in cells {
                 if needed == 0 {
                     break;
                 }
                 if current[i] <= eligible_below {
-                    if rng.below(eligible) < needed {
+                    if rng.below_unbiased(eligible) < needed {
                         current[i] = value;
                         needed -= 1;
                     }

@@ -29,6 +29,7 @@ use crate::rng::{CellStream, Purpose};
 use crate::scenario::policy::Policy;
 use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
 use clusterlab_numerics::mcda::RunningEntropy;
+use clusterlab_numerics::stats::Moments;
 use firms::{FirmClass, Firms, NewFirm};
 use layers::Layer;
 use network::Network;
@@ -1000,20 +1001,15 @@ pub(crate) fn boosted(o: f64, boost: f64) -> f64 {
     }
 }
 
-/// Mean and (population) standard deviation of `values`, by Welford's update: stable when
-/// the values are large and close together.
+/// Mean and (population) standard deviation of `values` (0 and 0 with none), by the running
+/// [`Moments`] (Welford's update): stable when the values are large and close together.
 pub(crate) fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (mut n, mut mean, mut m2) = (0.0, 0.0, 0.0);
-    for v in values {
-        n += 1.0;
-        let delta = v - mean;
-        mean += delta / n;
-        m2 += delta * (v - mean);
-    }
-    if n == 0.0 {
+    let mut moments = Moments::default();
+    values.for_each(|v| moments.push(v));
+    if moments.count() == 0 {
         return (0.0, 0.0);
     }
-    (mean, (m2 / n).max(0.0).sqrt())
+    (moments.mean(), moments.population_sd())
 }
 
 /// Signed difference `to − from` on the unit circle, in (−0.5, 0.5], for positions in
