@@ -14,7 +14,6 @@
 //! with distance) and tie (less often the farther apart), learning over those ties.
 
 use crate::economy::diagnosis::DIAGNOSIS;
-use crate::economy::firms::FirmClass;
 use crate::rng::{CellStream, Purpose};
 use crate::{Scenario, World};
 
@@ -115,15 +114,6 @@ pub struct Regions {
     pub ties: Vec<(TieEnd, TieEnd)>,
     seed: u64,
     step: u32,
-}
-
-/// The game-style class index (leaders 0, middle 1, laggards 2) of a [`FirmClass`].
-fn class_index(c: FirmClass) -> usize {
-    match c {
-        FirmClass::Leader => 0,
-        FirmClass::Middle => 1,
-        FirmClass::Laggard => 2,
-    }
 }
 
 impl Regions {
@@ -411,7 +401,7 @@ impl Regions {
                 continue;
             }
             for slot in e.firms.live() {
-                if !m.classes[class_index(e.firms.class[slot])]
+                if !m.classes[e.firms.class[slot].game_index()]
                     || reconsider.unit(slot as u32) >= m.rate
                 {
                     continue;
@@ -478,7 +468,7 @@ impl Regions {
             .collect();
         for (i, (&(from, _, to, cell), migrant)) in placed.iter().zip(migrants).enumerate() {
             let Some(migrant) = migrant else { continue };
-            let class = class_index(migrant.class);
+            let class = migrant.class.game_index();
             self.regions[from].moved_out += 1;
             self.regions[from].flows[1][class] += 1;
             if let Some(slot) = self.regions[to].world.immigrate(&migrant, cell) {

@@ -30,7 +30,7 @@ use crate::scenario::policy::Policy;
 use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
 use clusterlab_numerics::mcda::RunningEntropy;
 use clusterlab_numerics::stats::Moments;
-use firms::{FirmClass, Firms, NewFirm};
+use firms::{ByClass, FirmClass, Firms, NewFirm};
 use layers::Layer;
 use network::Network;
 use rayon::prelude::*;
@@ -918,7 +918,12 @@ impl Economy {
 
     fn indicators_with(&self, net: &network::NetworkStats) -> [f64; INDICATORS.len()] {
         let f = &self.firms;
-        let [laggards, middle, leaders] = self.class_counts();
+        let counts = self.class_counts();
+        let (laggards, middle, leaders) = (
+            counts[FirmClass::Laggard],
+            counts[FirmClass::Middle],
+            counts[FirmClass::Leader],
+        );
         let (knowledge_mean, knowledge_sd) = mean_sd(f.live().map(|s| f.knowledge[s]));
         let (cost_mean, cost_sd) = mean_sd(f.live().map(|s| f.unit_cost[s]));
         let st = &self.stats;
@@ -963,10 +968,10 @@ impl Economy {
     }
 
     /// Firms in each class.
-    pub fn class_counts(&self) -> [u64; 3] {
-        let mut counts = [0u64; 3];
+    pub fn class_counts(&self) -> ByClass<u64> {
+        let mut counts = ByClass::default();
         for slot in self.firms.live() {
-            counts[self.firms.class[slot] as usize] += 1;
+            counts[self.firms.class[slot]] += 1;
         }
         counts
     }
