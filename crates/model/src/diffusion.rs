@@ -17,7 +17,7 @@
 //! processed in fixed bands in parallel; every random number depends only on
 //! `(seed, step, technology, cell)`, so results do not depend on the number of threads.
 
-use crate::grid::{Grid, EMPTY};
+use crate::grid::Grid;
 use crate::rng::CellStream;
 
 /// Rows per band: the unit of parallel work.
@@ -464,6 +464,3 @@ fn decide_general(
         }
     }
 }
-
-// An empty cell is never eligible: every eligibility bound (a state value) is below EMPTY.
-const _: () = assert!(crate::scenario::MAX_GROUP_SIZE < EMPTY as usize);

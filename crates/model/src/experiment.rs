@@ -18,12 +18,11 @@
 //! point `i` has id `i · replications + r`, and replication `r` of every point the same seed
 //! (common random numbers), derived from the experiment's seed.
 
-use crate::rng::splitmix64_mix;
 use crate::scenario::{all_fields, Parsed, Problem, Problems};
 use clusterlab_numerics::sensitivity::{
     morris_design, saltelli_design, MAX_SOBOL_INPUTS, MAX_SOBOL_SAMPLES,
 };
-use clusterlab_numerics::stats::SplitMix64;
+use clusterlab_numerics::stats::{splitmix64_mix, SplitMix64};
 use serde::{Deserialize, Serialize};
 
 fn default_replications() -> u32 {
@@ -433,7 +432,7 @@ pub fn check_experiment(
         let schema = schema_path(&p.path);
         let doc = all_fields().find(|d| d.path == schema);
         let Some(doc) = doc else {
-            let hint = crate::scenario::did_you_mean(&schema, known.iter().copied());
+            let hint = crate::hint::did_you_mean(&schema, known.iter().copied());
             error(
                 &at("path"),
                 format!("`{}` is not a scenario field{hint}", p.path),

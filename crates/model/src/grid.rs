@@ -6,7 +6,32 @@
 //! [`EMPTY`] on a bounded region and copies of the opposite edge on a torus, so the hot loop
 //! reads every neighbour without a bounds test or a wrap-around branch.
 
-use crate::scenario::{Boundary, Region};
+/// What happens at the region's edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    /// Cells beyond the edge hold no firm.
+    Bounded,
+    /// The grid wraps around (a torus).
+    Torus,
+}
+
+/// A region: a `width × height` grid of cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Cells along x.
+    pub width: u32,
+    /// Cells along y.
+    pub height: u32,
+    /// Edge behaviour.
+    pub boundary: Boundary,
+}
+
+impl Region {
+    /// Number of cells.
+    pub fn cells(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+}
 
 /// The state value of a cell that holds no firm (and of halo cells on a bounded region).
 pub const EMPTY: u8 = u8::MAX;

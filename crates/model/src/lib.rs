@@ -12,11 +12,13 @@
 
 #![deny(missing_docs)]
 
+mod budget;
 pub mod diffusion;
 pub mod economy;
 pub mod experiment;
 pub mod game;
 pub mod grid;
+pub mod hint;
 pub mod neighbourhood;
 pub mod policy;
 pub mod reference;

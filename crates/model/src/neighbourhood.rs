@@ -37,7 +37,7 @@ impl Neighbourhood {
             };
         }
         let known = ["von-neumann", "moore", "global", "radius:"];
-        let hint = crate::scenario::did_you_mean(&t.to_lowercase(), known);
+        let hint = crate::hint::did_you_mean(&t.to_lowercase(), known);
         Err(format!(
             "unknown neighbourhood `{t}` (expected `von-neumann`, `moore`, `radius:R` or `global`){hint}"
         ))

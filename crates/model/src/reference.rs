@@ -8,7 +8,7 @@
 
 use crate::diffusion::{global_probability, local_probability};
 use crate::neighbourhood::Neighbourhood;
-use crate::rng::{probability_threshold, CellStream, Purpose, SplitMix64};
+use crate::rng::{probability_threshold, serial_stream, CellStream, Purpose};
 use crate::scenario::{Boundary, Technology};
 use crate::world::{TechId, World};
 
@@ -210,13 +210,13 @@ impl ReferenceWorld {
             .filter(|&i| self.eligible_for(i, k))
             .count() as u64;
         let mut needed = wanted.min(eligible);
-        let mut rng = SplitMix64::new(self.seed, Purpose::SeedAdopters, k as u32);
+        let mut rng = serial_stream(self.seed, Purpose::SeedAdopters, k as u32);
         for i in 0..self.firm.len() {
             if needed == 0 {
                 break;
             }
             if self.eligible_for(i, k) {
-                if rng.below(eligible) < needed {
+                if rng.below_unbiased(eligible) < needed {
                     self.give(i, k);
                     needed -= 1;
                 }

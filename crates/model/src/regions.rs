@@ -14,20 +14,10 @@
 //! with distance) and tie (less often the farther apart), learning over those ties.
 
 use crate::economy::diagnosis::DIAGNOSIS;
-use crate::economy::firms::{FirmClass, NewFirm};
 use crate::rng::{CellStream, Purpose};
 use crate::{Scenario, World};
 
-/// A firm on the move.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Migrant {
-    /// Its attributes (the cell is set where it settles).
-    pub firm: NewFirm,
-    /// Its class when it left.
-    pub class: FirmClass,
-    /// Ids of the technologies it holds.
-    pub technologies: Vec<String>,
-}
+pub use crate::world::Migrant;
 
 /// The checked migration parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,15 +114,6 @@ pub struct Regions {
     pub ties: Vec<(TieEnd, TieEnd)>,
     seed: u64,
     step: u32,
-}
-
-/// The game-style class index (leaders 0, middle 1, laggards 2) of a [`FirmClass`].
-fn class_index(c: FirmClass) -> usize {
-    match c {
-        FirmClass::Leader => 0,
-        FirmClass::Middle => 1,
-        FirmClass::Laggard => 2,
-    }
 }
 
 impl Regions {
@@ -420,7 +401,7 @@ impl Regions {
                 continue;
             }
             for slot in e.firms.live() {
-                if !m.classes[class_index(e.firms.class[slot])]
+                if !m.classes[e.firms.class[slot].game_index()]
                     || reconsider.unit(slot as u32) >= m.rate
                 {
                     continue;
@@ -487,7 +468,7 @@ impl Regions {
             .collect();
         for (i, (&(from, _, to, cell), migrant)) in placed.iter().zip(migrants).enumerate() {
             let Some(migrant) = migrant else { continue };
-            let class = class_index(migrant.class);
+            let class = migrant.class.game_index();
             self.regions[from].moved_out += 1;
             self.regions[from].flows[1][class] += 1;
             if let Some(slot) = self.regions[to].world.immigrate(&migrant, cell) {
@@ -772,7 +753,7 @@ pub fn check_regions(file: &RegionsFile) -> Result<(Migration, Vec<Incentive>), 
     for (i, inc) in file.incentives.iter().enumerate() {
         match file.regions.iter().position(|r| r.id == inc.region) {
             None => {
-                let hint = crate::scenario::did_you_mean(
+                let hint = crate::hint::did_you_mean(
                     &inc.region,
                     file.regions.iter().map(|r| r.id.as_str()),
                 );

@@ -11,8 +11,9 @@
 //!   hash (two xorshift-multiply rounds, an avalanche bias of about 0.17). Keys `k1`, `k2` are
 //!   derived per step and per technology by SplitMix64, so the fields of two steps are not
 //!   translates of each other. All arithmetic is 32-bit so the loop vectorises.
-//! - [`SplitMix64`]: a small sequential generator (Steele, Lea & Flood 2014) for the rare,
-//!   serial draws made while building a world (placing firms, choosing seed adopters).
+//! - [`serial_stream`]: a [`SplitMix64`] (Steele, Lea & Flood 2014; the one in
+//!   `clusterlab_numerics::stats`) keyed like the cell streams, for the rare, serial draws made
+//!   while building a world (placing firms, choosing seed adopters).
 
 /// What a stream is used for; part of every key so that processes never share numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,13 +63,7 @@ pub enum Purpose {
     Migration = 21,
 }
 
-/// One step of SplitMix64's output function: a bijective 64-bit finaliser.
-#[inline]
-pub fn splitmix64_mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+pub use clusterlab_numerics::stats::{splitmix64_mix, SplitMix64};
 
 /// Derives a 64-bit key from the run seed and the coordinates of a stream.
 pub fn derive_key(seed: u64, purpose: Purpose, step: u32, entity: u32) -> u64 {
@@ -134,42 +129,10 @@ pub fn probability_threshold(prob: f64) -> u32 {
     (prob * 2_147_483_648.0).round() as u32
 }
 
-/// SplitMix64: a sequential generator for serial draws outside the hot loops.
-#[derive(Clone, Debug)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    /// A generator for `purpose` and `entity`, derived from the run seed.
-    pub fn new(seed: u64, purpose: Purpose, entity: u32) -> Self {
-        SplitMix64 {
-            state: derive_key(seed, purpose, 0, entity),
-        }
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        splitmix64_mix(self.state)
-    }
-
-    /// A uniform `f64` in `[0, 1)` with 53 bits of resolution.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
-    }
-
-    /// A uniform integer in `[0, n)`, unbiased (Lemire's method with rejection).
-    pub fn below(&mut self, n: u64) -> u64 {
-        assert!(n > 0, "below(0) has no value to return");
-        loop {
-            let m = u128::from(self.next_u64()) * u128::from(n);
-            let low = m as u64;
-            if low >= n.wrapping_neg() % n {
-                return (m >> 64) as u64;
-            }
-        }
-    }
+/// The serial stream of `purpose` and `entity`, derived from the run seed: a [`SplitMix64`]
+/// seeded with the stream's key.
+pub fn serial_stream(seed: u64, purpose: Purpose, entity: u32) -> SplitMix64 {
+    SplitMix64::new(derive_key(seed, purpose, 0, entity))
 }
 
 #[cfg(test)]
@@ -250,10 +213,10 @@ mod tests {
 
     #[test]
     fn splitmix_below_is_in_range_and_roughly_uniform() {
-        let mut g = SplitMix64::new(5, Purpose::SeedAdopters, 0);
+        let mut g = serial_stream(5, Purpose::SeedAdopters, 0);
         let mut counts = [0u32; 10];
         for _ in 0..100_000 {
-            counts[g.below(10) as usize] += 1;
+            counts[g.below_unbiased(10) as usize] += 1;
         }
         // Each count ~ Binomial(1e5, 0.1): sd = 94.9; allow 5 sd.
         assert!(

@@ -16,7 +16,7 @@ use crate::economy::demography::Turnover;
 use crate::economy::Economy;
 use crate::grid::{Grid, EMPTY};
 use crate::neighbourhood::Neighbourhood;
-use crate::rng::{probability_threshold, CellStream, Purpose, SplitMix64};
+use crate::rng::{probability_threshold, serial_stream, CellStream, Purpose};
 use crate::scenario::{Capacity, FirmPlacement, Processes, Region, Scenario, Technology};
 use rayon::prelude::*;
 
@@ -128,6 +128,17 @@ pub struct World {
     arrival_laggards: Vec<Vec<u64>>,
 }
 
+/// A firm on the move.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Migrant {
+    /// Its attributes (the cell is set where it settles).
+    pub firm: crate::economy::firms::NewFirm,
+    /// Its class when it left.
+    pub class: crate::economy::firms::FirmClass,
+    /// Ids of the technologies it holds.
+    pub technologies: Vec<String>,
+}
+
 /// The capacity level of capacity `a` in [0, 1].
 fn level_of(a: f64) -> u8 {
     (a.clamp(0.0, 1.0) * 255.0).round() as u8
@@ -145,18 +156,14 @@ impl World {
         heterogeneous_capacity: bool,
         equal_rivals: bool,
     ) -> u64 {
-        let padded = Grid::padded_cells(region, neighbourhood.reach());
-        let layers = 2 * n_groups as u64 + u64::from(heterogeneous_capacity);
-        let bands = u64::from(region.height).div_ceil(BAND_ROWS as u64);
-        // Per band and cell of a row: byte counts (fused path), 16-bit counts (general path,
-        // also taken by equal rivals) and 32-bit tie keys (equal rivals).
-        let general = !matches!(neighbourhood.size(), 0 | 4 | 8 | 12) || equal_rivals;
-        let per_cell = 1 + 2 * u64::from(general) + 4 * u64::from(equal_rivals);
-        let scratch = bands * u64::from(region.width) * per_cell;
-        let stride = neighbourhood.size() as u64 + 1;
-        let levels = if heterogeneous_capacity { 256 } else { 1 };
-        let tables = n_technologies as u64 * 4 * (LEVEL_TABLE as u64 + levels * stride);
-        padded * layers + scratch + tables
+        crate::budget::world_bytes(
+            region,
+            neighbourhood,
+            n_groups,
+            n_technologies,
+            heterogeneous_capacity,
+            equal_rivals,
+        )
     }
 
     /// Builds the world of `scenario` with the scenario's seed: places the firms, draws their
@@ -737,7 +744,7 @@ impl World {
         let Some(active) = self.economy.as_mut().and_then(|e| e.activate_policies(t)) else {
             return;
         };
-        let factor = crate::policy::p_factor(&active);
+        let factor = crate::scenario::policy::p_factor(&active);
         for k in 0..self.technologies.len() {
             let p = (self.base_p[k] * factor).min(1.0);
             if p != self.technologies[k].p {
@@ -750,7 +757,7 @@ impl World {
     /// Takes the firm in slot `slot` out of this region (it migrates): its cell empties, its
     /// ties go, and it leaves with its attributes and the ids of the technologies it holds.
     /// `None` without an economy or a live firm there.
-    pub fn emigrate(&mut self, slot: usize) -> Option<crate::regions::Migrant> {
+    pub fn emigrate(&mut self, slot: usize) -> Option<Migrant> {
         let economy = self.economy.as_mut()?;
         if !economy.firms.alive.get(slot).copied().unwrap_or(false) {
             return None;
@@ -769,7 +776,7 @@ impl World {
                 self.adopters[k] -= 1;
             }
         }
-        let migrant = crate::regions::Migrant {
+        let migrant = Migrant {
             firm: crate::economy::firms::NewFirm {
                 cell: 0,
                 knowledge: f.knowledge[slot],
@@ -795,7 +802,7 @@ impl World {
 
     /// Settles a migrant on cell `cell` of this region (which must be empty): it keeps its
     /// attributes and the technologies this region knows by the same id. Returns its slot.
-    pub fn immigrate(&mut self, migrant: &crate::regions::Migrant, cell: u32) -> Option<usize> {
+    pub fn immigrate(&mut self, migrant: &Migrant, cell: u32) -> Option<usize> {
         let width = self.grid.width();
         let at = self
             .grid
@@ -1176,13 +1183,13 @@ impl World {
             }
             // Selection sampling (Knuth's Algorithm S): each eligible firm is taken with
             // probability needed / eligible-remaining, giving a uniform sample of exact size.
-            let mut rng = SplitMix64::new(self.seed, Purpose::SeedAdopters, k as u32);
+            let mut rng = serial_stream(self.seed, Purpose::SeedAdopters, k as u32);
             for i in cells {
                 if needed == 0 {
                     break;
                 }
                 if current[i] <= eligible_below {
-                    if rng.below(eligible) < needed {
+                    if rng.below_unbiased(eligible) < needed {
                         current[i] = value;
                         needed -= 1;
                     }

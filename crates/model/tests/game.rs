@@ -5,7 +5,7 @@
 use clusterlab_model::economy::market::cournot;
 use clusterlab_model::game::file::{check_game, expected_of, GameFile};
 use clusterlab_model::game::region::{axis, kuang_zhang, region, verdict, Param, Verdict};
-use clusterlab_model::game::{strategy, Game, Profile};
+use clusterlab_model::game::{cournot_classes, strategy, Game, Profile};
 use clusterlab_model::scenario::parse_toml;
 
 /// The bundled game, read as a user's file is.
@@ -362,5 +362,28 @@ fn docs_game_md_documents_every_field() {
             "{}: default differs",
             field.path
         );
+    }
+}
+
+/// The class-level Cournot solution of the game equals the economy's firm-by-firm market
+/// solution (moved here from the game's unit tests so that the game does not depend on the
+/// economy).
+#[test]
+fn class_cournot_equals_the_firm_by_firm_solution() {
+    for (costs, firms) in [
+        ([20.0, 30.0, 40.0], [3.0, 5.0, 8.0]),
+        ([10.0, 50.0, 95.0], [2.0, 1.0, 4.0]),
+        ([30.0, 20.0, 99.0], [1.0, 1.0, 1.0]),
+    ] {
+        let (price, output) = cournot_classes(&costs, &firms, 100.0, 0.5);
+        let mut all: Vec<f64> = (0..3)
+            .flat_map(|g| std::iter::repeat_n(costs[g], firms[g] as usize))
+            .collect();
+        all.sort_by(f64::total_cmp);
+        let e = cournot(&all, 100.0, 1.0 / 0.5);
+        assert!((price - e.price).abs() < 1e-9, "{price} vs {}", e.price);
+        for g in 0..3 {
+            assert!((output[g] - e.output(costs[g], 2.0)).abs() < 1e-9);
+        }
     }
 }

@@ -41,6 +41,15 @@ impl Moments {
         }
     }
 
+    /// Their population standard deviation (`n` in the denominator; NaN with none).
+    pub fn population_sd(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            (self.m2 / self.n as f64).max(0.0).sqrt()
+        }
+    }
+
     /// Their sample standard deviation (`n − 1` in the denominator; NaN below two values).
     pub fn sd(&self) -> f64 {
         if self.n < 2 {
@@ -84,7 +93,17 @@ pub fn t_975(df: u64) -> f64 {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator for resampling.
+/// SplitMix64's output function (Steele, Lea & Flood 2014): a bijective 64-bit finaliser,
+/// also used on its own to derive keys and seeds.
+#[inline]
+pub fn splitmix64_mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator for serial draws
+/// (resampling, designs, seeding) outside the hot loops. The one SplitMix64 of clusterlab.
 #[derive(Clone, Debug)]
 pub struct SplitMix64 {
     state: u64,
@@ -99,16 +118,30 @@ impl SplitMix64 {
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        splitmix64_mix(self.state)
+    }
+
+    /// A uniform `f64` in `[0, 1)` with 53 bits of resolution.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// A uniform index in `[0, n)` (n > 0), by multiply-shift; its bias, below n / 2⁶⁴, is
     /// far under anything a bootstrap could see.
     pub fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// A uniform integer in `[0, n)`, exactly unbiased (Lemire's method with rejection).
+    pub fn below_unbiased(&mut self, n: u64) -> u64 {
+        assert!(n > 0, "below_unbiased(0) has no value to return");
+        loop {
+            let m = u128::from(self.next_u64()) * u128::from(n);
+            let low = m as u64;
+            if low >= n.wrapping_neg() % n {
+                return (m >> 64) as u64;
+            }
+        }
     }
 }
 

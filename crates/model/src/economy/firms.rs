@@ -17,6 +17,67 @@ pub enum FirmClass {
     Leader = 2,
 }
 
+impl FirmClass {
+    /// Every class in the order of [`ByClass`] and of the diffusion game: leaders, middle,
+    /// laggards.
+    pub const ALL: [FirmClass; 3] = [FirmClass::Leader, FirmClass::Middle, FirmClass::Laggard];
+
+    /// Its index in the game's order (leaders 0, middle 1, laggards 2), which is not the
+    /// order of the discriminants (laggards 0).
+    pub fn game_index(self) -> usize {
+        match self {
+            FirmClass::Leader => 0,
+            FirmClass::Middle => 1,
+            FirmClass::Laggard => 2,
+        }
+    }
+}
+
+/// One value per firm class, kept in one documented order: leaders, middle, laggards (that of
+/// [`FirmClass::ALL`] and of the diffusion game). Index it by class, never by a number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ByClass<T>([T; 3]);
+
+impl<T> ByClass<T> {
+    /// The value of each class, from a function of the class.
+    pub fn from_fn(mut f: impl FnMut(FirmClass) -> T) -> ByClass<T> {
+        ByClass(FirmClass::ALL.map(&mut f))
+    }
+
+    /// Each value mapped by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> ByClass<U> {
+        ByClass(self.0.map(f))
+    }
+
+    /// The values, leaders first.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    /// The classes and their values, leaders first.
+    pub fn pairs(&self) -> impl Iterator<Item = (FirmClass, &T)> {
+        FirmClass::ALL.into_iter().zip(&self.0)
+    }
+
+    /// The values as an array in the game's order (leaders, middle, laggards).
+    pub fn into_array(self) -> [T; 3] {
+        self.0
+    }
+}
+
+impl<T> std::ops::Index<FirmClass> for ByClass<T> {
+    type Output = T;
+    fn index(&self, class: FirmClass) -> &T {
+        &self.0[class.game_index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<FirmClass> for ByClass<T> {
+    fn index_mut(&mut self, class: FirmClass) -> &mut T {
+        &mut self.0[class.game_index()]
+    }
+}
+
 /// The firms of a cluster, one entry per slot in every array.
 #[derive(Clone, Debug, Default)]
 pub struct Firms {
@@ -192,6 +253,20 @@ impl Firms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_class_is_indexed_by_class_in_the_game_order() {
+        let mut v = ByClass::from_fn(|c| c as u8);
+        assert_eq!(v.into_array(), [2, 1, 0], "leaders first, as in the game");
+        v[FirmClass::Laggard] += 10;
+        assert_eq!(v[FirmClass::Laggard], 10);
+        assert_eq!(v.map(u32::from).iter().sum::<u32>(), 13);
+        let classes: Vec<FirmClass> = v.pairs().map(|(c, _)| c).collect();
+        assert_eq!(classes, FirmClass::ALL);
+        for (i, c) in FirmClass::ALL.into_iter().enumerate() {
+            assert_eq!(c.game_index(), i);
+        }
+    }
 
     fn firm(cell: u32) -> NewFirm {
         NewFirm {

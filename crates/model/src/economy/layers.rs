@@ -11,38 +11,7 @@
 //! See `docs/ODD.md` (S15).
 
 use super::Economy;
-
-/// A layer of the cluster innovation system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum Layer {
-    /// Firms: where innovation is made and technologies adopted.
-    Core = 0,
-    /// Knowledge and service providers: research bodies, intermediaries.
-    Auxiliary = 1,
-    /// The environment: government, markets.
-    Peripheral = 2,
-}
-
-impl Layer {
-    /// The names a scenario uses.
-    pub const NAMES: [&'static str; 3] = ["core", "auxiliary", "peripheral"];
-
-    /// The layer named `name`, if any.
-    pub fn parse(name: &str) -> Option<Layer> {
-        match name {
-            "core" => Some(Layer::Core),
-            "auxiliary" => Some(Layer::Auxiliary),
-            "peripheral" => Some(Layer::Peripheral),
-            _ => None,
-        }
-    }
-
-    /// The bit of this layer in a per-cell reach mask.
-    pub(crate) fn bit(self) -> u8 {
-        1 << self as u8
-    }
-}
+pub use crate::scenario::economy::Layer;
 
 /// The names of the per-layer indicators, as time-series columns.
 pub const LAYERS: [&str; 9] = [

@@ -26,9 +26,11 @@ pub mod strategy;
 
 use crate::grid::Grid;
 use crate::rng::{CellStream, Purpose};
+use crate::scenario::policy::Policy;
 use crate::scenario::{Attribute, Boundary, EconomyConfig, FirmRecord};
 use clusterlab_numerics::mcda::RunningEntropy;
-use firms::{FirmClass, Firms, NewFirm};
+use clusterlab_numerics::stats::Moments;
+use firms::{ByClass, FirmClass, Firms, NewFirm};
 use layers::Layer;
 use network::Network;
 use rayon::prelude::*;
@@ -495,16 +497,14 @@ impl Economy {
         groups: usize,
         technologies: usize,
     ) -> u64 {
-        let per_firm = 17 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
-            + 2 * 8                          // learning's double buffers
-            + 16 + 16                        // cost order and its sort keys
-            + 5                              // shows, padded index
-            + config.network.max_degree as u64 * 6 + 1; // ties
-        let cells = region.cells();
-        let r = u64::from(config.spillover.radius);
-        let padded = (u64::from(region.width) + 2 * r) * (u64::from(region.height) + 2 * r);
-        let per_cell = 4 + 4 + 8 + 1 + (groups + technologies) as u64;
-        firms * per_firm + cells * per_cell + padded * 16
+        crate::budget::economy_bytes(
+            region,
+            config.network.max_degree,
+            config.spillover.radius,
+            firms,
+            groups,
+            technologies,
+        )
     }
 
     /// Firms alive now.
@@ -629,7 +629,7 @@ impl Economy {
     pub(crate) fn activate_policies(
         &mut self,
         t: u32,
-    ) -> Option<Vec<crate::policy::AppliedPolicy>> {
+    ) -> Option<Vec<crate::scenario::policy::AppliedPolicy>> {
         let policies = &self.base_config.policies;
         if policies.is_empty() {
             return None;
@@ -644,12 +644,12 @@ impl Economy {
         }
         self.policy_mask = Some(mask);
         let active: Vec<_> = policies.iter().filter(|p| p.active(t)).copied().collect();
-        self.config = crate::policy::apply(&self.base_config, &active);
+        self.config = crate::scenario::policy::apply(&self.base_config, &active);
         for (body, section) in self.research.iter_mut().zip(&self.config.research_bodies) {
             body.weight = section.weight;
             body.growth = section.growth;
         }
-        self.openness_boost = crate::policy::openness_boost(&active);
+        self.openness_boost = crate::scenario::policy::openness_boost(&active);
         self.refresh_openness();
         // Pipelines follow the share: a firm has one when its placement draw is below it.
         let share = self.config.external.pipeline_share;
@@ -668,12 +668,20 @@ impl Economy {
     pub(crate) fn charge_policies(&mut self, t: u32) {
         let st = &mut self.stats;
         for p in self.base_config.policies.iter().filter(|p| p.active(t)) {
-            st.policy_cost += match p.def.name {
-                "rd-subsidy" => 0.0,
-                "public-procurement" => {
+            st.policy_cost += match p.policy {
+                Policy::RdSubsidy => 0.0,
+                Policy::PublicProcurement => {
                     p.strength / (1.0 + p.strength) * st.output_local * st.price_local
                 }
-                _ => p.cost_per_step,
+                Policy::CompetitionReform
+                | Policy::MarketIntelligence
+                | Policy::DiffusionCoordination
+                | Policy::BrokerNetwork
+                | Policy::TechnologyTransfer
+                | Policy::GenericTechnology
+                | Policy::VentureCapital
+                | Policy::GlobalPipelines
+                | Policy::TalentAttraction => p.cost_per_step,
             };
         }
     }
@@ -910,7 +918,12 @@ impl Economy {
 
     fn indicators_with(&self, net: &network::NetworkStats) -> [f64; INDICATORS.len()] {
         let f = &self.firms;
-        let [laggards, middle, leaders] = self.class_counts();
+        let counts = self.class_counts();
+        let (laggards, middle, leaders) = (
+            counts[FirmClass::Laggard],
+            counts[FirmClass::Middle],
+            counts[FirmClass::Leader],
+        );
         let (knowledge_mean, knowledge_sd) = mean_sd(f.live().map(|s| f.knowledge[s]));
         let (cost_mean, cost_sd) = mean_sd(f.live().map(|s| f.unit_cost[s]));
         let st = &self.stats;
@@ -955,10 +968,10 @@ impl Economy {
     }
 
     /// Firms in each class.
-    pub fn class_counts(&self) -> [u64; 3] {
-        let mut counts = [0u64; 3];
+    pub fn class_counts(&self) -> ByClass<u64> {
+        let mut counts = ByClass::default();
         for slot in self.firms.live() {
-            counts[self.firms.class[slot] as usize] += 1;
+            counts[self.firms.class[slot]] += 1;
         }
         counts
     }
@@ -993,20 +1006,15 @@ pub(crate) fn boosted(o: f64, boost: f64) -> f64 {
     }
 }
 
-/// Mean and (population) standard deviation of `values`, by Welford's update: stable when
-/// the values are large and close together.
+/// Mean and (population) standard deviation of `values` (0 and 0 with none), by the running
+/// [`Moments`] (Welford's update): stable when the values are large and close together.
 pub(crate) fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (mut n, mut mean, mut m2) = (0.0, 0.0, 0.0);
-    for v in values {
-        n += 1.0;
-        let delta = v - mean;
-        mean += delta / n;
-        m2 += delta * (v - mean);
-    }
-    if n == 0.0 {
+    let mut moments = Moments::default();
+    values.for_each(|v| moments.push(v));
+    if moments.count() == 0 {
         return (0.0, 0.0);
     }
-    (mean, (m2 / n).max(0.0).sqrt())
+    (moments.mean(), moments.population_sd())
 }
 
 /// Signed difference `to − from` on the unit circle, in (−0.5, 0.5], for positions in
@@ -1020,8 +1028,8 @@ pub(crate) fn circular_delta(from: f64, to: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use crate::grid::Grid;
     use crate::scenario::{parse_scenario_text, validate, Limits};
-    use crate::World;
 
     #[test]
     fn mean_and_sd_are_stable_for_large_close_values() {
@@ -1043,8 +1051,9 @@ mod tests {
             );
             let parsed = parse_scenario_text(&text, "t").unwrap();
             let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
-            let world = World::new(&scenario);
-            let e = world.economy().unwrap();
+            // The economy alone, on the grid the world would give it: the scan is geometry.
+            let shape = Grid::new(scenario.region(), scenario.neighbourhood().reach());
+            let e = &super::Economy::new(scenario.economy(), scenario.seed(), &shape, &[], None);
             let grid: Vec<f32> = (0..w * h).map(|i| ((i * 7) % 5) as f32).collect();
             for r in 0..4i64 {
                 for cell in 0..(w * h) as u32 {

@@ -49,7 +49,7 @@ impl Economy {
         let mut count = [0u64; 3];
         let mut sharing = [[0u64; 3]; 3];
         for s in f.live() {
-            let k = class_index(f.class[s] as usize);
+            let k = f.class[s].game_index();
             count[k] += 1;
             for j in others(k) {
                 sharing[k][j] += u64::from((f.strategy[s] >> j) & 1);
@@ -76,7 +76,7 @@ impl Economy {
         let mut count = [0u32; 3];
         let mut cost = [0.0f64; 3];
         for s in f.live() {
-            let k = class_index(f.class[s] as usize);
+            let k = f.class[s].game_index();
             count[k] += 1;
             cost[k] += f.unit_cost[s];
         }
@@ -124,7 +124,7 @@ impl Economy {
         let f = &self.firms;
         let mut members: [Vec<u32>; 3] = Default::default();
         for s in f.live() {
-            members[class_index(f.class[s] as usize)].push(s as u32);
+            members[f.class[s].game_index()].push(s as u32);
         }
         let st = &self.config.strategy;
         let (rate, exploration) = (st.revision_rate, st.exploration);
@@ -139,7 +139,7 @@ impl Economy {
                     return bits;
                 }
                 let slot = s as u32;
-                let k = class_index(f.class[s] as usize);
+                let k = f.class[s].game_index();
                 if streams[0].unit(slot) < rate && spread[k] > 0.0 {
                     let pool = &members[k];
                     let model = pool
@@ -165,14 +165,7 @@ impl Economy {
 
 /// The share of the other classes a firm of `class` with strategy `bits` shares with.
 pub(super) fn firm_sharing(class: FirmClass, bits: u8) -> f64 {
-    sharing_fraction(class_index(class as usize), bits)
-}
-
-/// The game's class index (leaders 0, middle 1, laggards 2) of a [`FirmClass`] discriminant
-/// (laggards 0, middle 1, leaders 2).
-fn class_index(firm_class: usize) -> usize {
-    debug_assert_eq!(FirmClass::Leader as usize, 2);
-    2 - firm_class
+    sharing_fraction(class.game_index(), bits)
 }
 
 #[cfg(test)]
@@ -190,7 +183,7 @@ mod tests {
         assert_eq!(index_of(2, 0b100), 0, "a laggard's own bit is ignored");
         assert_eq!(sharing_fraction(0, 0b010), 0.5);
         assert_eq!(sharing_fraction(2, 0b111), 1.0);
-        assert_eq!(class_index(FirmClass::Leader as usize), 0);
-        assert_eq!(class_index(FirmClass::Laggard as usize), 2);
+        assert_eq!(FirmClass::Leader.game_index(), 0);
+        assert_eq!(FirmClass::Laggard.game_index(), 2);
     }
 }

@@ -296,7 +296,6 @@ impl Game {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::economy::market::cournot;
 
     pub(crate) fn example() -> Game {
         Game {
@@ -308,26 +307,6 @@ mod tests {
             licence_fee: 0.1,
             reciprocity: 1.0,
             subsidy: [0.0; 3],
-        }
-    }
-
-    #[test]
-    fn class_cournot_equals_the_firm_by_firm_solution() {
-        for (costs, firms) in [
-            ([20.0, 30.0, 40.0], [3.0, 5.0, 8.0]),
-            ([10.0, 50.0, 95.0], [2.0, 1.0, 4.0]),
-            ([30.0, 20.0, 99.0], [1.0, 1.0, 1.0]),
-        ] {
-            let (price, output) = cournot_classes(&costs, &firms, 100.0, 0.5);
-            let mut all: Vec<f64> = (0..3)
-                .flat_map(|g| std::iter::repeat_n(costs[g], firms[g] as usize))
-                .collect();
-            all.sort_by(f64::total_cmp);
-            let e = cournot(&all, 100.0, 1.0 / 0.5);
-            assert!((price - e.price).abs() < 1e-9, "{price} vs {}", e.price);
-            for g in 0..3 {
-                assert!((output[g] - e.output(costs[g], 2.0)).abs() < 1e-9);
-            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! Each section is declared once with [`section!`]: the struct (strict, every field
 //! defaulted), its `Default`, and the [`FieldDoc`] of every field come from one declaration.
 
-use super::schema::FieldDoc;
+use super::field_doc::FieldDoc;
 use serde::{Deserialize, Serialize};
 
 /// Declares a scenario section: struct, defaults and field documentation.
@@ -321,4 +321,36 @@ pub fn economy_fields() -> impl Iterator<Item = &'static FieldDoc> {
     ]
     .into_iter()
     .flatten()
+}
+
+/// A layer of the cluster innovation system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Layer {
+    /// Firms: where innovation is made and technologies adopted.
+    Core = 0,
+    /// Knowledge and service providers: research bodies, intermediaries.
+    Auxiliary = 1,
+    /// The environment: government, markets.
+    Peripheral = 2,
+}
+
+impl Layer {
+    /// The names a scenario uses.
+    pub const NAMES: [&'static str; 3] = ["core", "auxiliary", "peripheral"];
+
+    /// The layer named `name`, if any.
+    pub fn parse(name: &str) -> Option<Layer> {
+        match name {
+            "core" => Some(Layer::Core),
+            "auxiliary" => Some(Layer::Auxiliary),
+            "peripheral" => Some(Layer::Peripheral),
+            _ => None,
+        }
+    }
+
+    /// The bit of this layer in a per-cell reach mask.
+    pub(crate) fn bit(self) -> u8 {
+        1 << self as u8
+    }
 }

@@ -6,8 +6,11 @@
 //! source, line, field and expected value. This module reads text handed to it and never
 //! touches the file system.
 
+mod checker;
 pub mod economy;
+mod field_doc;
 mod firm_csv;
+pub mod policy;
 pub mod schema;
 mod toml_text;
 mod validate;
@@ -19,20 +22,10 @@ pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE, MAX_TECHNOLOGI
 
 mod validate_economy;
 
+pub use crate::grid::{Boundary, Region};
+pub use crate::hint::did_you_mean;
 use crate::neighbourhood::Neighbourhood;
 use std::fmt;
-
-/// `"; did you mean `x`?"` for the candidate closest to `word` (Jaro–Winkler above 0.8), or
-/// nothing: the hint every "unknown name" message ends with.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    candidates
-        .into_iter()
-        .map(|k| (strsim::jaro_winkler(k, word), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
-        .unwrap_or_default()
-}
 
 /// The most steps a run may take.
 pub const MAX_STEPS: u32 = 1_000_000;
@@ -102,33 +95,6 @@ impl fmt::Display for Problems {
 }
 
 impl std::error::Error for Problems {}
-
-/// What happens at the region's edge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Boundary {
-    /// Cells beyond the edge hold no firm.
-    Bounded,
-    /// The grid wraps around (a torus).
-    Torus,
-}
-
-/// A region: a `width × height` grid of cells.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Region {
-    /// Cells along x.
-    pub width: u32,
-    /// Cells along y.
-    pub height: u32,
-    /// Edge behaviour.
-    pub boundary: Boundary,
-}
-
-impl Region {
-    /// Number of cells.
-    pub fn cells(&self) -> u64 {
-        u64::from(self.width) * u64::from(self.height)
-    }
-}
 
 /// A firm attribute at the start: the same for every firm, or drawn per firm.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -268,7 +234,7 @@ pub struct EconomyConfig {
     /// `[strategy]`.
     pub strategy: economy::StrategySection,
     /// The policies applied, checked, in file order.
-    pub policies: Vec<crate::policy::AppliedPolicy>,
+    pub policies: Vec<policy::AppliedPolicy>,
     /// The weights of the six dynamic factors, checked and normalised.
     pub diagnosis: DiagnosisWeights,
 }

@@ -8,22 +8,10 @@ use super::economy::{
     IntermediarySection, MarketSection, MobilitySection, NetworkSection, PolicySection,
     ProductionSection, ResearchBodySection, SpilloverSection, StrategySection,
 };
+pub use super::field_doc::FieldDoc;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
-
-/// One documented field of the scenario file.
-#[derive(Clone, Copy, Debug)]
-pub struct FieldDoc {
-    /// Dotted path, `technology[].p` for array elements.
-    pub path: &'static str,
-    /// What the field holds.
-    pub expected: &'static str,
-    /// Its value when left out.
-    pub default: &'static str,
-    /// What it means in the model.
-    pub meaning: &'static str,
-}
 
 /// Every field of a scenario file, in file order: the reference `docs/scenario.md` is
 /// checked against this table by a test.

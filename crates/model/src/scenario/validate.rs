@@ -1,18 +1,20 @@
 //! Semantic checks: every value in range, every reference resolvable, the world affordable.
 
-use super::schema::{expected_of, ValueSpec};
-use super::toml_text::{LineIndex, ParsedScenario};
+use super::checker::{attribute, Checker};
+use super::toml_text::ParsedScenario;
 use super::validate_economy::{check_economy, check_processes};
 use super::{
-    Attribute, Boundary, Capacity, FirmCsv, FirmPlacement, Problem, Problems, Region, Scenario,
-    Technology, MAX_STEPS,
+    Boundary, Capacity, FirmCsv, FirmPlacement, Problems, Region, Scenario, Technology, MAX_STEPS,
 };
 use crate::neighbourhood::Neighbourhood;
-use crate::world::World;
 use std::collections::BTreeMap;
 
 /// Most technologies one competition group may hold.
 pub const MAX_GROUP_SIZE: usize = 250;
+
+// An empty cell is never eligible in the diffusion kernel: every eligibility bound (a state
+// value, at most the group's size) is below EMPTY.
+const _: () = assert!(MAX_GROUP_SIZE < crate::grid::EMPTY as usize);
 
 /// Most technologies a scenario may hold.
 pub const MAX_TECHNOLOGIES: usize = 1000;
@@ -22,70 +24,6 @@ pub const MAX_TECHNOLOGIES: usize = 1000;
 pub struct Limits {
     /// Memory available to the world, in bytes; `None` for no check.
     pub available_bytes: Option<u64>,
-}
-
-pub(super) struct Checker<'a> {
-    pub(super) source: &'a str,
-    pub(super) lines: &'a LineIndex,
-    pub(super) problems: Vec<Problem>,
-}
-
-impl Checker<'_> {
-    pub(super) fn push(&mut self, field: &str, message: String, warning: bool) {
-        self.problems.push(Problem {
-            source: self.source.to_string(),
-            line: self.lines.line_of(field),
-            field: field.to_string(),
-            message,
-            warning,
-        });
-    }
-
-    pub(super) fn error(&mut self, field: &str, message: impl Into<String>) {
-        let mut message = message.into();
-        if let Some(e) = expected_of(field) {
-            message = format!("{message} (expected {e})");
-        }
-        self.push(field, message, false);
-    }
-
-    pub(super) fn warn(&mut self, field: &str, message: impl Into<String>) {
-        self.push(field, message.into(), true);
-    }
-
-    pub(super) fn probability(&mut self, field: &str, value: f64) {
-        if !(0.0..=1.0).contains(&value) {
-            self.error(field, format!("{value} is not a probability"));
-        }
-    }
-
-    /// `lo <= value <= hi` (NaN fails).
-    pub(super) fn in_range(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
-        if !(lo..=hi).contains(&value) {
-            self.error(field, format!("{value} is out of range"));
-        }
-    }
-
-    /// `value >= lo` and finite.
-    pub(super) fn at_least(&mut self, field: &str, value: f64, lo: f64) {
-        if !(value >= lo && value.is_finite()) {
-            self.error(field, format!("{value} is out of range"));
-        }
-    }
-
-    /// `value > 0` and finite.
-    pub(super) fn positive(&mut self, field: &str, value: f64) {
-        if !(value > 0.0 && value.is_finite()) {
-            self.error(field, format!("{value} is not positive"));
-        }
-    }
-
-    /// A whole number in `lo..=hi`.
-    pub(super) fn count_in(&mut self, field: &str, value: u32, lo: u32, hi: u32) {
-        if !(lo..=hi).contains(&value) {
-            self.error(field, format!("{value} is out of range"));
-        }
-    }
 }
 
 /// Checks a parsed scenario (and its firm CSV, when it names one) and builds the
@@ -404,7 +342,7 @@ pub fn validate(
                 .iter()
                 .any(|b| a.group == b.group && a.quality == b.quality)
         });
-        let mut needed = World::bytes_needed(
+        let mut needed = crate::budget::world_bytes(
             region,
             neighbourhood,
             group_sizes.len(),
@@ -417,9 +355,10 @@ pub fn validate(
                 FirmPlacement::Density { density, .. } => density * region.cells() as f64,
                 FirmPlacement::Listed { firms, .. } => firms.len() as f64,
             };
-            needed += crate::economy::Economy::bytes_needed(
+            needed += crate::budget::economy_bytes(
                 region,
-                &economy,
+                economy.network.max_degree,
+                economy.spillover.radius,
                 firms as u64,
                 group_sizes.len(),
                 technologies.len(),
@@ -502,34 +441,6 @@ fn add_radical_slots(
             radical: true,
         });
         *group_sizes.entry(n.radical_group.clone()).or_default() += 1;
-    }
-}
-
-/// Checks a firm attribute's value or range against `[lo, hi]` (`hi` may be infinite).
-pub(super) fn attribute(
-    c: &mut Checker<'_>,
-    field: &str,
-    spec: ValueSpec,
-    lo: f64,
-    hi: f64,
-) -> Attribute {
-    let inside = |v: f64| v >= lo && v <= hi && v.is_finite();
-    match spec {
-        ValueSpec::Fixed(v) => {
-            if !inside(v) {
-                c.error(field, format!("{v} is out of range"));
-            }
-            Attribute::Fixed(v)
-        }
-        ValueSpec::Range { min, max } => {
-            if !(inside(min) && inside(max) && min <= max) {
-                c.error(
-                    field,
-                    format!("{{ min = {min}, max = {max} }} is not a range inside [{lo}, {hi}]"),
-                );
-            }
-            Attribute::Uniform { min, max }
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Checks of the economy's sections: every rate, share and radius in its range.
 
+use super::checker::{attribute, Checker};
 use super::schema::ScenarioFile;
-use super::validate::{attribute, Checker};
 use super::{EconomyConfig, FirmAttributes, Processes, Region};
 
 /// The largest knowledge or capital stock a firm may start with: far beyond any sensible
@@ -298,12 +298,12 @@ fn check_policies(
     c: &mut Checker<'_>,
     file: &ScenarioFile,
     processes: Processes,
-) -> Vec<crate::policy::AppliedPolicy> {
+) -> Vec<super::policy::AppliedPolicy> {
     let mut out = Vec::new();
     for (i, p) in file.policies.iter().enumerate() {
         let at = |f: &str| format!("policy[{i}].{f}");
-        let Some(def) = crate::policy::find(&p.name) else {
-            let names = crate::policy::POLICIES.iter().map(|d| d.name);
+        let Some(policy) = super::policy::Policy::from_name(&p.name) else {
+            let names = super::policy::POLICIES.iter().map(|d| d.name);
             let hint = super::did_you_mean(&p.name, names);
             c.push(
                 &at("name"),
@@ -330,8 +330,9 @@ fn check_policies(
                 format!("{end} is not after the start {}", p.start),
             );
         }
+        let def = policy.def();
         let strength = p.strength.unwrap_or(def.default_strength);
-        let below_one = matches!(def.name, "diffusion-coordination" | "generic-technology");
+        let below_one = policy.strength_below_one();
         if !(strength >= 0.0 && strength.is_finite()) || (below_one && strength >= 1.0) {
             c.error(&at("strength"), format!("{strength} is out of range"));
         }
@@ -339,8 +340,8 @@ fn check_policies(
         if !(cost >= 0.0 && cost.is_finite()) {
             c.error(&at("cost_per_step"), format!("{cost} is out of range"));
         }
-        out.push(crate::policy::AppliedPolicy {
-            def,
+        out.push(super::policy::AppliedPolicy {
+            policy,
             strength,
             start: p.start,
             end,
@@ -352,7 +353,7 @@ fn check_policies(
 
 /// Checks that `name` is a layer of the cluster innovation system.
 fn layer_name(c: &mut Checker<'_>, field: &str, name: &str) {
-    if crate::economy::layers::Layer::parse(name).is_none() {
+    if super::economy::Layer::parse(name).is_none() {
         c.error(field, format!("`{name}` is not a layer"));
     }
 }
