@@ -131,54 +131,51 @@ fn is_ident(c: char) -> bool {
 /// crate root (possibly ending in items, trimmed later).
 fn named_paths(code: &str, module: &[String]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    let bytes: Vec<char> = code.chars().collect();
-    let text: String = bytes.iter().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        let starts_word = i == 0 || !is_ident(bytes[i - 1]);
-        let rest = &text[text.char_indices().nth(i).map_or(text.len(), |(b, _)| b)..];
-        if starts_word && (rest.starts_with("crate::") || rest.starts_with("super::")) {
-            let mut base: Vec<String> = Vec::new();
-            let mut tail = rest;
-            if let Some(after) = tail.strip_prefix("crate::") {
-                tail = after;
-            } else {
-                base = module.to_vec();
-                while let Some(after) = tail.strip_prefix("super::") {
-                    base.pop();
-                    tail = after;
-                }
-            }
-            if let Some(group) = tail.strip_prefix('{') {
-                // `crate::{a, b::c}`: the first segment of each member.
-                let end = group.find('}').unwrap_or(group.len());
-                for member in group[..end].split(',') {
-                    let first: String =
-                        member.trim().chars().take_while(|&c| is_ident(c)).collect();
-                    if !first.is_empty() {
-                        let mut path = base.clone();
-                        path.push(first);
-                        out.push(path);
-                    }
-                }
-            } else {
-                let mut path = base;
-                for segment in tail.split("::") {
-                    let name: String = segment.chars().take_while(|&c| is_ident(c)).collect();
-                    if name.is_empty() {
-                        break;
-                    }
-                    let whole = name.len() == segment.len();
-                    path.push(name);
-                    if !whole {
-                        break;
-                    }
-                }
-                out.push(path);
-            }
-            i += 7;
+    let mut starts: Vec<usize> = code
+        .match_indices("crate::")
+        .chain(code.match_indices("super::"))
+        .map(|(i, _)| i)
+        .filter(|&i| !code[..i].chars().next_back().is_some_and(is_ident))
+        .collect();
+    starts.sort_unstable();
+    for i in starts {
+        let rest = &code[i..];
+        let mut base: Vec<String> = Vec::new();
+        let mut tail = rest;
+        if let Some(after) = tail.strip_prefix("crate::") {
+            tail = after;
         } else {
-            i += 1;
+            base = module.to_vec();
+            while let Some(after) = tail.strip_prefix("super::") {
+                base.pop();
+                tail = after;
+            }
+        }
+        if let Some(group) = tail.strip_prefix('{') {
+            // `crate::{a, b::c}`: the first segment of each member.
+            let end = group.find('}').unwrap_or(group.len());
+            for member in group[..end].split(',') {
+                let first: String = member.trim().chars().take_while(|&c| is_ident(c)).collect();
+                if !first.is_empty() {
+                    let mut path = base.clone();
+                    path.push(first);
+                    out.push(path);
+                }
+            }
+        } else {
+            let mut path = base;
+            for segment in tail.split("::") {
+                let name: String = segment.chars().take_while(|&c| is_ident(c)).collect();
+                if name.is_empty() {
+                    break;
+                }
+                let whole = name.len() == segment.len();
+                path.push(name);
+                if !whole {
+                    break;
+                }
+            }
+            out.push(path);
         }
     }
     out
