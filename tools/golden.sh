@@ -29,6 +29,7 @@ done
 "$bin" gem --json examples/gem-scores.csv > "$out/gem.json"
 "$bin" diffuse --size 128x128 --p 0.01 --q 0.3 --steps 50 > "$out/diffuse.csv"
 "$bin" fit --json examples/data/room-air-conditioners.csv > "$out/fit.json"
+"$bin" fit --json examples/data/room-air-conditioners.csv --calibrate examples/bass-global.toml --replications 2 --evaluations 30 --out "$out/fit-curves.csv" > "$out/fit-calibrated.json"
 "$bin" policy list > "$out/policy-list.txt"
 "$bin" policy compare examples/policy/lagging.toml --policies rd-subsidy,broker-network,rd-subsidy+broker-network --replications 3 --json --report "$out/policy.html" > "$out/policy-compare.json"
 "$bin" policy diagnose examples/policy/lagging.toml --json > "$out/policy-diagnose.json"

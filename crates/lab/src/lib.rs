@@ -11,6 +11,8 @@
 //! - [`summarize`], [`sensitivity`]: what a sweep's runs say across replications;
 //! - [`policy_lab`]: variants of a scenario with policies, compared over common random
 //!   numbers, and the diagnosis of a cluster's failures;
+//! - [`calibrate`]: a scenario's automaton calibrated to observed sales by simulation;
+//! - [`regions`]: several regions run together, firms migrating between them;
 //! - [`progress`], [`error`], [`input`]: progress bars and stopping, worded errors, small
 //!   CSV inputs read with their line numbers.
 //!
@@ -19,6 +21,7 @@
 //! runs a clusterlab binary as a subprocess.
 #![deny(missing_docs)]
 
+pub mod calibrate;
 #[cfg(feature = "mpi")]
 pub mod distributed;
 pub mod error;
@@ -26,6 +29,7 @@ pub mod input;
 pub mod load;
 pub mod policy_lab;
 pub mod progress;
+pub mod regions;
 pub mod run;
 pub mod sensitivity;
 pub mod series;

@@ -186,13 +186,6 @@ pub fn check_outputs(option: &str, files: &[PathBuf]) -> LabResult {
     Ok(())
 }
 
-/// Prints warnings to standard error.
-pub fn print_warnings(problems: &Problems) {
-    for w in problems.warnings() {
-        eprintln!("clusterlab: {w}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

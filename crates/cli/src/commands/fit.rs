@@ -3,16 +3,12 @@
 
 use crate::error::{CliError, CliResult};
 use clap::Args;
+use clusterlab_lab::calibrate::{calibrate, Calibration, CalibrationOptions};
 use clusterlab_lab::input::csv_rows;
-use clusterlab_lab::load::{machine_limits, read_scenario};
-use clusterlab_model::experiment::set_at;
-use clusterlab_model::scenario::{parse_scenario_text, validate};
-use clusterlab_model::{TechId, World};
 use clusterlab_numerics::fit::{bass_nls, bass_ols, BassFit};
-use clusterlab_numerics::optimize::nelder_mead;
 use serde::Serialize;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Fit the Bass model to observed sales (Bass's OLS and non-linear least squares, with
 /// standard errors), and optionally calibrate a scenario's automaton to them by simulation.
@@ -139,20 +135,6 @@ fn read_sales(path: &PathBuf) -> CliResult<(Vec<String>, Vec<f64>)> {
 }
 
 #[derive(Serialize)]
-struct Calibration {
-    scenario: String,
-    technology: String,
-    p: f64,
-    q: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parameter: Option<(String, f64)>,
-    sse: f64,
-    evaluations: usize,
-    simulated_share: Vec<f64>,
-    observed_share: Vec<f64>,
-}
-
-#[derive(Serialize)]
 struct Report {
     data: String,
     periods: Vec<String>,
@@ -171,8 +153,14 @@ pub fn run(args: FitArgs) -> CliResult {
     let nls = bass_nls(&sales, [ols.m.value, ols.p.value, ols.q.value]).ok();
     let calibration = match &args.calibrate {
         Some(path) => Some(calibrate(
-            &args,
-            path,
+            &CalibrationOptions {
+                scenario: path.clone(),
+                technology: args.technology.clone(),
+                parameter: args.parameter.clone(),
+                replications: args.replications,
+                market_potential: args.market_potential,
+                evaluations: args.evaluations,
+            },
             &sales,
             nls.as_ref().unwrap_or(&ols),
         )?),
@@ -240,160 +228,4 @@ pub fn run(args: FitArgs) -> CliResult {
         .ok();
     }
     Ok(())
-}
-
-/// Searches the technology's p and q (and the extra parameter) for the simulated share
-/// closest to the observed cumulative share.
-fn calibrate(args: &FitArgs, path: &Path, sales: &[f64], fit: &BassFit) -> CliResult<Calibration> {
-    let (text, source, _) = read_scenario(Some(path))?;
-    let parsed = parse_scenario_text(&text, &source)
-        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
-    let limits = machine_limits()?;
-    let (scenario, _) = validate(&parsed, None, limits)
-        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
-    let techs = scenario.technologies();
-    let k = match &args.technology {
-        Some(id) => techs.iter().position(|t| &t.id == id).ok_or_else(|| {
-            let ids: Vec<&str> = techs.iter().map(|t| t.id.as_str()).collect();
-            CliError::input(format!(
-                "--technology: {source} has no technology `{id}` (expected one of {})",
-                ids.join(", ")
-            ))
-        })?,
-        None => 0,
-    };
-    let tech_id = techs[k].id.clone();
-    let (start_p, start_q) = (techs[k].p, techs[k].q);
-    let extra = match &args.parameter {
-        None => None,
-        Some(spec) => {
-            let (path, range) = spec.split_once('=').ok_or_else(|| {
-                CliError::input(format!("--parameter: `{spec}` is not PATH=MIN:MAX"))
-            })?;
-            let (lo, hi) = range
-                .split_once(':')
-                .and_then(|(a, b)| {
-                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
-                })
-                .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
-                .ok_or_else(|| {
-                    CliError::input(format!(
-                        "--parameter: `{range}` is not MIN:MAX with MIN < MAX"
-                    ))
-                })?;
-            let path = path.trim().to_string();
-            let searched = [format!("technology[{k}].p"), format!("technology[{k}].q")];
-            if path == "seed" || path == "steps" || searched.contains(&path) {
-                return Err(CliError::input(format!(
-                    "--parameter: `{path}` cannot be searched: the calibration sets the seed, the steps (one per period) and the technology's p and q itself"
-                )));
-            }
-            Some((path, lo, hi))
-        }
-    };
-    // The scenario as checked, defaults filled in (a scenario without `[[technology]]` has
-    // the default one), is what the candidates vary.
-    let base = toml::Table::try_from(scenario.as_written())
-        .map_err(|e| CliError::failure(anyhow::Error::new(e)))?;
-    let m = match args.market_potential {
-        Some(m) if m.is_finite() && m > 0.0 => m,
-        Some(m) => {
-            return Err(CliError::input(format!(
-                "--market-potential: {m} is not a positive number"
-            )))
-        }
-        None => fit.m.value,
-    };
-    let mut cumulative = 0.0;
-    let observed: Vec<f64> = sales
-        .iter()
-        .map(|s| {
-            cumulative += s;
-            (cumulative / m).min(1.0)
-        })
-        .collect();
-    let steps = sales.len() as u32;
-    // One candidate's scenario, or why it is not one.
-    let scenario_of = |x: &[f64], seed: u64| -> Result<clusterlab_model::Scenario, String> {
-        let mut table = base.clone();
-        set_at(
-            &mut table,
-            &format!("technology[{k}].p"),
-            toml::Value::Float(x[0]),
-        )?;
-        set_at(
-            &mut table,
-            &format!("technology[{k}].q"),
-            toml::Value::Float(x[1]),
-        )?;
-        if let Some((path, _, _)) = &extra {
-            set_at(&mut table, path, toml::Value::Float(x[2]))?;
-        }
-        table.insert("steps".into(), toml::Value::Integer(i64::from(steps)));
-        let text = toml::to_string(&table).map_err(|e| e.to_string())?;
-        let mut parsed = parse_scenario_text(&text, &source).map_err(|p| p.to_string())?;
-        parsed.file.seed = seed;
-        validate(&parsed, None, limits)
-            .map(|(s, _)| s)
-            .map_err(|p| p.to_string())
-    };
-    let start: Vec<f64> = match &extra {
-        None => vec![start_p, start_q],
-        Some((_, lo, hi)) => vec![start_p, start_q, 0.5 * (lo + hi)],
-    };
-    // The extra parameter must be settable before the search starts.
-    scenario_of(&start, scenario.seed()).map_err(|e| {
-        let option = if extra.is_some() {
-            "--parameter"
-        } else {
-            "--calibrate"
-        };
-        CliError::input(format!("{option}: {e}"))
-    })?;
-    let simulate = |x: &[f64]| -> Vec<f64> {
-        let mut mean = vec![0.0; sales.len()];
-        for r in 0..args.replications {
-            let Ok(s) = scenario_of(x, scenario.seed().wrapping_add(u64::from(r))) else {
-                return vec![f64::NAN; sales.len()];
-            };
-            let mut world = World::new(&s);
-            for share in mean.iter_mut() {
-                world.step();
-                *share += world.adoption_share(TechId(k)) / f64::from(args.replications);
-            }
-        }
-        mean
-    };
-    let sse = |x: &[f64]| -> f64 {
-        let sim = simulate(x);
-        let e: f64 = sim
-            .iter()
-            .zip(&observed)
-            .map(|(s, o)| (s - o).powi(2))
-            .sum();
-        if e.is_nan() {
-            f64::INFINITY
-        } else {
-            e
-        }
-    };
-    let mut bounds = vec![(0.0, 1.0), (0.0, 1.0)];
-    let mut step = vec![(start_p * 0.5).max(0.001), (start_q * 0.5).max(0.01)];
-    if let Some((_, lo, hi)) = &extra {
-        bounds.push((*lo, *hi));
-        step.push(0.25 * (hi - lo));
-    }
-    let best = nelder_mead(sse, &start, &step, &bounds, 1e-10, args.evaluations.max(5));
-    let simulated_share = simulate(&best.x);
-    Ok(Calibration {
-        scenario: source,
-        technology: tech_id,
-        p: best.x[0],
-        q: best.x[1],
-        parameter: extra.map(|(path, _, _)| (path, best.x[2])),
-        sse: best.value,
-        evaluations: best.evaluations,
-        simulated_share,
-        observed_share: observed,
-    })
 }

@@ -1,8 +1,9 @@
 //! `clusterlab run`: one simulation of a scenario, written as a time series and a summary.
 
+use crate::error::print_warnings;
 use crate::error::CliResult;
 use clap::Args;
-use clusterlab_lab::load::{check_outputs, load_scenario, print_warnings, Overrides};
+use clusterlab_lab::load::{check_outputs, load_scenario, Overrides};
 use clusterlab_lab::run::{run_to_dir, sweep_run, RunOptions, RunSummary};
 use std::path::{Path, PathBuf};
 

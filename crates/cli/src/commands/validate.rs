@@ -1,8 +1,9 @@
 //! `clusterlab validate`: check scenario files without running them.
 
+use crate::error::print_warnings;
 use crate::error::{CliError, CliResult};
 use clap::Args;
-use clusterlab_lab::load::{load_scenario, print_warnings, Overrides};
+use clusterlab_lab::load::{load_scenario, Overrides};
 use clusterlab_model::scenario::FirmPlacement;
 use std::path::PathBuf;
 
