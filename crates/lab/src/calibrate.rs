@@ -4,6 +4,7 @@
 
 use crate::error::{LabError as CliError, LabResult as CliResult};
 use crate::load::{machine_limits, read_scenario};
+use crate::variants::{check_variant, replication_seed};
 use clusterlab_model::experiment::set_at;
 use clusterlab_model::scenario::{parse_scenario_text, validate};
 use clusterlab_model::{TechId, World};
@@ -146,11 +147,7 @@ pub fn calibrate(
         }
         table.insert("steps".into(), toml::Value::Integer(i64::from(steps)));
         let text = toml::to_string(&table).map_err(|e| e.to_string())?;
-        let mut parsed = parse_scenario_text(&text, &source).map_err(|p| p.to_string())?;
-        parsed.file.seed = seed;
-        validate(&parsed, None, limits)
-            .map(|(s, _)| s)
-            .map_err(|p| p.to_string())
+        check_variant(&text, &source, Some(seed), None, limits).map_err(|e| e.to_string())
     };
     let start: Vec<f64> = match &extra {
         None => vec![start_p, start_q],
@@ -168,7 +165,7 @@ pub fn calibrate(
     let simulate = |x: &[f64]| -> Vec<f64> {
         let mut mean = vec![0.0; sales.len()];
         for r in 0..args.replications {
-            let Ok(s) = scenario_of(x, scenario.seed().wrapping_add(u64::from(r))) else {
+            let Ok(s) = scenario_of(x, replication_seed(scenario.seed(), r)) else {
                 return vec![f64::NAN; sales.len()];
             };
             let mut world = World::new(&s);

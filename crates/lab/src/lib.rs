@@ -11,6 +11,8 @@
 //! - [`summarize`], [`sensitivity`]: what a sweep's runs say across replications;
 //! - [`policy_lab`]: variants of a scenario with policies, compared over common random
 //!   numbers, and the diagnosis of a cluster's failures;
+//! - [`variants`]: a scenario's variants (fields set, policies added) checked with the seed
+//!   of one replication: the one seed scheme of sweeps, the policy lab and calibration;
 //! - [`calibrate`]: a scenario's automaton calibrated to observed sales by simulation;
 //! - [`regions`]: several regions run together, firms migrating between them;
 //! - [`progress`], [`error`], [`input`]: progress bars and stopping, worded errors, small
@@ -35,5 +37,6 @@ pub mod sensitivity;
 pub mod series;
 pub mod summarize;
 pub mod sweep;
+pub mod variants;
 
 pub use error::{LabError, LabResult};

@@ -6,8 +6,9 @@
 use crate::error::{LabError, LabResult};
 use crate::load::{machine_limits, read_scenario};
 use crate::progress::Stop;
+use crate::variants::{add_policies, check_variant, replication_seed, VariantError};
 use clusterlab_model::policy::{find, run_outcomes, Failure, RunOutcome, POLICIES};
-use clusterlab_model::scenario::{did_you_mean, parse_scenario_text, validate};
+use clusterlab_model::scenario::{did_you_mean, parse_scenario_text, validate, Limits};
 use clusterlab_model::Scenario;
 use clusterlab_numerics::stats::Moments;
 use rayon::prelude::*;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub struct DiagnoseOptions {
     /// Scenario files; the bundled default when empty.
     pub scenarios: Vec<PathBuf>,
-    /// Baseline runs averaged (seeds from the scenario's seed up).
+    /// Baseline runs averaged (replication r seeded as in sweeps: `replication_seed`).
     pub replications: u32,
 }
 
@@ -48,21 +49,25 @@ pub struct CompareOptions {
 /// A scenario read for the lab: its TOML table and name, checked once.
 struct Base {
     source: String,
-    dir: PathBuf,
     table: toml::Table,
     scenario: Scenario,
+    /// The firm file's name and text, read once for every variant.
+    firm_file: Option<(String, String)>,
+    limits: Limits,
 }
 
 fn read_base(path: Option<&Path>) -> LabResult<Base> {
     let (text, source, dir) = read_scenario(path)?;
     let parsed = parse_scenario_text(&text, &source)
         .map_err(|p| LabError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+    let firm_file = firm_file(&parsed.file.firms.csv, &dir)?;
+    let limits = machine_limits()?;
     let (scenario, _) = validate(
         &parsed,
-        firm_file(&parsed.file.firms.csv, &dir)?
+        firm_file
             .as_ref()
             .map(|(s, t)| Ok(clusterlab_model::scenario::FirmCsv { source: s, text: t })),
-        machine_limits()?,
+        limits,
     )
     .map_err(|p| LabError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
     if !scenario.processes().economy() {
@@ -85,9 +90,10 @@ fn read_base(path: Option<&Path>) -> LabResult<Base> {
     }
     Ok(Base {
         source,
-        dir,
         table,
         scenario,
+        firm_file,
+        limits,
     })
 }
 
@@ -162,43 +168,40 @@ fn variant(
     replication: u32,
 ) -> LabResult<Scenario> {
     let mut table = base.table.clone();
-    let mut entries: Vec<toml::Value> = table
-        .get("policy")
-        .and_then(|p| p.as_array())
-        .cloned()
-        .unwrap_or_default();
-    for c in mix {
-        let mut entry = toml::Table::new();
-        entry.insert("name".into(), toml::Value::String(c.name.clone()));
-        entry.insert("start".into(), toml::Value::Integer(i64::from(start)));
-        if let Some(end) = end {
-            entry.insert("end".into(), toml::Value::Integer(i64::from(end)));
-        }
-        if let Some(s) = c.strength {
-            entry.insert("strength".into(), toml::Value::Float(s));
-        }
-        entries.push(toml::Value::Table(entry));
-    }
-    if !entries.is_empty() {
-        table.insert("policy".into(), toml::Value::Array(entries));
-    }
+    add_policies(
+        &mut table,
+        mix.iter().map(|c| {
+            let mut entry = toml::Table::new();
+            entry.insert("name".into(), toml::Value::String(c.name.clone()));
+            entry.insert("start".into(), toml::Value::Integer(i64::from(start)));
+            if let Some(end) = end {
+                entry.insert("end".into(), toml::Value::Integer(i64::from(end)));
+            }
+            if let Some(s) = c.strength {
+                entry.insert("strength".into(), toml::Value::Float(s));
+            }
+            entry
+        }),
+    );
     let text = toml::to_string(&table).map_err(|e| LabError::failure(anyhow::Error::new(e)))?;
-    let mut parsed = parse_scenario_text(&text, &base.source)
-        .map_err(|p| LabError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
-    parsed.file.seed = base.scenario.seed().wrapping_add(u64::from(replication));
-    let csv = firm_file(&parsed.file.firms.csv, &base.dir)?;
-    let firm_csv = csv
-        .as_ref()
-        .map(|(s, t)| Ok(clusterlab_model::scenario::FirmCsv { source: s, text: t }));
-    validate(&parsed, firm_csv, machine_limits()?)
-        .map(|(s, _)| s)
-        .map_err(|p| {
-            LabError::inputs(
-                p.errors()
-                    .map(|p| format!("{}: {}: {}", base.source, p.field, p.message))
-                    .collect(),
-            )
-        })
+    let seed = replication_seed(base.scenario.seed(), replication);
+    check_variant(
+        &text,
+        &base.source,
+        Some(seed),
+        base.firm_file.as_ref(),
+        base.limits,
+    )
+    .map_err(|e| match e {
+        VariantError::Unreadable(p) => {
+            LabError::inputs(p.0.iter().map(ToString::to_string).collect())
+        }
+        VariantError::Invalid(p) => LabError::inputs(
+            p.0.iter()
+                .map(|p| format!("{}: {}: {}", base.source, p.field, p.message))
+                .collect(),
+        ),
+    })
 }
 
 /// A failure's symptom score and the policies that answer it.

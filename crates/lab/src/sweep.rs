@@ -7,11 +7,10 @@ use crate::error::{LabError, LabResult, EXIT_INTERRUPTED};
 use crate::load::{machine_limits, read_scenario};
 use crate::progress::{interrupted, runs_bar};
 use crate::series::Series;
+use crate::variants::{check_variant, VariantError};
 use anyhow::{anyhow, Context};
 use clusterlab_model::experiment::{check_experiment, Design, Experiment, ExperimentFile};
-use clusterlab_model::scenario::{
-    did_you_mean, parse_scenario_text, parse_toml, validate, FirmCsv, Limits, Problem,
-};
+use clusterlab_model::scenario::{did_you_mean, parse_scenario_text, parse_toml, Limits, Problem};
 use clusterlab_model::{Scenario, World};
 use clusterlab_store::atomic::{write_atomically, write_synced};
 use clusterlab_store::catalogue::{Catalogue, ExperimentRecord, RunRecord};
@@ -251,15 +250,11 @@ fn check_point(
             format!("{label}: {}: {}", p.field, p.message)
         }
     };
-    let mut parsed = parse_scenario_text(text, label)
-        .map_err(|p| p.0.iter().map(describe).collect::<Vec<_>>())?;
-    if let Some(seed) = seed {
-        parsed.file.seed = seed;
-    }
-    let csv = firm_file.map(|(source, text)| Ok(FirmCsv { source, text }));
-    validate(&parsed, csv, limits)
-        .map(|(s, _)| s)
-        .map_err(|p| p.errors().map(describe).collect())
+    check_variant(text, label, seed, firm_file, limits).map_err(|e| match e {
+        VariantError::Unreadable(p) | VariantError::Invalid(p) => {
+            p.0.iter().map(describe).collect()
+        }
+    })
 }
 
 /// The scenario of a point with a run's seed.

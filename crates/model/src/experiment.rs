@@ -828,10 +828,7 @@ impl Experiment {
 
     /// The seed of replication `replication` (the same for every point).
     pub fn run_seed(&self, replication: u32) -> u64 {
-        splitmix64_mix(
-            self.seed
-                .wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(u64::from(replication) + 1)),
-        )
+        replication_seed(self.seed, replication)
     }
 
     /// The base scenario with a point's values set (and the experiment's steps), as TOML text.
@@ -849,6 +846,17 @@ impl Experiment {
         }
         toml::to_string(&table).map_err(|e| e.to_string())
     }
+}
+
+/// The seed of replication `replication` of anything run from `seed` — a sweep's points, a
+/// policy comparison's alternatives, a calibration's candidates: every variant's replication
+/// r uses this seed (common random numbers). SplitMix64's finaliser over the seed advanced by
+/// r + 1 golden-ratio increments, so replications of neighbouring seeds never coincide (with
+/// `seed + r`, replication 1 of seed 1 would be replication 0 of seed 2).
+pub fn replication_seed(seed: u64, replication: u32) -> u64 {
+    splitmix64_mix(
+        seed.wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(u64::from(replication) + 1)),
+    )
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ struct DiagnoseArgs {
     #[arg(value_name = "SCENARIO.toml")]
     scenarios: Vec<PathBuf>,
 
-    /// Baseline runs averaged (seeds from the scenario's seed up).
+    /// Baseline runs averaged (replication r seeded as in sweeps: `replication_seed`).
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     replications: u32,
 
