@@ -1697,3 +1697,36 @@ fn sweeps_and_policy_comparisons_have_reports() {
         "cannot read nowhere/timeseries.csv",
     );
 }
+
+/// Issue 15: the policy lab's variants read a scenario's firm file by the path relative to
+/// the scenario (it was joined to the scenario's folder twice, so a scenario named by a
+/// relative path with a firm file could not be compared).
+#[test]
+fn policy_compare_reads_a_relative_firm_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sub = tmp.path().join("cluster");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(examples().join("firms.csv"), sub.join("firms.csv")).unwrap();
+    let text = std::fs::read_to_string(examples().join("listed-firms.toml")).unwrap();
+    std::fs::write(
+        sub.join("listed.toml"),
+        format!("processes = [\"market\", \"rnd\", \"diffusion\"]\n{text}"),
+    )
+    .unwrap();
+    let o = clusterlab(
+        &[
+            "policy",
+            "compare",
+            "cluster/listed.toml",
+            "--policies",
+            "rd-subsidy",
+            "--replications",
+            "2",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["alternatives"][0]["policies"], "rd-subsidy");
+}
