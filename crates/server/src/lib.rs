@@ -73,16 +73,7 @@ pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Re
             })
         });
     }
-    let page = PAGE
-        .replace("/*UPLOT_CSS*/", UPLOT_CSS)
-        .replace("/*UPLOT_JS*/", UPLOT_JS)
-        .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
-    let server = Arc::new(Server {
-        slots: Arc::new(Semaphore::new(settings.max_connections)),
-        settings,
-        live,
-        page,
-    });
+    let server = Server::new(settings, live);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(2 * server.settings.max_connections)
@@ -91,9 +82,28 @@ pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Re
     runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let app = axum::Router::new().fallback(handle).with_state(server);
-        axum::serve(listener, app).await
+        axum::serve(listener, app(server)).await
     })
+}
+
+impl Server {
+    fn new(settings: Settings, live: Arc<Live>) -> Arc<Server> {
+        let page = PAGE
+            .replace("/*UPLOT_CSS*/", UPLOT_CSS)
+            .replace("/*UPLOT_JS*/", UPLOT_JS)
+            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
+        Arc::new(Server {
+            slots: Arc::new(Semaphore::new(settings.max_connections)),
+            settings,
+            live,
+            page,
+        })
+    }
+}
+
+/// The dashboard's routes.
+fn app(server: Arc<Server>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(server)
 }
 
 /// A reply, made on a blocking thread and sent by the runtime.
@@ -652,14 +662,4 @@ pub fn data_folder(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_values_are_decoded_within_bounds() {
-        assert_eq!(query("/x?name=a%20b&y=1", "name").as_deref(), Some("a b"));
-        assert_eq!(query("/x?name=%", "name").as_deref(), Some("%"));
-        assert_eq!(query("/x?name=%e2%82", "name").as_deref(), Some("\u{FFFD}"));
-        assert_eq!(query("/x", "name"), None);
-    }
-}
+mod tests;
