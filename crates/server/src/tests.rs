@@ -501,6 +501,16 @@ fn a_saved_runs_files_and_nothing_else() {
     );
     let a = call(&s, "GET", "/api/runs/0001-x/timeseries.csv?download", "");
     assert!(a.header("content-disposition").is_some());
+    // Path segments are percent-decoded before the id and file are checked.
+    let a = call(&s, "GET", "/api/runs/0001-%78/report%2Ehtml", "");
+    assert_eq!((a.status, a.body.as_str()), (200, "<h1>a report</h1>"));
+    // HEAD is answered as GET is, without the body.
+    let a = call(&s, "HEAD", "/api/runs/0001-x/report.html", "");
+    assert_eq!((a.status, a.body.as_str()), (200, ""));
+    assert_eq!(
+        a.header("content-security-policy"),
+        Some("sandbox allow-scripts")
+    );
     let a = call(&s, "GET", "/api/runs/0001-x/summary.json", "");
     assert_eq!(
         (a.status, a.error()),
