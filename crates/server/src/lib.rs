@@ -3,26 +3,35 @@
 //! (see [`live`]) and streamed to the pages as server-sent events, saved runs and uploaded
 //! scenarios in a data folder it never reads or writes outside of.
 //!
+//! Each endpoint is a route of an axum [`Router`] (see `app`); the checks every request
+//! passes first (its slot among those served at once, `Host`, JSON bodies, body size and
+//! time) are the `http::guard` middleware, and forms, queries and paths reach the handlers
+//! through extractors that refuse a request with a JSON error.
+//!
 //! **Architecture invariant:** it holds no model logic and starts no process: it checks
 //! scenarios, saves runs, compares policies through `clusterlab-lab` and makes reports through
 //! `clusterlab-report`, in this process, on worker threads, each long job under a deadline.
 
+mod http;
 pub mod live;
 pub mod runs;
 pub mod scenarios;
 pub mod sweeps;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::rejection::PathRejection;
+use axum::extract::State;
+use axum::http::{Method, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt as _;
+use axum::routing::{get, post};
+use axum::Router;
+use http::{error, json_reply, work, Answer, Checked, Form, Query, Reply, Slot};
 use live::{Live, Session};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 
 /// The dashboard page, with uPlot inlined when it is served.
 const PAGE: &str = include_str!("../assets/dashboard.html");
@@ -58,9 +67,6 @@ struct Server {
 /// How long a policy comparison from the form may run.
 const POLICY_TIME: Duration = Duration::from_secs(600);
 
-/// How long a client may take to send a request's body.
-const BODY_TIME: Duration = Duration::from_secs(20);
-
 /// Serves on `listener` until the process ends.
 pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Result<()> {
     let live = Live::new();
@@ -73,16 +79,7 @@ pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Re
             })
         });
     }
-    let page = PAGE
-        .replace("/*UPLOT_CSS*/", UPLOT_CSS)
-        .replace("/*UPLOT_JS*/", UPLOT_JS)
-        .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
-    let server = Arc::new(Server {
-        slots: Arc::new(Semaphore::new(settings.max_connections)),
-        settings,
-        live,
-        page,
-    });
+    let server = Server::new(settings, live);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(2 * server.settings.max_connections)
@@ -91,127 +88,238 @@ pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Re
     runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let app = axum::Router::new().fallback(handle).with_state(server);
-        axum::serve(listener, app).await
+        axum::serve(listener, app(server)).await
     })
 }
 
-/// A reply, made on a blocking thread and sent by the runtime.
-pub struct Reply {
-    status: u16,
-    kind: &'static str,
-    body: Vec<u8>,
-    /// A file name: the body is offered as a download under it.
-    download: Option<String>,
-    /// A report served from the data folder: the browser runs its scripts apart from the
-    /// dashboard (a sandbox with no access to the dashboard's origin).
-    sandboxed: bool,
-}
-
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        let mut response = Response::new(Body::from(self.body));
-        *response.status_mut() =
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let headers = response.headers_mut();
-        headers.insert("content-type", HeaderValue::from_static(self.kind));
-        headers.insert("cache-control", HeaderValue::from_static("no-store"));
-        if self.sandboxed {
-            headers.insert(
-                "content-security-policy",
-                HeaderValue::from_static("sandbox allow-scripts"),
-            );
-        }
-        if let Some(name) = self.download {
-            // Names are checked run ids and listed file names: valid header text.
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-                headers.insert("content-disposition", v);
-            }
-        }
-        response
+impl Server {
+    fn new(settings: Settings, live: Arc<Live>) -> Arc<Server> {
+        let page = PAGE
+            .replace("/*UPLOT_CSS*/", UPLOT_CSS)
+            .replace("/*UPLOT_JS*/", UPLOT_JS)
+            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
+        Arc::new(Server {
+            slots: Arc::new(Semaphore::new(settings.max_connections)),
+            settings,
+            live,
+            page,
+        })
     }
 }
 
-fn json_reply(status: u16, value: &Value) -> Reply {
+/// The dashboard's routes, each request passing [`http::guard`] first.
+fn app(server: Arc<Server>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/index.html", get(page))
+        .route("/api/events", get(events))
+        .route("/api/scenarios", get(scenario_list).post(upload))
+        .route("/api/scenario", get(scenario))
+        .route("/api/session", post(start))
+        .route("/api/control", post(control))
+        .route("/api/runs", get(run_list))
+        .route("/api/runs/{id}/{*file}", get(run_file))
+        .route("/api/sweeps", get(sweep_list))
+        .route("/api/sweeps/{id}/report.html", get(sweep_report))
+        .route("/api/policy", post(policy))
+        .route("/api/gem", post(gem))
+        .method_not_allowed_fallback(nowhere)
+        .fallback(nowhere)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&server),
+            http::guard,
+        ))
+        .with_state(server)
+}
+
+/// What no route answers: a JSON 404, except a GET under /api/runs/ that names no run's file,
+/// refused as [`run_file`] refuses a path outside the runs, and one under /api/sweeps/ that
+/// names no sweep's report.
+async fn nowhere(method: Method, uri: Uri) -> Reply {
+    let path = uri.path();
+    if method == Method::GET && path.starts_with("/api/runs/") {
+        return outside_the_runs();
+    }
+    if method == Method::GET && path.starts_with("/api/sweeps/") {
+        return error(
+            404,
+            "only a sweep's report is served here (/api/sweeps/ID/report.html)",
+        );
+    }
+    if path.starts_with("/api/") {
+        return error(404, &format!("no {method} {path} here"));
+    }
+    error(404, &format!("no page {path} here (the dashboard is at /)"))
+}
+
+fn outside_the_runs() -> Reply {
+    error(
+        403,
+        "refused: only the files of saved runs in the data folder are served (timeseries.csv, timeseries.parquet, summary.json, report.html, scenario.toml, maps.json, network.json)",
+    )
+}
+
+async fn page(State(server): State<Arc<Server>>) -> Reply {
     Reply {
-        status,
-        kind: "application/json",
-        body: value.to_string().into_bytes(),
+        status: 200,
+        kind: "text/html; charset=utf-8",
+        body: server.page.clone().into_bytes(),
         download: None,
         sandboxed: false,
     }
 }
 
-fn error(status: u16, message: &str) -> Reply {
-    json_reply(status, &json!({ "error": message }))
+async fn scenario_list(State(server): State<Arc<Server>>, slot: Slot) -> Answer {
+    work(slot, move || {
+        let listed = scenarios::list(&server.settings.data);
+        Ok(json_reply(200, &json!({ "scenarios": listed })))
+    })
+    .await
 }
 
-/// Every request: refusals first, then the event stream, or the body (bounded in size and
-/// time) and the route's work on a blocking thread.
-async fn handle(
-    axum::extract::State(server): axum::extract::State<Arc<Server>>,
-    request: axum::extract::Request,
-) -> Response {
-    let Ok(permit) = Arc::clone(&server.slots).try_acquire_owned() else {
-        return error(503, "the server is busy: too many connections").into_response();
-    };
-    let (parts, body) = request.into_parts();
-    let url = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
-    if let Some(refusal) = server.refusal(&parts.method, &parts.headers) {
-        return refusal.into_response();
-    }
-    if parts.method == Method::GET && url.split('?').next() == Some("/api/events") {
-        return events(server, permit).into_response();
-    }
-    let body = match server.body(&parts.headers, body).await {
-        Ok(body) => body,
-        Err(reply) => return reply.into_response(),
-    };
-    let method = parts.method;
-    let worker = Arc::clone(&server);
-    let reply = tokio::task::spawn_blocking(move || {
-        let reply = worker.route(&method, &url, &body);
-        drop(permit);
-        reply
+async fn run_list(State(server): State<Arc<Server>>, slot: Slot) -> Answer {
+    work(slot, move || {
+        let listed = runs::list(&server.settings.data);
+        Ok(json_reply(200, &json!({ "runs": listed })))
     })
-    .await;
-    match reply {
-        Ok(reply) => reply.into_response(),
-        Err(_) => error(500, "the request failed inside the server").into_response(),
-    }
+    .await
+}
+
+async fn sweep_list(State(server): State<Arc<Server>>, slot: Slot) -> Answer {
+    work(slot, move || {
+        let listed = sweeps::list(&server.settings.data);
+        Ok(json_reply(200, &json!({ "sweeps": listed })))
+    })
+    .await
+}
+
+/// `?name=SCENARIO`.
+#[derive(Deserialize)]
+struct Named {
+    name: Option<String>,
+}
+
+async fn scenario(
+    State(server): State<Arc<Server>>,
+    slot: Slot,
+    Query(Named { name }): Query<Named>,
+) -> Answer {
+    let name = name.ok_or_else(|| error(400, "name: missing (expected ?name=SCENARIO)"))?;
+    work(slot, move || {
+        let text = scenarios::text(&server.settings.data, &name)
+            .ok_or_else(|| error(404, &format!("no scenario `{name}`")))?;
+        let parameters = scenarios::parameters(&text);
+        Ok(json_reply(
+            200,
+            &json!({ "name": name, "parameters": parameters, "text": text }),
+        ))
+    })
+    .await
+}
+
+/// `?download` (any value): the file is offered as a download.
+#[derive(Deserialize)]
+struct Download {
+    download: Option<String>,
+}
+
+/// A file of a saved run.
+async fn run_file(
+    State(server): State<Arc<Server>>,
+    slot: Slot,
+    path: Result<axum::extract::Path<(String, String)>, PathRejection>,
+    Query(Download { download }): Query<Download>,
+) -> Answer {
+    // A path that does not decode to text names no run.
+    let axum::extract::Path((id, file)) = path.map_err(|_| outside_the_runs())?;
+    work(slot, move || {
+        let (path, kind) = match runs::file(&server.settings.data, &id, &file) {
+            Ok(found) => found,
+            Err(runs::Refused::Outside) => return Err(outside_the_runs()),
+            Err(runs::Refused::Missing) => {
+                return Err(error(404, &format!("no run {id} with a {file}")))
+            }
+        };
+        let bytes =
+            std::fs::read(&path).map_err(|_| error(404, &format!("run {id} has no {file}")))?;
+        Ok(Reply {
+            status: 200,
+            kind,
+            body: bytes,
+            download: download.map(|_| format!("{id}-{file}")),
+            sandboxed: kind.starts_with("text/html"),
+        })
+    })
+    .await
+}
+
+/// A sweep's report, made on request.
+async fn sweep_report(
+    State(server): State<Arc<Server>>,
+    slot: Slot,
+    id: Result<axum::extract::Path<String>, PathRejection>,
+    Query(Download { download }): Query<Download>,
+) -> Answer {
+    let axum::extract::Path(id) =
+        id.map_err(|e| error(404, &format!("no such sweep: {}", e.body_text())))?;
+    work(slot, move || {
+        let bytes = sweeps::report(&server.settings.data, &id)
+            .map_err(|(status, message)| error(status, &message))?;
+        Ok(Reply {
+            status: 200,
+            kind: "text/html; charset=utf-8",
+            body: bytes,
+            download: download.map(|_| format!("{id}-report.html")),
+            sandboxed: true,
+        })
+    })
+    .await
+}
+
+async fn upload(State(server): State<Arc<Server>>, slot: Slot, Form(form): Form) -> Answer {
+    work(slot, move || server.upload(&form)).await
+}
+
+async fn start(State(server): State<Arc<Server>>, slot: Slot, checked: Checked) -> Answer {
+    work(slot, move || Ok(server.start(checked))).await
+}
+
+async fn control(State(server): State<Arc<Server>>, slot: Slot, Form(form): Form) -> Answer {
+    work(slot, move || server.control(&form)).await
+}
+
+async fn policy(State(server): State<Arc<Server>>, slot: Slot, checked: Checked) -> Answer {
+    work(slot, move || server.policy(checked)).await
+}
+
+async fn gem(slot: Slot, Form(form): Form) -> Answer {
+    work(slot, move || gem_of(&form)).await
 }
 
 /// Server-sent events: a `frame` event per published change, a comment every 15 s of quiet,
-/// until the page goes away. Waiting takes no thread: the stream awaits the live run's
-/// version, and builds each event without blocking.
-fn events(
-    server: Arc<Server>,
-    permit: OwnedSemaphorePermit,
+/// until the page goes away (the request's slot is held till then). Waiting takes no thread:
+/// the stream awaits the live run's version, and builds each event without blocking.
+async fn events(
+    State(server): State<Arc<Server>>,
+    slot: Slot,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
     let changes = server.live.subscribe();
-    let start = (server, permit, changes, u64::MAX, u64::MAX, 0usize);
+    let start = (server, slot, changes, u64::MAX, u64::MAX, 0usize);
     let stream = futures_util::stream::unfold(
         start,
-        |(server, permit, mut changes, session, version, rows)| async move {
+        |(server, slot, mut changes, session, version, rows)| async move {
             loop {
                 if let Some(e) = server.live.next_event(session, version, rows) {
                     let (s, v, r) = (e.session, e.version, e.rows);
                     let event = Event::default().event("frame").data(e.json);
-                    return Some((Ok(event), (server, permit, changes, s, v, r)));
+                    return Some((Ok(event), (server, slot, changes, s, v, r)));
                 }
                 match tokio::time::timeout(Duration::from_secs(15), changes.changed()).await {
                     Ok(Ok(())) => continue,
                     Ok(Err(_)) => return None,
                     Err(_) => {
                         let event = Event::default().comment("still here");
-                        return Some((
-                            Ok(event),
-                            (server, permit, changes, session, version, rows),
-                        ));
+                        return Some((Ok(event), (server, slot, changes, session, version, rows)));
                     }
                 }
             }
@@ -231,240 +339,35 @@ pub fn plain_name(name: &str, max: usize, dots: bool) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (dots && b == b'.'))
 }
 
-/// The query parameter `key` of `url`, percent-decoded.
-fn query(url: &str, key: &str) -> Option<String> {
-    let (_, q) = url.split_once('?')?;
-    q.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == key).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| Some(hex(bytes[i + 1])? * 16 + hex(bytes[i + 2])?))
-            .flatten();
-        match (escaped, bytes[i]) {
-            (Some(b), _) => {
-                out.push(b);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, b) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 impl Server {
-    /// The reply to a request whose body was read.
-    fn route(&self, method: &Method, url: &str, body: &[u8]) -> Reply {
-        let path = url.split('?').next().unwrap_or("");
-        match (method.as_str(), path) {
-            ("GET", "/") | ("GET", "/index.html") => Reply {
-                status: 200,
-                kind: "text/html; charset=utf-8",
-                body: self.page.clone().into_bytes(),
-                download: None,
-                sandboxed: false,
-            },
-            ("GET", "/api/scenarios") => json_reply(
-                200,
-                &json!({ "scenarios": scenarios::list(&self.settings.data) }),
-            ),
-            ("GET", "/api/scenario") => self.scenario(url),
-            ("POST", "/api/scenarios") => self.upload(body),
-            ("POST", "/api/session") => self.start(body),
-            ("POST", "/api/control") => self.control(body),
-            ("GET", "/api/runs") => {
-                json_reply(200, &json!({ "runs": runs::list(&self.settings.data) }))
-            }
-            ("GET", "/api/sweeps") => {
-                json_reply(200, &json!({ "sweeps": sweeps::list(&self.settings.data) }))
-            }
-            ("GET", p) if p.starts_with("/api/sweeps/") => {
-                let rest = &p["/api/sweeps/".len()..];
-                match rest.split_once('/') {
-                    Some((id, "report.html")) => match sweeps::report(&self.settings.data, id) {
-                        Ok(bytes) => Reply {
-                            status: 200,
-                            kind: "text/html; charset=utf-8",
-                            body: bytes,
-                            download: query(url, "download").map(|_| format!("{id}-report.html")),
-                            sandboxed: true,
-                        },
-                        Err((status, message)) => error(status, &message),
-                    },
-                    _ => error(
-                        404,
-                        "only a sweep's report is served here (/api/sweeps/ID/report.html)",
-                    ),
-                }
-            }
-            ("POST", "/api/policy") => self.policy(body),
-            ("POST", "/api/gem") => gem(body),
-            ("GET", p) if p.starts_with("/api/runs/") => {
-                let rest = &p["/api/runs/".len()..];
-                let (id, file) = rest.split_once('/').unwrap_or((rest, ""));
-                match runs::file(&self.settings.data, id, file) {
-                    Ok((path, kind)) => match std::fs::read(&path) {
-                        Ok(bytes) => Reply {
-                            status: 200,
-                            kind,
-                            body: bytes,
-                            download: query(url, "download").map(|_| format!("{id}-{file}")),
-                            sandboxed: kind.starts_with("text/html"),
-                        },
-                        Err(_) => error(404, &format!("run {id} has no {file}")),
-                    },
-                    Err(runs::Refused::Outside) => error(
-                        403,
-                        "refused: only the files of saved runs in the data folder are served (timeseries.csv, timeseries.parquet, summary.json, report.html, scenario.toml, maps.json, network.json)",
-                    ),
-                    Err(runs::Refused::Missing) => {
-                        error(404, &format!("no run {id} with a {file}"))
-                    }
-                }
-            }
-            (_, p) if p.starts_with("/api/") => error(404, &format!("no {method} {p} here")),
-            _ => error(404, &format!("no page {path} here (the dashboard is at /)")),
-        }
-    }
-
-    /// Why a request is refused before it is read, if it is: a `Host` other than this
-    /// machine's when bound to loopback; a POST whose body is not declared JSON (a page on
-    /// another site cannot send that without the browser asking first, and the server
-    /// never agrees).
-    fn refusal(&self, method: &Method, headers: &HeaderMap) -> Option<Reply> {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        };
-        if self.settings.loopback {
-            let host = header("Host").unwrap_or_default();
-            let name = match host.rsplit_once(':') {
-                Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-                _ => host.as_str(),
-            };
-            if !["127.0.0.1", "localhost", "[::1]"].contains(&name) {
-                return Some(error(
-                    403,
-                    &format!("refused: the dashboard answers to this machine's own names (127.0.0.1, localhost), not `{host}`"),
-                ));
-            }
-        }
-        if *method == Method::POST {
-            let json = header("Content-Type").is_some_and(|t| {
-                t.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-            });
-            if !json {
-                return Some(error(
-                    415,
-                    "refused: the request body must be JSON (Content-Type: application/json)",
-                ));
-            }
-        }
-        None
-    }
-
-    /// The request's body, refused whole when over the size limit (announced or not) or
-    /// when it takes longer than [`BODY_TIME`] to arrive.
-    async fn body(&self, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Reply> {
-        let limit = self.settings.max_body;
-        let too_big = || {
-            error(
-                413,
-                &format!("the request body is over this server's limit of {limit} bytes"),
-            )
-        };
-        let announced = headers
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if announced.is_some_and(|n| n > limit as u64) {
-            return Err(too_big());
-        }
-        let read = async {
-            let mut stream = body.into_data_stream();
-            let mut out = Vec::new();
-            while let Some(chunk) = stream.next().await {
-                let chunk =
-                    chunk.map_err(|e| error(400, &format!("cannot read the request: {e}")))?;
-                if out.len() + chunk.len() > limit {
-                    return Err(too_big());
-                }
-                out.extend_from_slice(&chunk);
-            }
-            Ok(out)
-        };
-        tokio::time::timeout(BODY_TIME, read)
-            .await
-            .unwrap_or_else(|_| Err(error(408, "the request body took too long to arrive")))
-    }
-
-    fn scenario(&self, url: &str) -> Reply {
-        let Some(name) = query(url, "name") else {
-            return error(400, "name: missing (expected ?name=SCENARIO)");
-        };
-        match scenarios::text(&self.settings.data, &name) {
-            Some(text) => json_reply(
-                200,
-                &json!({ "name": name, "parameters": scenarios::parameters(&text), "text": text }),
-            ),
-            None => error(404, &format!("no scenario `{name}`")),
-        }
-    }
-
-    fn upload(&self, body: &[u8]) -> Reply {
-        let v = match parse_json(body) {
-            Ok(v) => v,
-            Err(reply) => return reply,
-        };
-        let (Some(name), Some(text)) = (v["name"].as_str(), v["text"].as_str()) else {
-            return error(400, "expected {\"name\": NAME, \"text\": TOML}");
+    fn upload(&self, form: &Value) -> Answer {
+        let (Some(name), Some(text)) = (form["name"].as_str(), form["text"].as_str()) else {
+            return Err(error(400, "expected {\"name\": NAME, \"text\": TOML}"));
         };
         if !scenarios::valid_name(name) {
-            return error(
+            return Err(error(
                 400,
                 &format!("name: `{name}` is not a scenario name (expected 1 to 64 letters, digits, - or _)"),
-            );
+            ));
         }
         if scenarios::BUNDLED.iter().any(|(n, _)| *n == name) {
-            return error(
+            return Err(error(
                 409,
                 &format!("name: `{name}` is a bundled scenario's; choose another"),
-            );
+            ));
         }
-        if let Err(e) = scenarios::prepare(name, text, &[], self.settings.max_cells) {
-            return error(422, &e);
-        }
+        scenarios::prepare(name, text, &[], self.settings.max_cells).map_err(|e| error(422, &e))?;
         let dir = self.settings.data.join(scenarios::UPLOADS);
         let path = dir.join(format!("{name}.toml"));
-        let written = std::fs::create_dir_all(&dir)
+        std::fs::create_dir_all(&dir)
             .map_err(anyhow::Error::from)
             .and_then(|()| {
                 clusterlab_store::atomic::write_atomically(&path, |partial| {
                     Ok(std::fs::write(partial, text)?)
                 })
-            });
-        match written {
-            Ok(()) => json_reply(201, &json!({ "name": name })),
-            Err(e) => error(500, &format!("cannot save the scenario: {e:#}")),
-        }
+            })
+            .map_err(|e| error(500, &format!("cannot save the scenario: {e:#}")))?;
+        Ok(json_reply(201, &json!({ "name": name })))
     }
 
     /// The named scenario with the page's parameter values, checked.
@@ -489,16 +392,9 @@ impl Server {
             .map_err(|e| error(422, &e))
     }
 
-    fn start(&self, body: &[u8]) -> Reply {
-        let v = match parse_json(body) {
-            Ok(v) => v,
-            Err(reply) => return reply,
-        };
-        let (name, prepared) = match self.prepared(&v) {
-            Ok(p) => p,
-            Err(reply) => return reply,
-        };
-        let warnings: Vec<String> = prepared
+    fn start(&self, checked: Checked) -> Reply {
+        let Checked { name, scenario, .. } = checked;
+        let warnings: Vec<String> = scenario
             .loaded
             .warnings
             .warnings()
@@ -506,64 +402,55 @@ impl Server {
             .collect();
         self.live.start(Session {
             name,
-            text: prepared.text,
-            scenario: prepared.loaded.scenario,
+            text: scenario.text,
+            scenario: scenario.loaded.scenario,
         });
         json_reply(200, &json!({ "started": true, "warnings": warnings }))
     }
 
-    fn control(&self, body: &[u8]) -> Reply {
-        let v = match parse_json(body) {
-            Ok(v) => v,
-            Err(reply) => return reply,
-        };
-        let action = v["action"].as_str().unwrap_or("");
+    fn control(&self, form: &Value) -> Answer {
+        let action = form["action"].as_str().unwrap_or("");
         match self
             .live
-            .control(action, v["fps"].as_f64(), v["group"].as_u64())
+            .control(action, form["fps"].as_f64(), form["group"].as_u64())
         {
-            Ok(status) => json_reply(
+            Ok(status) => Ok(json_reply(
                 200,
                 &json!({ "status": format!("{status:?}").to_lowercase() }),
-            ),
-            Err(live::Refused::Invalid(e)) => error(400, &e),
-            Err(live::Refused::NotNow(e)) => error(409, &e),
+            )),
+            Err(live::Refused::Invalid(e)) => Err(error(400, &e)),
+            Err(live::Refused::NotNow(e)) => Err(error(409, &e)),
         }
     }
 
     /// `clusterlab policy compare` on a scenario with the page's parameters, its JSON back.
-    fn policy(&self, body: &[u8]) -> Reply {
-        let v = match parse_json(body) {
-            Ok(v) => v,
-            Err(reply) => return reply,
-        };
-        let (name, prepared) = match self.prepared(&v) {
-            Ok(p) => p,
-            Err(reply) => return reply,
-        };
+    fn policy(&self, checked: Checked) -> Answer {
+        let Checked {
+            form: v,
+            name,
+            scenario: prepared,
+        } = checked;
         let Some(policies) = v["policies"].as_str().filter(|p| !p.trim().is_empty()) else {
-            return error(
+            return Err(error(
                 400,
                 "policies: missing (expected a list such as rd-subsidy,broker-network)",
-            );
+            ));
         };
         let replications = v["replications"].as_u64().unwrap_or(3);
         if !(2..=20).contains(&replications) {
-            return error(400, &format!("replications: {replications} is out of range (expected 2 to 20 from the dashboard)"));
+            return Err(error(400, &format!("replications: {replications} is out of range (expected 2 to 20 from the dashboard)")));
         }
         let dir = self.settings.data.join("tmp");
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            return error(500, &format!("cannot create {}: {e}", dir.display()));
-        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| error(500, &format!("cannot create {}: {e}", dir.display())))?;
         static FORMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let file = dir.join(format!(
             "policy-{}-{}-{name}.toml",
             std::process::id(),
             FORMS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         ));
-        if let Err(e) = std::fs::write(&file, &prepared.text) {
-            return error(500, &format!("cannot write {}: {e}", file.display()));
-        }
+        std::fs::write(&file, &prepared.text)
+            .map_err(|e| error(500, &format!("cannot write {}: {e}", file.display())))?;
         let options = clusterlab_lab::policy_lab::CompareOptions {
             scenarios: vec![file.clone()],
             policies: policies.to_string(),
@@ -581,32 +468,24 @@ impl Server {
         let _ = std::fs::remove_file(&file);
         match result {
             Ok(comparisons) => match serde_json::to_value(&comparisons) {
-                Ok(result) => json_reply(200, &result),
-                Err(e) => error(500, &format!("policy compare gave no JSON: {e}")),
+                Ok(result) => Ok(json_reply(200, &result)),
+                Err(e) => Err(error(500, &format!("policy compare gave no JSON: {e}"))),
             },
-            Err(e) if e.code == clusterlab_lab::error::EXIT_TIMED_OUT => error(
+            Err(e) if e.code == clusterlab_lab::error::EXIT_TIMED_OUT => Err(error(
                 503,
                 "the comparison took too long (over 10 minutes): try fewer replications or a shorter run",
-            ),
+            )),
             Err(e) if e.code == clusterlab_lab::error::EXIT_BAD_INPUT => {
-                error(422, &e.lines.join("\n"))
+                Err(error(422, &e.lines.join("\n")))
             }
-            Err(e) => error(500, &format!("cannot run policy compare: {}", e.lines.join("\n"))),
+            Err(e) => Err(error(500, &format!("cannot run policy compare: {}", e.lines.join("\n")))),
         }
     }
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, Reply> {
-    serde_json::from_slice(body).map_err(|e| error(400, &format!("the request is not JSON: {e}")))
-}
-
 /// The GEM of six factor scores.
-fn gem(body: &[u8]) -> Reply {
+fn gem_of(v: &Value) -> Answer {
     use clusterlab_numerics::gem::{Gem, FACTORS, PAIRS, SCORE_RANGE};
-    let v = match parse_json(body) {
-        Ok(v) => v,
-        Err(reply) => return reply,
-    };
     let scores: Vec<f64> = v["scores"]
         .as_array()
         .into_iter()
@@ -614,27 +493,27 @@ fn gem(body: &[u8]) -> Reply {
         .filter_map(Value::as_f64)
         .collect();
     let Ok(factors) = <[f64; 6]>::try_from(scores.as_slice()) else {
-        return error(
+        return Err(error(
             400,
             &format!(
                 "scores: expected six numbers, in the order {}",
                 FACTORS.join(", ")
             ),
-        );
+        ));
     };
     for (name, s) in FACTORS.iter().zip(factors) {
         if !(SCORE_RANGE.0..=SCORE_RANGE.1).contains(&s) {
-            return error(
+            return Err(error(
                 422,
                 &format!(
                     "{name}: {s} is out of range (expected {} to {})",
                     SCORE_RANGE.0, SCORE_RANGE.1
                 ),
-            );
+            ));
         }
     }
     let g = Gem::of(factors);
-    json_reply(
+    Ok(json_reply(
         200,
         &json!({
             "score": g.score,
@@ -642,7 +521,7 @@ fn gem(body: &[u8]) -> Reply {
             "weakest_pair": PAIRS[g.weakest_pair()],
             "weakest_factor": FACTORS[g.weakest_factor()],
         }),
-    )
+    ))
 }
 
 /// The data folder, created if missing.
@@ -652,14 +531,4 @@ pub fn data_folder(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_values_are_decoded_within_bounds() {
-        assert_eq!(query("/x?name=a%20b&y=1", "name").as_deref(), Some("a b"));
-        assert_eq!(query("/x?name=%", "name").as_deref(), Some("%"));
-        assert_eq!(query("/x?name=%e2%82", "name").as_deref(), Some("\u{FFFD}"));
-        assert_eq!(query("/x", "name"), None);
-    }
-}
+mod tests;
