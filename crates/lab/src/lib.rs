@@ -13,6 +13,7 @@
 //!   numbers, and the diagnosis of a cluster's failures;
 //! - [`variants`]: a scenario's variants (fields set, policies added) checked with the seed
 //!   of one replication: the one seed scheme of sweeps, the policy lab and calibration;
+//! - [`diffuse`]: one technology on a generated grid, the automaton alone;
 //! - [`calibrate`]: a scenario's automaton calibrated to observed sales by simulation;
 //! - [`regions`]: several regions run together, firms migrating between them;
 //! - [`progress`], [`error`], [`input`]: progress bars and stopping, worded errors, small
@@ -24,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod calibrate;
+pub mod diffuse;
 #[cfg(feature = "mpi")]
 pub mod distributed;
 pub mod error;

@@ -3,11 +3,10 @@
 
 use crate::error::{CliError, CliResult};
 use clap::Args;
+use clusterlab_lab::diffuse::{adoption_rows, GeneratedGrid};
 use clusterlab_lab::load::check_outputs;
 use clusterlab_lab::load::machine_limits;
-use clusterlab_lab::progress::run_writing_rows;
-use clusterlab_model::scenario::{validate, ParsedScenario, ScenarioFile, TechnologySection};
-use clusterlab_model::{Neighbourhood, TechId, World};
+use clusterlab_model::Neighbourhood;
 use clusterlab_store::atomic::Staged;
 use std::io::Write;
 use std::path::PathBuf;
@@ -95,28 +94,16 @@ fn option_for(field: &str) -> &str {
 
 /// Runs the command.
 pub fn run(args: DiffuseArgs) -> CliResult {
-    let mut file = ScenarioFile {
-        name: "diffuse".to_string(),
-        seed: args.seed,
-        steps: args.steps,
-        ..ScenarioFile::default()
-    };
-    file.region.width = args.size.0;
-    file.region.height = args.size.1;
-    file.firms.density = args.density;
-    file.diffusion.neighbourhood = args.neighbourhood.to_string();
-    file.technologies = vec![TechnologySection {
-        id: Some("technology".to_string()),
+    let grid = GeneratedGrid {
+        size: args.size,
         p: args.p,
         q: args.q,
-        ..TechnologySection::default()
-    }];
-    let (scenario, warnings) = validate(
-        &ParsedScenario::from_file(file, "command line"),
-        None,
-        machine_limits()?,
-    )
-    .map_err(|problems| {
+        neighbourhood: args.neighbourhood,
+        density: args.density,
+        seed: args.seed,
+        steps: args.steps,
+    };
+    let (scenario, warnings) = grid.scenario(machine_limits()?).map_err(|problems| {
         CliError::inputs(
             problems
                 .errors()
@@ -136,7 +123,6 @@ pub fn run(args: DiffuseArgs) -> CliResult {
         check_outputs("--out", std::slice::from_ref(path))?;
     }
 
-    let mut world = World::new(&scenario);
     let mut staged = None;
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => {
@@ -147,25 +133,7 @@ pub fn run(args: DiffuseArgs) -> CliResult {
         // Standard output flushes by line, so a reader sees each step as it is taken.
         None => Box::new(std::io::stdout().lock()),
     };
-    let tech = TechId(0);
-    let write_row = |w: &World, out: &mut dyn Write| {
-        writeln!(
-            out,
-            "{},{},{}",
-            w.current_step(),
-            w.adopters(tech),
-            w.adoption_share(tech)
-        )
-    };
-    let written = writeln!(out, "step,adopters,share").and_then(|_| {
-        run_writing_rows(
-            &mut world,
-            scenario.steps(),
-            args.quiet,
-            out.as_mut(),
-            write_row,
-        )
-    });
+    let written = adoption_rows(&scenario, args.quiet, out.as_mut());
     match written {
         // A reader that stops early (`| head`) is not a failure, and not worth the work left.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && args.out.is_none() => return Ok(()),

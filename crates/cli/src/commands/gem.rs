@@ -2,8 +2,8 @@
 
 use crate::error::{CliError, CliResult};
 use clap::Args;
-use clusterlab_lab::input::csv_rows;
-use clusterlab_numerics::gem::{panel, Gem, FACTORS, PAIRS, SCORE_RANGE};
+use clusterlab_lab::input::read_gem_scores;
+use clusterlab_numerics::gem::{panel, Gem, FACTORS, PAIRS};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -31,75 +31,6 @@ pub struct GemArgs {
     /// Seed of the bootstrap.
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
-}
-
-/// Column names accepted for each factor.
-const ALIASES: [[&str; 2]; 6] = [
-    ["resources", "D11"],
-    ["infrastructure", "D12"],
-    ["suppliers", "D21"],
-    ["structure", "D22"],
-    ["local_markets", "D31"],
-    ["external_markets", "D32"],
-];
-
-/// Reads the experts' labels and scores, refusing anything but six scores of 1–10 per row.
-fn read_scores(path: &PathBuf) -> CliResult<Vec<(String, [f64; 6])>> {
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::input(format!("cannot read the scores {source}: {e}")))?;
-    let rows = csv_rows(&text);
-    let Some((header_line, columns)) = rows.first() else {
-        return Err(CliError::input(format!(
-            "{source}: the file is empty (expected a header and one row per expert)"
-        )));
-    };
-    let header_line = *header_line;
-    let mut index = [0usize; 6];
-    for (f, names) in ALIASES.iter().enumerate() {
-        index[f] = columns
-            .iter()
-            .position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "{source}:{header_line}: missing column `{}` (expected expert,{})",
-                    names[0],
-                    FACTORS.join(",")
-                ))
-            })?;
-    }
-    let label = columns
-        .iter()
-        .position(|c| c.eq_ignore_ascii_case("expert"));
-    let mut experts = Vec::new();
-    let mut problems = Vec::new();
-    for (line, cells) in &rows[1..] {
-        let line = *line;
-        let mut scores = [0.0; 6];
-        for (f, &col) in index.iter().enumerate() {
-            let raw = cells.get(col).map_or("", String::as_str);
-            match raw.parse::<f64>() {
-                Ok(v) if (SCORE_RANGE.0..=SCORE_RANGE.1).contains(&v) => scores[f] = v,
-                _ => problems.push(format!(
-                    "{source}:{line}: {}: `{raw}` is not a score (expected a number from 1 to 10)",
-                    FACTORS[f]
-                )),
-            }
-        }
-        let name = label
-            .and_then(|l| cells.get(l).cloned())
-            .unwrap_or_else(|| format!("expert-{}", experts.len() + 1));
-        experts.push((name, scores));
-    }
-    if !problems.is_empty() {
-        return Err(CliError::inputs(problems));
-    }
-    if experts.is_empty() {
-        return Err(CliError::input(format!(
-            "{source}: no experts (expected one row per expert after the header)"
-        )));
-    }
-    Ok(experts)
 }
 
 #[derive(Serialize)]
@@ -135,7 +66,7 @@ struct Report<'a> {
 
 /// Runs the command.
 pub fn run(args: GemArgs) -> CliResult {
-    let experts = read_scores(&args.scores)?;
+    let experts = read_gem_scores(&args.scores)?;
     let scores: Vec<[f64; 6]> = experts.iter().map(|(_, s)| *s).collect();
     let p = panel(&scores, args.bootstrap as usize, args.seed);
     let report = Report {
