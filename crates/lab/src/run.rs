@@ -7,8 +7,8 @@ use crate::load::{load_scenario_text, machine_limits, Loaded, Overrides};
 use crate::progress::run_writing_rows;
 use crate::series::Series;
 use anyhow::Context;
+use clusterlab_model::economy::diagnosis::DynamicFactors;
 use clusterlab_model::economy::lifecycle::Phase;
-use clusterlab_model::economy::Observation;
 use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
 use clusterlab_store::atomic::Staged;
@@ -179,16 +179,6 @@ pub fn read_summary(dir: &Path) -> LabResult<RunSummary> {
     })
 }
 
-/// The six dynamic factors, as columns.
-const DYNAMIC_FACTORS: [&str; 6] = [
-    "social_capital",
-    "knowledge_capital",
-    "coopetition",
-    "market_demand",
-    "intermediary_organisations",
-    "local_government",
-];
-
 /// Runs `loaded`'s scenario to its last step and writes its files into `options.out`, all of
 /// them or none: after an error or an interrupt nothing is left behind. The caller checks
 /// beforehand that the outputs can be written ([`crate::load::check_outputs`]).
@@ -208,29 +198,31 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
         .context("cannot write the time series")?;
     let mut row = Vec::with_capacity(series.columns().len());
     let mut maps = args.maps.then(|| crate::series::Maps::new(scenario, 12));
-    // The life cycle: the phase column and the six factors, gathered per phase.
-    let at = |name: &str| series.columns().iter().position(|c| c == name);
-    let phase_column = at("phase");
-    let factor_columns: Vec<Option<usize>> = DYNAMIC_FACTORS.iter().map(|f| at(f)).collect();
+    // The life cycle: the phase and the six dynamic factors, gathered per phase.
     let mut life_cycle = LifeCycleSummary::default();
-    let mut sums: std::collections::BTreeMap<u8, ([f64; 6], f64)> = Default::default();
+    let mut sums: BTreeMap<Phase, (Vec<f64>, f64)> = BTreeMap::new();
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
-        series.observe(w, &mut row);
+        let observation = series.observe(w, &mut row);
         if let Some(m) = maps.as_mut() {
             m.observe(w);
         }
-        if let Some(pc) = phase_column {
-            let code = row[pc] as u8;
-            let name = Phase::NAMES[usize::from(code).min(4)];
-            if life_cycle.phases.last().map(|p| p.phase.as_str()) != Some(name) {
+        if let Some(o) = observation {
+            let phase = o.indicators.phase;
+            if life_cycle.phases.last().map(|p| p.phase.as_str()) != Some(phase.name()) {
                 life_cycle.phases.push(PhaseStart {
-                    phase: name.to_string(),
+                    phase: phase.name().to_string(),
                     start: w.current_step(),
                 });
             }
-            let entry = sums.entry(code).or_insert(([0.0; 6], 0.0));
-            for (sum, column) in entry.0.iter_mut().zip(&factor_columns) {
-                *sum += column.map_or(0.0, |c| row[c]);
+            let entry = sums
+                .entry(phase)
+                .or_insert_with(|| (vec![0.0; DynamicFactors::NAMES.len()], 0.0));
+            for (sum, factor) in entry
+                .0
+                .iter_mut()
+                .zip(o.diagnosis.dynamic_factors().values())
+            {
+                *sum += factor;
             }
             entry.1 += 1.0;
         }
@@ -302,10 +294,10 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
             innovations_total: e.totals().innovations,
             life_cycle: {
                 let mut summary = std::mem::take(&mut life_cycle);
-                for (code, (sum, n)) in &sums {
+                for (phase, (sum, n)) in &sums {
                     summary.dynamic_factors_by_phase.insert(
-                        Phase::NAMES[usize::from(*code).min(4)].to_string(),
-                        DYNAMIC_FACTORS
+                        phase.name().to_string(),
+                        DynamicFactors::NAMES
                             .iter()
                             .zip(sum)
                             .map(|(f, s)| (f.to_string(), s / n))
@@ -316,9 +308,10 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
             },
             core_weights: e.subsystem_weights().0,
             auxiliary_weights: e.subsystem_weights().1,
-            final_indicators: Observation::columns(world.processes().strategy)
-                .map(String::from)
-                .zip(e.observe(world.current_step()).values())
+            final_indicators: e
+                .observe(world.current_step())
+                .pairs()
+                .map(|(name, value)| (name.to_string(), value))
                 .collect(),
         }),
         technologies,

@@ -160,14 +160,18 @@ impl Series {
     }
 
     /// The values of the world's current state into `row` (cleared first), in column order;
-    /// the take-up times follow.
-    pub fn observe(&mut self, world: &World, row: &mut Vec<f64>) {
+    /// the take-up times follow. Returns the economy's observation the row was made of, if
+    /// the series records one.
+    pub fn observe(&mut self, world: &World, row: &mut Vec<f64>) -> Option<Observation> {
         row.clear();
         let step = world.current_step();
-        if self.economy {
-            if let Some(economy) = world.economy() {
-                row.extend(economy.observe(step).values());
-            }
+        let observation = if self.economy {
+            world.economy().map(|economy| economy.observe(step))
+        } else {
+            None
+        };
+        if let Some(o) = &observation {
+            row.extend(o.values());
         }
         for (k, take_up) in self.take_up.iter_mut().enumerate() {
             let share = world.adoption_share(TechId(k));
@@ -175,6 +179,7 @@ impl Series {
             row.push(world.adopters(TechId(k)) as f64);
             row.push(share);
         }
+        observation
     }
 
     /// Each technology's take-up times so far.

@@ -155,20 +155,7 @@ pub struct RunOutcome {
 /// Runs `scenario` to its last step and gathers the outcomes, `tech` being the technology
 /// whose take-up speed is compared.
 pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
-    use crate::economy::diagnosis::DIAGNOSIS;
-    use crate::economy::INDICATORS;
     use crate::{TechId, World};
-    let column = |names: &[&str], name: &str| {
-        names
-            .iter()
-            .position(|&n| n == name)
-            .expect("a column of the observation")
-    };
-    let structure = column(&DIAGNOSIS, "gem_structure");
-    let market_demand = column(&DIAGNOSIS, "market_demand");
-    let mean_degree = column(&INDICATORS, "mean_degree");
-    let knowledge_mean = column(&INDICATORS, "knowledge_mean");
-    let knowledge_sd = column(&INDICATORS, "knowledge_sd");
     let mut world = World::new(scenario);
     let steps = scenario.steps();
     let technologies: Vec<(usize, u32)> = scenario
@@ -195,8 +182,8 @@ pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
         }
         if let Some(e) = w.economy() {
             let o = e.observe(t);
-            structure_sum += o.diagnosis[structure];
-            degree_sum += o.indicators[mean_degree];
+            structure_sum += o.diagnosis.gem_structure;
+            degree_sum += o.indicators.mean_degree;
             served_sum += e.served_share();
             reach_sum += e.research_reach_share();
             observed += 1.0;
@@ -210,8 +197,8 @@ pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
             Some(e) => {
                 let totals = e.totals();
                 let o = e.observe(steps);
-                let (k_mean, k_sd) = (o.indicators[knowledge_mean], o.indicators[knowledge_sd]);
-                let demand = o.diagnosis[market_demand];
+                let (k_mean, k_sd) = (o.indicators.knowledge_mean, o.indicators.knowledge_sd);
+                let demand = o.diagnosis.market_demand;
                 (
                     totals.innovations as f64,
                     totals.welfare,

@@ -13,7 +13,6 @@
 //! also trade (each region's local market is open to the others at a delivery cost growing
 //! with distance) and tie (less often the farther apart), learning over those ties.
 
-use crate::economy::diagnosis::DIAGNOSIS;
 use crate::rng::{CellStream, Purpose};
 use crate::{Scenario, World};
 
@@ -319,7 +318,6 @@ impl Regions {
 
     /// Each region's attractiveness at the current step (see the module).
     pub fn attractiveness(&self) -> Vec<f64> {
-        let gem = DIAGNOSIS.iter().position(|&d| d == "gem").unwrap_or(6);
         let t = self.step;
         let facts: Vec<[f64; 4]> = self
             .regions
@@ -332,7 +330,7 @@ impl Regions {
                     let m = &e.config.market;
                     let market =
                         m.size_per_firm * e.initial_firms() as f64 * e.local_growth_factor(t) / n;
-                    [e.observe(t).diagnosis[gem] / 250.0, market, n, cost]
+                    [e.observe(t).diagnosis.gem / 250.0, market, n, cost]
                 }
                 None => [0.0; 4],
             })

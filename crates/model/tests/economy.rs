@@ -5,7 +5,6 @@
 //! difference, the standard errors estimated from the replications themselves.
 
 use clusterlab_model::economy::firms::FirmClass;
-use clusterlab_model::economy::INDICATORS;
 use clusterlab_model::scenario::{parse_scenario_text, validate, FirmCsv, Limits};
 use clusterlab_model::{Scenario, TechId, World};
 
@@ -24,10 +23,6 @@ fn scenario_with(toml: &str, csv: Option<&str>) -> Scenario {
 
 fn scenario(toml: &str) -> Scenario {
     scenario_with(toml, None)
-}
-
-fn column(name: &str) -> usize {
-    INDICATORS.iter().position(|&n| n == name).unwrap()
 }
 
 /// Mean and standard error of the mean.
@@ -365,7 +360,7 @@ fn density_and_share(toml: &str, seed: u64) -> (f64, f64) {
     world.run_until(s.steps(), |_| {});
     let e = world.economy().unwrap();
     (
-        e.indicators(world.current_step())[column("network_density")],
+        e.indicators(world.current_step()).network_density,
         world.adoption_share(TechId(0)),
     )
 }
@@ -431,15 +426,11 @@ fn innovation_rate(toml: &str, seed: u64) -> f64 {
     let s = scenario(toml).with_seed(seed);
     let mut world = World::new(&s);
     let (mut innovations, mut firm_steps) = (0.0, 0.0);
-    let (incremental, radical) = (
-        column("innovations_incremental"),
-        column("innovations_radical"),
-    );
     for _ in 0..s.steps() {
         world.step();
         let e = world.economy().unwrap();
         let row = e.indicators(world.current_step());
-        innovations += row[incremental] + row[radical];
+        innovations += row.innovations_incremental + row.innovations_radical;
         firm_steps += e.n_firms() as f64;
     }
     innovations / firm_steps
@@ -509,7 +500,12 @@ fn the_economy_gives_the_same_result_on_one_and_two_threads() {
             let mut world = World::new(&s);
             let mut rows = Vec::new();
             world.run_until(40, |w| {
-                let mut row = w.economy().unwrap().indicators(w.current_step()).to_vec();
+                let mut row: Vec<f64> = w
+                    .economy()
+                    .unwrap()
+                    .indicators(w.current_step())
+                    .values()
+                    .collect();
                 row.extend((0..w.technologies().len()).map(|k| w.adoption_share(TechId(k))));
                 rows.push(row);
             });
@@ -587,12 +583,6 @@ fn radical_technologies_are_seeded_at_their_innovators() {
     );
 }
 
-use clusterlab_model::economy::diagnosis::DIAGNOSIS;
-
-fn diagnosis_column(name: &str) -> usize {
-    DIAGNOSIS.iter().position(|&n| n == name).unwrap()
-}
-
 /// Issue 4: the diagnosis stays in its ranges every step — GEM factors in 1–10, GEM in
 /// 2.5–250, the dynamic factors and subsystem indices in [0, 1].
 #[test]
@@ -601,14 +591,17 @@ fn the_diagnosis_stays_in_its_ranges() {
     let mut world = World::new(&s);
     world.run_until(60, |w| {
         let d = w.economy().unwrap().observe(w.current_step()).diagnosis;
-        for (i, &v) in d.iter().enumerate() {
-            let ok = match i {
-                0..=5 => (1.0..=10.0).contains(&v),
-                6 => (2.5..=250.0).contains(&v),
+        let mut columns = 0;
+        d.for_each_column(|name, v| {
+            let ok = match name {
+                "gem" => (2.5..=250.0).contains(&v),
+                _ if name.starts_with("gem_") => (1.0..=10.0).contains(&v),
                 _ => (0.0..=1.0).contains(&v),
             };
-            assert!(ok, "{} = {v} at step {}", DIAGNOSIS[i], w.current_step());
-        }
+            assert!(ok, "{name} = {v} at step {}", w.current_step());
+            columns += 1;
+        });
+        assert_eq!(columns, 16);
     });
 }
 
@@ -628,23 +621,29 @@ fn groundings_raise_their_scores() {
     let bare = diagnose("");
     let research = diagnose("[[research_body]]\nx = 20\ny = 20\nreach = 15\nknowledge = 20.0\n");
     let brokers = diagnose("[[intermediary]]\nx = 20\ny = 20\nreach = 15\n");
-    for name in ["gem_resources", "gem_infrastructure"] {
-        let c = diagnosis_column(name);
-        assert!(
-            research[c] > bare[c],
-            "{name}: {} vs {}",
-            research[c],
-            bare[c]
-        );
+    for (name, research, bare) in [
+        ("gem_resources", research.gem_resources, bare.gem_resources),
+        (
+            "gem_infrastructure",
+            research.gem_infrastructure,
+            bare.gem_infrastructure,
+        ),
+    ] {
+        assert!(research > bare, "{name}: {research} vs {bare}");
     }
-    for name in ["intermediary_organisations", "auxiliary_dynamics"] {
-        let c = diagnosis_column(name);
-        assert!(
-            brokers[c] > bare[c],
-            "{name}: {} vs {}",
-            brokers[c],
-            bare[c]
-        );
+    for (name, brokers, bare) in [
+        (
+            "intermediary_organisations",
+            brokers.intermediary_organisations,
+            bare.intermediary_organisations,
+        ),
+        (
+            "auxiliary_dynamics",
+            brokers.auxiliary_dynamics,
+            bare.auxiliary_dynamics,
+        ),
+    ] {
+        assert!(brokers > bare, "{name}: {brokers} vs {bare}");
     }
 }
 
@@ -662,9 +661,11 @@ fn ahp_comparisons_weight_the_core_subsystem() {
     let equal = run("");
     let judged =
         run("[diagnosis]\ncore_comparisons = [[1, 9, 9], [0.1111111, 1, 1], [0.1111111, 1, 1]]\n");
-    let [k, core] = ["knowledge_capital", "core_dynamics"].map(diagnosis_column);
     // Knowledge capital carries 9/11 of the core's weight: the index sits near it.
-    assert!((judged[core] - judged[k]).abs() < (equal[core] - equal[k]).abs());
+    assert!(
+        (judged.core_dynamics - judged.knowledge_capital).abs()
+            < (equal.core_dynamics - equal.knowledge_capital).abs()
+    );
 }
 
 /// Issue 4: under `weighting = "entropy"` the subsystem weights at every step are the entropy
@@ -675,23 +676,18 @@ fn entropy_weighting_follows_the_factors_history() {
     use clusterlab_numerics::mcda::entropy_weights;
     let s = scenario(&format!("{CLUSTER}[diagnosis]\nweighting = \"entropy\"\n"));
     let mut world = World::new(&s);
-    let [kc, co, md, sc, io, lg, core, aux] = [
-        "knowledge_capital",
-        "coopetition",
-        "market_demand",
-        "social_capital",
-        "intermediary_organisations",
-        "local_government",
-        "core_dynamics",
-        "auxiliary_dynamics",
-    ]
-    .map(diagnosis_column);
     let (mut core_rows, mut aux_rows) = (Vec::new(), Vec::new());
     let mut check = |w: &World| {
         let e = w.economy().unwrap();
         let d = e.observe(w.current_step()).diagnosis;
-        core_rows.push(vec![d[kc], d[co], d[md]]);
-        aux_rows.push(vec![d[sc], d[io], d[lg]]);
+        let core = [d.knowledge_capital, d.coopetition, d.market_demand];
+        let aux = [
+            d.social_capital,
+            d.intermediary_organisations,
+            d.local_government,
+        ];
+        core_rows.push(core.to_vec());
+        aux_rows.push(aux.to_vec());
         let (wc, wa) = e.subsystem_weights();
         for (rows, weights) in [(&core_rows, wc), (&aux_rows, wa)] {
             // Columns that are zero throughout carry no information: weight 0.
@@ -720,9 +716,9 @@ fn entropy_weighting_follows_the_factors_history() {
                 );
             }
         }
-        let sum = |w: [f64; 3], cols: [usize; 3]| (0..3).map(|j| w[j] * d[cols[j]]).sum::<f64>();
-        assert!((d[core] - sum(wc, [kc, co, md])).abs() < 1e-12);
-        assert!((d[aux] - sum(wa, [sc, io, lg])).abs() < 1e-12);
+        let sum = |w: [f64; 3], x: [f64; 3]| (0..3).map(|j| w[j] * x[j]).sum::<f64>();
+        assert!((d.core_dynamics - sum(wc, core)).abs() < 1e-12);
+        assert!((d.auxiliary_dynamics - sum(wa, aux)).abs() < 1e-12);
     };
     check(&world);
     world.run_until(40, &mut check);
@@ -731,12 +727,6 @@ fn entropy_weighting_follows_the_factors_history() {
         wc.iter().any(|&w| (w - 1.0 / 3.0).abs() > 0.01),
         "entropy moved the weights: {wc:?}"
     );
-}
-
-use clusterlab_model::economy::layers::LAYERS;
-
-fn layer_column(name: &str) -> usize {
-    LAYERS.iter().position(|&n| n == name).unwrap()
 }
 
 /// Issue 4: every actor is in one layer: firms core; research bodies and intermediaries
@@ -753,26 +743,27 @@ fn every_actor_is_counted_in_its_layer() {
         let body_knowledge: f64 = e.research.iter().map(|b| b.knowledge).sum();
         (l, e.n_firms() as f64, firm_knowledge, body_knowledge)
     };
-    let c = layer_column;
     let (l, firms, fk, bk) = run("");
-    assert_eq!(l[c("core_actors")], firms);
+    assert_eq!(l.core_actors, firms);
     assert_eq!(
-        l[c("auxiliary_actors")],
-        2.0,
+        l.auxiliary_actors, 2.0,
         "a research body and an intermediary"
     );
     assert_eq!(
-        l[c("peripheral_actors")],
-        3.0,
+        l.peripheral_actors, 3.0,
         "government, local and external market"
     );
-    assert!((l[c("core_knowledge")] - fk).abs() < 1e-9);
-    assert!((l[c("auxiliary_knowledge")] - bk).abs() < 1e-9);
-    assert_eq!(l[c("peripheral_knowledge")], 0.0);
-    for name in ["core_linked", "auxiliary_linked", "peripheral_linked"] {
-        assert!((0.0..=1.0).contains(&l[c(name)]), "{name} = {}", l[c(name)]);
+    assert!((l.core_knowledge - fk).abs() < 1e-9);
+    assert!((l.auxiliary_knowledge - bk).abs() < 1e-9);
+    assert_eq!(l.peripheral_knowledge, 0.0);
+    for (name, share) in [
+        ("core_linked", l.core_linked),
+        ("auxiliary_linked", l.auxiliary_linked),
+        ("peripheral_linked", l.peripheral_linked),
+    ] {
+        assert!((0.0..=1.0).contains(&share), "{name} = {share}");
     }
-    assert!(l[c("auxiliary_linked")] > 0.0);
+    assert!(l.auxiliary_linked > 0.0);
     // Tag the research body core and the intermediary peripheral.
     let tagged = CLUSTER
         .replace(
@@ -786,13 +777,13 @@ fn every_actor_is_counted_in_its_layer() {
     let mut world = World::new(&scenario(&tagged));
     world.run_until(10, |_| {});
     let moved = world.economy().unwrap().observe(10).layers;
-    assert_eq!(moved[c("core_actors")], firms + 1.0);
-    assert_eq!(moved[c("auxiliary_actors")], 0.0);
-    assert_eq!(moved[c("peripheral_actors")], 4.0);
-    assert!((moved[c("core_knowledge")] - fk - bk).abs() < 1e-9);
-    assert_eq!(moved[c("auxiliary_linked")], 0.0);
-    assert!(moved[c("core_linked")] >= l[c("core_linked")]);
-    assert!(moved[c("peripheral_linked")] >= l[c("peripheral_linked")]);
+    assert_eq!(moved.core_actors, firms + 1.0);
+    assert_eq!(moved.auxiliary_actors, 0.0);
+    assert_eq!(moved.peripheral_actors, 4.0);
+    assert!((moved.core_knowledge - fk - bk).abs() < 1e-9);
+    assert_eq!(moved.auxiliary_linked, 0.0);
+    assert!(moved.core_linked >= l.core_linked);
+    assert!(moved.peripheral_linked >= l.peripheral_linked);
 }
 
 /// Issue 4: the laggards' adoption of a technology is counted over the firms that were

@@ -3,7 +3,6 @@
 
 mod common;
 use clusterlab_model::economy::lifecycle::Phase;
-use clusterlab_model::economy::INDICATORS;
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::World;
 use common::{paired, scenario};
@@ -40,10 +39,6 @@ seed_adopters = 3
 /// random numbers, each by more than three standard errors of the paired difference.
 #[test]
 fn closing_external_linkages_lowers_diversity_and_long_run_innovation() {
-    let diversity = INDICATORS
-        .iter()
-        .position(|&n| n == "knowledge_diversity")
-        .unwrap();
     let run = |text: &str, seed: u64| -> (f64, f64) {
         let mut world = World::new(&scenario(text, seed));
         let (mut late, mut mean_diversity) = (0.0, 0.0);
@@ -52,7 +47,7 @@ fn closing_external_linkages_lowers_diversity_and_long_run_innovation() {
                 let e = w.economy().unwrap();
                 let st = e.stats;
                 late += (st.innovations_incremental + st.innovations_radical) as f64;
-                mean_diversity += e.observe(w.current_step()).indicators[diversity] / 60.0;
+                mean_diversity += e.observe(w.current_step()).indicators.knowledge_diversity / 60.0;
             }
         });
         (mean_diversity, late)

@@ -3,7 +3,7 @@
 //! built into a scenario. `docs/validation.md` lists these checks.
 
 mod common;
-use clusterlab_model::economy::{Observation, INDICATORS};
+use clusterlab_model::economy::Observation;
 use clusterlab_model::policy::{run_outcomes, Failure};
 use clusterlab_model::{TechId, World};
 use common::{paired, scenario};
@@ -40,10 +40,6 @@ y = 15
 reach = 6
 "#;
 
-fn column(name: &str) -> usize {
-    INDICATORS.iter().position(|&n| n == name).unwrap()
-}
-
 /// What a run shows of the indicators the policies act on.
 struct Measures {
     entries: f64,
@@ -69,24 +65,23 @@ fn measure(text: &str, seed: u64) -> Measures {
             share_at_20 = w.adoption_share(TechId(0));
         }
         if w.current_step() == 5 {
-            unit_cost_at_5 = w.economy().unwrap().observe(5).indicators[column("unit_cost_mean")];
+            unit_cost_at_5 = w.economy().unwrap().observe(5).indicators.unit_cost_mean;
         }
         output_local += w.economy().unwrap().stats.output_local;
         if w.current_step() <= 10 {
             early_rd += w.economy().unwrap().stats.rd_spending;
         }
         if w.current_step() == 10 {
-            knowledge_at_10 = w.economy().unwrap().observe(10).indicators[column("knowledge_mean")];
+            knowledge_at_10 = w.economy().unwrap().observe(10).indicators.knowledge_mean;
         }
     });
     let e = world.economy().unwrap();
     let o: Observation = e.observe(60);
-    let i = |name| o.indicators[column(name)];
     Measures {
         entries: e.total_entries() as f64,
         share_at_20,
-        mean_degree: i("mean_degree"),
-        knowledge_mean: i("knowledge_mean"),
+        mean_degree: o.indicators.mean_degree,
+        knowledge_mean: o.indicators.knowledge_mean,
         unit_cost_at_5,
         output_local,
         rd_spending: early_rd,

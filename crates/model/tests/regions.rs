@@ -142,9 +142,7 @@ fn bad_regions_files_are_refused() {
 /// they do not trade at all.
 #[test]
 fn regions_trade_with_a_distance_cost() {
-    use clusterlab_model::economy::INDICATORS;
     use clusterlab_model::regions::Trade;
-    let price = INDICATORS.iter().position(|&n| n == "price_local").unwrap();
     let run = |x: f64| {
         let text = FILE
             .replace("x = 10.0", &format!("x = {x}"))
@@ -161,7 +159,8 @@ fn regions_trade_with_a_distance_cost() {
                 .economy()
                 .unwrap()
                 .observe(r.current_step())
-                .indicators[price];
+                .indicators
+                .price_local;
         }
         (prices / 40.0, r.regions[0].traded, r.regions[1].traded)
     };

@@ -3,6 +3,7 @@
 //! factors of Tao & Chen as indices in [0, 1] with their core and auxiliary subsystems and the
 //! cluster innovation-dynamics index. Proxies and anchors are listed in `docs/ODD.md` (S15).
 
+use super::columns::columns;
 use super::network::NetworkStats;
 use super::Economy;
 use clusterlab_numerics::gem::Gem;
@@ -94,34 +95,91 @@ pub const ANCHORS: [(&str, Anchors); 7] = [
     ),
 ];
 
-/// The names of the diagnosis indicators, as time-series columns.
-pub const DIAGNOSIS: [&str; 16] = [
-    "gem_resources",
-    "gem_infrastructure",
-    "gem_suppliers",
-    "gem_structure",
-    "gem_local_markets",
-    "gem_external_markets",
-    "gem",
-    "social_capital",
-    "knowledge_capital",
-    "coopetition",
-    "market_demand",
-    "intermediary_organisations",
-    "local_government",
-    "core_dynamics",
-    "auxiliary_dynamics",
-    "innovation_dynamics",
-];
+columns! {
+    /// The diagnosis at a step (S15), the time series' columns after the indicators: the GEM
+    /// factors scored 1–10 and GEM itself, then the six dynamic factors, their subsystems and
+    /// the innovation-dynamics index, in [0, 1].
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    pub struct Diagnosis {
+        /// GEM resources (D11): mean knowledge of firms and research bodies, scored.
+        pub gem_resources: f64,
+        /// GEM infrastructure (D12): share of firms grounded by a research body or an
+        /// intermediary, scored.
+        pub gem_infrastructure: f64,
+        /// GEM suppliers and related industries (D21): ties per firm, scored.
+        pub gem_suppliers: f64,
+        /// GEM structure, strategy and rivalry (D22): close rivals and the concentration of
+        /// local output, scored.
+        pub gem_structure: f64,
+        /// GEM local markets (D31): local market size per firm relative to the start, scored.
+        pub gem_local_markets: f64,
+        /// GEM external markets (D32): export share of output, scored.
+        pub gem_external_markets: f64,
+        /// The GEM score, 2.5–250.
+        pub gem: f64,
+        /// Social capital: ties per firm over `max_degree` and clustering.
+        pub social_capital: f64,
+        /// Knowledge capital: `1 − exp(−K̄/4)`, `K̄` mean firm knowledge.
+        pub knowledge_capital: f64,
+        /// Co-opetition: share of firms with both a partner and a close rival.
+        pub coopetition: f64,
+        /// Market demand: `d/(1 + d)`, `d` the market size per firm relative to the start.
+        pub market_demand: f64,
+        /// Intermediary organisations: share of firms an intermediary serves.
+        pub intermediary_organisations: f64,
+        /// Local government: subsidies over R&D spending.
+        pub local_government: f64,
+        /// The core subsystem: knowledge capital, co-opetition and market demand, weighted.
+        pub core_dynamics: f64,
+        /// The auxiliary subsystem: social capital, intermediary organisations and local
+        /// government, weighted.
+        pub auxiliary_dynamics: f64,
+        /// The cluster innovation-dynamics index: the two subsystems weighted by `core_share`.
+        pub innovation_dynamics: f64,
+    }
+}
+
+columns! {
+    /// The six dynamic factors of Tao & Chen, as the diagnosis holds them (see
+    /// [`Diagnosis::dynamic_factors`]); their names are the diagnosis' column names.
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    pub struct DynamicFactors {
+        /// Social capital.
+        pub social_capital: f64,
+        /// Knowledge capital.
+        pub knowledge_capital: f64,
+        /// Co-opetition.
+        pub coopetition: f64,
+        /// Market demand.
+        pub market_demand: f64,
+        /// Intermediary organisations.
+        pub intermediary_organisations: f64,
+        /// Local government.
+        pub local_government: f64,
+    }
+}
+
+impl Diagnosis {
+    /// The six dynamic factors.
+    pub fn dynamic_factors(&self) -> DynamicFactors {
+        DynamicFactors {
+            social_capital: self.social_capital,
+            knowledge_capital: self.knowledge_capital,
+            coopetition: self.coopetition,
+            market_demand: self.market_demand,
+            intermediary_organisations: self.intermediary_organisations,
+            local_government: self.local_government,
+        }
+    }
+}
 
 impl Economy {
-    /// The diagnosis at `step`, in the order of [`DIAGNOSIS`]; `net` the step's network
-    /// indicators.
-    pub fn diagnosis(&self, step: u32, net: &NetworkStats) -> [f64; DIAGNOSIS.len()] {
+    /// The diagnosis at `step` (all zeros without firms); `net` the step's network indicators.
+    pub fn diagnosis(&self, step: u32, net: &NetworkStats) -> Diagnosis {
         let f = &self.firms;
         let n = self.n_firms();
         if n == 0 {
-            return [0.0; DIAGNOSIS.len()];
+            return Diagnosis::default();
         }
         let nf = n as f64;
         let live = || f.live();
@@ -170,24 +228,26 @@ impl Economy {
         let auxiliary = wa[0] * social_capital + wa[1] * served + wa[2] * local_government;
         let core_share = self.config.diagnosis.core_share;
         let dynamics = core_share * core + (1.0 - core_share) * auxiliary;
-        [
-            factors[0],
-            factors[1],
-            factors[2],
-            factors[3],
-            factors[4],
-            factors[5],
+        let [gem_resources, gem_infrastructure, gem_suppliers, gem_structure, gem_local_markets, gem_external_markets] =
+            factors;
+        Diagnosis {
+            gem_resources,
+            gem_infrastructure,
+            gem_suppliers,
+            gem_structure,
+            gem_local_markets,
+            gem_external_markets,
             gem,
             social_capital,
             knowledge_capital,
             coopetition,
             market_demand,
-            served,
+            intermediary_organisations: served,
             local_government,
-            core,
-            auxiliary,
-            dynamics,
-        ]
+            core_dynamics: core,
+            auxiliary_dynamics: auxiliary,
+            innovation_dynamics: dynamics,
+        }
     }
 
     /// The core subsystem's factors: knowledge capital, co-opetition, market demand; `demand`

@@ -10,25 +10,42 @@
 //! peripheral layer, firms subsidised by the government or selling on the external market.
 //! See `docs/ODD.md` (S15).
 
+use super::columns::columns;
 use super::Economy;
 pub use crate::scenario::economy::Layer;
 
-/// The names of the per-layer indicators, as time-series columns.
-pub const LAYERS: [&str; 9] = [
-    "core_actors",
-    "core_knowledge",
-    "core_linked",
-    "auxiliary_actors",
-    "auxiliary_knowledge",
-    "auxiliary_linked",
-    "peripheral_actors",
-    "peripheral_knowledge",
-    "peripheral_linked",
-];
+columns! {
+    /// The per-layer indicators, the time series' columns after the diagnosis: per layer its
+    /// actors, the knowledge they hold and the share of firms linked to it.
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    pub struct LayerIndicators {
+        /// Actors of the core layer: the firms and any research body or intermediary tagged
+        /// core.
+        pub core_actors: f64,
+        /// Knowledge held by the core layer's actors.
+        pub core_knowledge: f64,
+        /// Share of firms tied to another firm or within reach of a core-tagged body.
+        pub core_linked: f64,
+        /// Actors of the auxiliary layer: research bodies and intermediaries, unless tagged.
+        pub auxiliary_actors: f64,
+        /// Knowledge held by the auxiliary layer's research bodies.
+        pub auxiliary_knowledge: f64,
+        /// Share of firms within reach of the auxiliary layer's bodies or served by its
+        /// intermediaries.
+        pub auxiliary_linked: f64,
+        /// Actors of the peripheral layer: the government, the local market, the external
+        /// market when it exists, and bodies tagged peripheral.
+        pub peripheral_actors: f64,
+        /// Knowledge held by the peripheral layer's research bodies.
+        pub peripheral_knowledge: f64,
+        /// Share of firms reached by the peripheral layer: its bodies, a subsidy or exports.
+        pub peripheral_linked: f64,
+    }
+}
 
 impl Economy {
-    /// The per-layer indicators now, in the order of [`LAYERS`].
-    pub fn layers(&self) -> [f64; LAYERS.len()] {
+    /// The per-layer indicators now.
+    pub fn layers(&self) -> LayerIndicators {
         let f = &self.firms;
         let n = self.n_firms();
         let mut actors = [0.0f64; 3];
@@ -62,17 +79,17 @@ impl Economy {
             linked[2] += u64::from(peripheral);
         }
         let share = |k: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
-        [
-            actors[0],
-            knowledge[0],
-            share(linked[0]),
-            actors[1],
-            knowledge[1],
-            share(linked[1]),
-            actors[2],
-            knowledge[2],
-            share(linked[2]),
-        ]
+        LayerIndicators {
+            core_actors: actors[0],
+            core_knowledge: knowledge[0],
+            core_linked: share(linked[0]),
+            auxiliary_actors: actors[1],
+            auxiliary_knowledge: knowledge[1],
+            auxiliary_linked: share(linked[1]),
+            peripheral_actors: actors[2],
+            peripheral_knowledge: knowledge[2],
+            peripheral_linked: share(linked[2]),
+        }
     }
 }
 

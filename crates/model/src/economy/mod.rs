@@ -11,6 +11,7 @@
 //! of `(seed, purpose, step, slot or cell)`; spatial queries go through the cell index, never
 //! through all firms, so every process is O(firms × neighbours).
 
+pub mod columns;
 pub mod demography;
 pub mod diagnosis;
 pub mod external;
@@ -66,37 +67,71 @@ impl ClassBounds {
     }
 }
 
-/// The names of the per-step indicators, as the time series' columns.
-pub const INDICATORS: [&str; 28] = [
-    "firms",
-    "leaders",
-    "middle_firms",
-    "laggards",
-    "entries",
-    "exits",
-    "innovations_incremental",
-    "innovations_radical",
-    "knowledge_mean",
-    "knowledge_sd",
-    "unit_cost_mean",
-    "unit_cost_sd",
-    "rd_spending",
-    "subsidy",
-    "output_local",
-    "output_export",
-    "price_local",
-    "price_export",
-    "exporters",
-    "profits",
-    "consumer_surplus",
-    "welfare",
-    "network_density",
-    "mean_degree",
-    "clustering",
-    "knowledge_diversity",
-    "policy_cost",
-    "phase",
-];
+columns::columns! {
+    /// The per-step indicators (submodel S14 of `docs/ODD.md`), the first columns of the time
+    /// series: each field is a column of that name, in this order. A new column is one more
+    /// documented field here, set in [`Economy::indicators`].
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Indicators {
+        /// Firms alive.
+        pub firms: f64,
+        /// Firms classed as leaders (the lowest unit costs).
+        pub leaders: f64,
+        /// Firms classed as middle firms.
+        pub middle_firms: f64,
+        /// Firms classed as laggards (the highest unit costs).
+        pub laggards: f64,
+        /// Spin-offs this step.
+        pub entries: f64,
+        /// Exits this step.
+        pub exits: f64,
+        /// Incremental innovations this step.
+        pub innovations_incremental: f64,
+        /// Radical innovations this step.
+        pub innovations_radical: f64,
+        /// Mean knowledge stock of firms.
+        pub knowledge_mean: f64,
+        /// Standard deviation of firms' knowledge stocks.
+        pub knowledge_sd: f64,
+        /// Mean unit cost of firms.
+        pub unit_cost_mean: f64,
+        /// Standard deviation of firms' unit costs.
+        pub unit_cost_sd: f64,
+        /// R&D spending this step, subsidies included.
+        pub rd_spending: f64,
+        /// Subsidies paid this step.
+        pub subsidy: f64,
+        /// Output on the local market.
+        pub output_local: f64,
+        /// Output on the external market.
+        pub output_export: f64,
+        /// Local price.
+        pub price_local: f64,
+        /// External price.
+        pub price_export: f64,
+        /// Firms producing for export.
+        pub exporters: f64,
+        /// Market profits (producer surplus).
+        pub profits: f64,
+        /// Consumer surplus of the local market.
+        pub consumer_surplus: f64,
+        /// Social welfare: consumer surplus plus profits.
+        pub welfare: f64,
+        /// Network density: ties over possible ties, `2E / (n (n − 1))`.
+        pub network_density: f64,
+        /// Mean ties per firm, `2E / n`.
+        pub mean_degree: f64,
+        /// Mean local clustering coefficient of the network.
+        pub clustering: f64,
+        /// Knowledge diversity: the circular variance of firms' knowledge positions.
+        pub knowledge_diversity: f64,
+        /// What the active policies cost this step (subsidies apart).
+        pub policy_cost: f64,
+        /// The life-cycle phase after the step, recorded by its code (0 emergence, 1 growth,
+        /// 2 maturity, 3 decline, 4 renewal).
+        pub phase: lifecycle::Phase,
+    }
+}
 
 /// Sums of the per-step indicators over the steps so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -113,53 +148,60 @@ pub struct RunTotals {
     pub policy_cost: f64,
 }
 
-/// What [`Economy::observe`] reports at a step: the indicators, the diagnosis and the
-/// per-layer indicators, in the orders of [`INDICATORS`], [`diagnosis::DIAGNOSIS`] and
-/// [`layers::LAYERS`].
+/// What [`Economy::observe`] reports at a step: the indicators, the diagnosis, the per-layer
+/// indicators and, with the `strategy` process, the sharing shares — the time series' columns
+/// in that order, each part a struct whose fields are its columns.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Observation {
-    /// In the order of [`INDICATORS`].
-    pub indicators: [f64; INDICATORS.len()],
-    /// In the order of [`diagnosis::DIAGNOSIS`].
-    pub diagnosis: [f64; diagnosis::DIAGNOSIS.len()],
-    /// In the order of [`layers::LAYERS`].
-    pub layers: [f64; layers::LAYERS.len()],
-    /// With the `strategy` process: the sharing shares by class, in the order of [`SHARING`].
-    pub sharing: Option<[f64; SHARING.len()]>,
+    /// The per-step indicators (S14).
+    pub indicators: Indicators,
+    /// The diagnosis: GEM and the six dynamic factors (S15).
+    pub diagnosis: diagnosis::Diagnosis,
+    /// The per-layer indicators.
+    pub layers: layers::LayerIndicators,
+    /// With the `strategy` process: the sharing shares by class.
+    pub sharing: Option<strategy::SharingShares>,
 }
 
-/// The names of the sharing shares, as time-series columns: the share of a class's firms
-/// sharing with another class.
-pub const SHARING: [&str; 6] = [
-    "leaders_share_with_middle",
-    "leaders_share_with_laggards",
-    "middle_share_with_leaders",
-    "middle_share_with_laggards",
-    "laggards_share_with_leaders",
-    "laggards_share_with_middle",
-];
-
 impl Observation {
-    /// The column names, in the order of [`Self::values`]; the sharing shares when
-    /// `sharing` (the `strategy` process runs).
+    /// The column names, in the order of [`Self::pairs`]; the sharing shares when `sharing`
+    /// (the `strategy` process runs).
     pub fn columns(sharing: bool) -> impl Iterator<Item = &'static str> {
-        let sharing: &[&str] = if sharing { &SHARING } else { &[] };
-        INDICATORS
+        let sharing: &[&str] = if sharing {
+            strategy::SharingShares::NAMES
+        } else {
+            &[]
+        };
+        Indicators::NAMES
             .iter()
-            .chain(&diagnosis::DIAGNOSIS)
-            .chain(&layers::LAYERS)
+            .chain(diagnosis::Diagnosis::NAMES)
+            .chain(layers::LayerIndicators::NAMES)
             .chain(sharing)
             .copied()
     }
 
-    /// The values, in the order of [`Self::columns`].
-    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+    /// Calls `f` with each column's name and value, in the order of [`Self::columns`].
+    pub fn for_each_column(&self, mut f: impl FnMut(&'static str, f64)) {
+        self.indicators.for_each_column(&mut f);
+        self.diagnosis.for_each_column(&mut f);
+        self.layers.for_each_column(&mut f);
+        if let Some(sharing) = &self.sharing {
+            sharing.for_each_column(&mut f);
+        }
+    }
+
+    /// Each column's name with its value, in the order of [`Self::columns`].
+    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, f64)> {
         self.indicators
-            .iter()
-            .chain(&self.diagnosis)
-            .chain(&self.layers)
-            .chain(self.sharing.iter().flatten())
-            .copied()
+            .pairs()
+            .chain(self.diagnosis.pairs())
+            .chain(self.layers.pairs())
+            .chain(self.sharing.into_iter().flat_map(|s| s.pairs()))
+    }
+
+    /// The values, in the order of [`Self::columns`].
+    pub fn values(&self) -> impl Iterator<Item = f64> {
+        self.pairs().map(|(_, value)| value)
     }
 }
 
@@ -897,26 +939,16 @@ impl Economy {
             indicators: self.indicators_with(&net),
             diagnosis: self.diagnosis(step, &net),
             layers: self.layers(),
-            sharing: self.strategy_on.then(|| {
-                let p = self.sharing_profile();
-                [
-                    p.share[0][1],
-                    p.share[0][2],
-                    p.share[1][0],
-                    p.share[1][2],
-                    p.share[2][0],
-                    p.share[2][1],
-                ]
-            }),
+            sharing: self.strategy_on.then(|| self.sharing_shares()),
         }
     }
 
-    /// The per-step indicators at `step`, in the order of [`INDICATORS`].
-    pub fn indicators(&self, step: u32) -> [f64; INDICATORS.len()] {
+    /// The per-step indicators at `step`.
+    pub fn indicators(&self, step: u32) -> Indicators {
         self.indicators_with(&self.network_stats(step))
     }
 
-    fn indicators_with(&self, net: &network::NetworkStats) -> [f64; INDICATORS.len()] {
+    fn indicators_with(&self, net: &network::NetworkStats) -> Indicators {
         let f = &self.firms;
         let counts = self.class_counts();
         let (laggards, middle, leaders) = (
@@ -927,36 +959,36 @@ impl Economy {
         let (knowledge_mean, knowledge_sd) = mean_sd(f.live().map(|s| f.knowledge[s]));
         let (cost_mean, cost_sd) = mean_sd(f.live().map(|s| f.unit_cost[s]));
         let st = &self.stats;
-        [
-            self.n_firms() as f64,
-            leaders as f64,
-            middle as f64,
-            laggards as f64,
-            st.entries as f64,
-            st.exits as f64,
-            st.innovations_incremental as f64,
-            st.innovations_radical as f64,
+        Indicators {
+            firms: self.n_firms() as f64,
+            leaders: leaders as f64,
+            middle_firms: middle as f64,
+            laggards: laggards as f64,
+            entries: st.entries as f64,
+            exits: st.exits as f64,
+            innovations_incremental: st.innovations_incremental as f64,
+            innovations_radical: st.innovations_radical as f64,
             knowledge_mean,
             knowledge_sd,
-            cost_mean,
-            cost_sd,
-            st.rd_spending,
-            st.subsidy,
-            st.output_local,
-            st.output_export,
-            st.price_local,
-            st.price_export,
-            st.exporters as f64,
-            st.profits,
-            st.consumer_surplus,
-            st.consumer_surplus + st.profits,
-            net.density,
-            net.mean_degree,
-            net.clustering,
-            self.knowledge_diversity(),
-            st.policy_cost,
-            f64::from(self.phase() as u8),
-        ]
+            unit_cost_mean: cost_mean,
+            unit_cost_sd: cost_sd,
+            rd_spending: st.rd_spending,
+            subsidy: st.subsidy,
+            output_local: st.output_local,
+            output_export: st.output_export,
+            price_local: st.price_local,
+            price_export: st.price_export,
+            exporters: st.exporters as f64,
+            profits: st.profits,
+            consumer_surplus: st.consumer_surplus,
+            welfare: st.consumer_surplus + st.profits,
+            network_density: net.density,
+            mean_degree: net.mean_degree,
+            clustering: net.clustering,
+            knowledge_diversity: self.knowledge_diversity(),
+            policy_cost: st.policy_cost,
+            phase: self.phase(),
+        }
     }
 
     /// The cell ids of the firms now classed as laggards.
@@ -1039,6 +1071,98 @@ mod tests {
         let (mean, sd) = super::mean_sd([1.0, 2.0, 3.0, 4.0].into_iter());
         assert_eq!(mean, 2.5);
         assert!((sd - 1.25f64.sqrt()).abs() < 1e-12);
+    }
+
+    /// The observation's columns in the time series' order, which output files depend on:
+    /// names and values come together, the same through `columns`, `pairs`, `values` and
+    /// `for_each_column`, and the phase is written as its code.
+    #[test]
+    fn observation_columns_keep_their_order_and_pair_with_their_values() {
+        use super::{Indicators, Observation};
+        const COLUMNS: [&str; 59] = [
+            "firms",
+            "leaders",
+            "middle_firms",
+            "laggards",
+            "entries",
+            "exits",
+            "innovations_incremental",
+            "innovations_radical",
+            "knowledge_mean",
+            "knowledge_sd",
+            "unit_cost_mean",
+            "unit_cost_sd",
+            "rd_spending",
+            "subsidy",
+            "output_local",
+            "output_export",
+            "price_local",
+            "price_export",
+            "exporters",
+            "profits",
+            "consumer_surplus",
+            "welfare",
+            "network_density",
+            "mean_degree",
+            "clustering",
+            "knowledge_diversity",
+            "policy_cost",
+            "phase",
+            "gem_resources",
+            "gem_infrastructure",
+            "gem_suppliers",
+            "gem_structure",
+            "gem_local_markets",
+            "gem_external_markets",
+            "gem",
+            "social_capital",
+            "knowledge_capital",
+            "coopetition",
+            "market_demand",
+            "intermediary_organisations",
+            "local_government",
+            "core_dynamics",
+            "auxiliary_dynamics",
+            "innovation_dynamics",
+            "core_actors",
+            "core_knowledge",
+            "core_linked",
+            "auxiliary_actors",
+            "auxiliary_knowledge",
+            "auxiliary_linked",
+            "peripheral_actors",
+            "peripheral_knowledge",
+            "peripheral_linked",
+            "leaders_share_with_middle",
+            "leaders_share_with_laggards",
+            "middle_share_with_leaders",
+            "middle_share_with_laggards",
+            "laggards_share_with_leaders",
+            "laggards_share_with_middle",
+        ];
+        assert!(Observation::columns(true).eq(COLUMNS));
+        assert!(Observation::columns(false).eq(COLUMNS[..53].iter().copied()));
+        assert_eq!(Indicators::NAMES, &COLUMNS[..28]);
+        for (strategy, n) in [(", \"strategy\"", 59), ("", 53)] {
+            let text = format!(
+                "processes = [\"market\", \"rnd\", \"network\"{strategy}]\n[region]\nwidth = 12\nheight = 12\n"
+            );
+            let parsed = parse_scenario_text(&text, "t").unwrap();
+            let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
+            let mut world = crate::World::new(&scenario);
+            world.run_until(3, |_| {});
+            let e = world.economy().unwrap();
+            let o = e.observe(3);
+            let pairs: Vec<(&str, f64)> = o.pairs().collect();
+            assert_eq!(pairs.len(), n);
+            assert!(pairs.iter().map(|p| p.0).eq(COLUMNS[..n].iter().copied()));
+            assert!(pairs.iter().map(|p| p.1).eq(o.values()));
+            let mut visited = Vec::new();
+            o.for_each_column(|name, value| visited.push((name, value)));
+            assert_eq!(visited, pairs);
+            assert_eq!(pairs[27], ("phase", f64::from(e.phase() as u8)));
+            assert_eq!(o.indicators, e.indicators(3));
+        }
     }
 
     /// The row-slice scan of `count_in_square` against a cell-by-cell walk, on both

@@ -14,11 +14,32 @@
 //! openness — its chance per step of showing its technologies and knowledge (S9, S12) — is its
 //! base openness times the share of the other classes it shares with.
 
+use super::columns::columns;
 use super::firms::FirmClass;
 use super::Economy;
 use crate::game::{others, strategy as game_strategy, Game, Profile};
 use crate::rng::{CellStream, Purpose};
 use rayon::prelude::*;
+
+columns! {
+    /// The population's sharing shares, the time series' last columns under the `strategy`
+    /// process: the share of a class's firms sharing with another class.
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    pub struct SharingShares {
+        /// Share of leaders sharing with middle firms.
+        pub leaders_share_with_middle: f64,
+        /// Share of leaders sharing with laggards.
+        pub leaders_share_with_laggards: f64,
+        /// Share of middle firms sharing with leaders.
+        pub middle_share_with_leaders: f64,
+        /// Share of middle firms sharing with laggards.
+        pub middle_share_with_laggards: f64,
+        /// Share of laggards sharing with leaders.
+        pub laggards_share_with_leaders: f64,
+        /// Share of laggards sharing with middle firms.
+        pub laggards_share_with_middle: f64,
+    }
+}
 
 /// The strategy a firm on `cell` starts with: each class's bit set with probability equal to
 /// its openness `open`, so an open firm shares more.
@@ -64,6 +85,20 @@ impl Economy {
             }
         }
         p
+    }
+
+    /// The sharing shares now, from [`Self::sharing_profile`] (the game's order: leaders,
+    /// middle firms, laggards).
+    pub fn sharing_shares(&self) -> SharingShares {
+        let p = self.sharing_profile();
+        SharingShares {
+            leaders_share_with_middle: p.share[0][1],
+            leaders_share_with_laggards: p.share[0][2],
+            middle_share_with_leaders: p.share[1][0],
+            middle_share_with_laggards: p.share[1][2],
+            laggards_share_with_leaders: p.share[2][0],
+            laggards_share_with_middle: p.share[2][1],
+        }
     }
 
     /// The stage game of the cluster at `step`: the local market's demand, the classes' sizes
