@@ -211,14 +211,7 @@ pub fn write_report(dir: &Path, out: &Path) -> CliResult {
             })
             .collect()
     };
-    let factors = pick(&[
-        "social_capital",
-        "knowledge_capital",
-        "coopetition",
-        "market_demand",
-        "intermediary_organisations",
-        "local_government",
-    ]);
+    let factors = pick(clusterlab_model::economy::diagnosis::DynamicFactors::NAMES);
     if !factors.is_empty() {
         charts.push(Chart {
             id: "factors".into(),
