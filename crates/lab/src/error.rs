@@ -1,8 +1,8 @@
 //! What went wrong in the lab, already worded for a person, and which kind of failure it is.
 //!
 //! The kinds are the exit codes of the command line (2 bad input, 1 a failure while working,
-//! 130 interrupted); the dashboard maps them to HTTP statuses. Messages carry the offending
-//! input: the file, the line, the field and the value expected.
+//! 130 interrupted, 124 past a deadline); the dashboard maps them to HTTP statuses. Messages
+//! carry the offending input: the file, the line, the field and the value expected.
 
 use std::fmt;
 
