@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 # Outputs name their own paths (reports, JSON): every binary writes into the same folder.
 out=/tmp/clusterlab-golden
 rm -rf "$out" "$final"; mkdir -p "$out"
-export CLUSTERLAB_NO_PROGRESS=1
 for s in examples/*.toml examples/policy/*.toml examples/experiments/spatial-diffusion.toml examples/game/evolving-cluster.toml; do
   name=$(basename "$s" .toml)
   [ "$(dirname "$s")" = examples/policy ] && name="policy-$name"

@@ -464,3 +464,34 @@ fn the_live_run_streams_the_numbers_the_saved_run_holds() {
         );
     }
 }
+
+/// Issue 15: the dashboard now runs its jobs in-process, so an interrupt must stop it rather
+/// than leave it serving with every later job refused as interrupted. One SIGINT ends it
+/// promptly and cleanly, even with an event stream open.
+#[test]
+fn one_interrupt_stops_the_dashboard() {
+    let mut served = Served::start(&[]);
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    write!(
+        stream,
+        "GET /api/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = served.child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    let clock = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            clock.elapsed() < std::time::Duration::from_secs(10),
+            "still serving 10 s after SIGINT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}

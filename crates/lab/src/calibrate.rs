@@ -2,7 +2,7 @@
 //! technology's p and q, and optionally one more field) so that the simulated adoption share,
 //! averaged over common seeds, matches observed cumulative sales over the market potential.
 
-use crate::error::{LabError as CliError, LabResult as CliResult};
+use crate::error::{LabError, LabResult};
 use crate::load::{machine_limits, read_scenario};
 use crate::variants::{check_variant, replication_seed};
 use clusterlab_model::experiment::set_at;
@@ -60,18 +60,18 @@ pub fn calibrate(
     args: &CalibrationOptions,
     sales: &[f64],
     fit: &BassFit,
-) -> CliResult<Calibration> {
+) -> LabResult<Calibration> {
     let (text, source, _) = read_scenario(Some(&args.scenario))?;
     let parsed = parse_scenario_text(&text, &source)
-        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+        .map_err(|p| LabError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
     let limits = machine_limits()?;
     let (scenario, _) = validate(&parsed, None, limits)
-        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+        .map_err(|p| LabError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
     let techs = scenario.technologies();
     let k = match &args.technology {
         Some(id) => techs.iter().position(|t| &t.id == id).ok_or_else(|| {
             let ids: Vec<&str> = techs.iter().map(|t| t.id.as_str()).collect();
-            CliError::input(format!(
+            LabError::input(format!(
                 "--technology: {source} has no technology `{id}` (expected one of {})",
                 ids.join(", ")
             ))
@@ -84,7 +84,7 @@ pub fn calibrate(
         None => None,
         Some(spec) => {
             let (path, range) = spec.split_once('=').ok_or_else(|| {
-                CliError::input(format!("--parameter: `{spec}` is not PATH=MIN:MAX"))
+                LabError::input(format!("--parameter: `{spec}` is not PATH=MIN:MAX"))
             })?;
             let (lo, hi) = range
                 .split_once(':')
@@ -93,14 +93,14 @@ pub fn calibrate(
                 })
                 .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
                 .ok_or_else(|| {
-                    CliError::input(format!(
+                    LabError::input(format!(
                         "--parameter: `{range}` is not MIN:MAX with MIN < MAX"
                     ))
                 })?;
             let path = path.trim().to_string();
             let searched = [format!("technology[{k}].p"), format!("technology[{k}].q")];
             if path == "seed" || path == "steps" || searched.contains(&path) {
-                return Err(CliError::input(format!(
+                return Err(LabError::input(format!(
                     "--parameter: `{path}` cannot be searched: the calibration sets the seed, the steps (one per period) and the technology's p and q itself"
                 )));
             }
@@ -110,11 +110,11 @@ pub fn calibrate(
     // The scenario as checked, defaults filled in (a scenario without `[[technology]]` has
     // the default one), is what the candidates vary.
     let base = toml::Table::try_from(scenario.as_written())
-        .map_err(|e| CliError::failure(anyhow::Error::new(e)))?;
+        .map_err(|e| LabError::failure(anyhow::Error::new(e)))?;
     let m = match args.market_potential {
         Some(m) if m.is_finite() && m > 0.0 => m,
         Some(m) => {
-            return Err(CliError::input(format!(
+            return Err(LabError::input(format!(
                 "--market-potential: {m} is not a positive number"
             )))
         }
@@ -160,7 +160,7 @@ pub fn calibrate(
         } else {
             "--calibrate"
         };
-        CliError::input(format!("{option}: {e}"))
+        LabError::input(format!("{option}: {e}"))
     })?;
     let simulate = |x: &[f64]| -> Vec<f64> {
         let mut mean = vec![0.0; sales.len()];

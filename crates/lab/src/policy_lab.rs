@@ -7,7 +7,7 @@ use crate::error::{LabError, LabResult};
 use crate::load::{machine_limits, read_scenario};
 use crate::progress::Stop;
 use crate::variants::{add_policies, check_variant, replication_seed, VariantError};
-use clusterlab_model::policy::{find, run_outcomes, Failure, RunOutcome, POLICIES};
+use clusterlab_model::policy::{find, run_outcomes_while, Failure, RunOutcome, POLICIES};
 use clusterlab_model::scenario::{did_you_mean, parse_scenario_text, validate, Limits};
 use clusterlab_model::Scenario;
 use clusterlab_numerics::stats::Moments;
@@ -75,19 +75,9 @@ fn read_base(path: Option<&Path>) -> LabResult<Base> {
             "{source}: processes: policies act on the cluster's economy, and the scenario runs none of its processes (expected e.g. processes = [\"market\", \"rnd\", \"spillover\", \"network\", \"diffusion\"])"
         )));
     }
-    let mut table: toml::Table = text
+    let table: toml::Table = text
         .parse()
         .map_err(|e| LabError::input(format!("{source}: {e}")))?;
-    // A firm file is named absolutely so the lab's variants find it.
-    if let Some(csv) = parsed.file.firms.csv.as_ref() {
-        let absolute = dir.join(csv);
-        if let Some(firms) = table.get_mut("firms").and_then(|f| f.as_table_mut()) {
-            firms.insert(
-                "csv".into(),
-                toml::Value::String(absolute.display().to_string()),
-            );
-        }
-    }
     Ok(Base {
         source,
         table,
@@ -228,10 +218,13 @@ pub struct Diagnosis {
     pub failures: Vec<FailureScore>,
 }
 
-fn diagnosis_of(base: &Base, replications: u32) -> LabResult<Diagnosis> {
+fn diagnosis_of(base: &Base, replications: u32, stop: Stop) -> LabResult<Diagnosis> {
     let runs: Vec<LabResult<RunOutcome>> = (0..replications)
         .into_par_iter()
-        .map(|r| Ok(run_outcomes(&variant(base, &[], 0, None, r)?, 0)))
+        .map(|r| {
+            run_outcomes_while(&variant(base, &[], 0, None, r)?, 0, || !stop.now())
+                .ok_or_else(|| stopped(stop))
+        })
         .collect();
     let mut mean = [0.0f64; 6];
     for run in runs {
@@ -262,8 +255,9 @@ fn diagnosis_of(base: &Base, replications: u32) -> LabResult<Diagnosis> {
     })
 }
 
-/// Diagnoses each scenario's failures from the mean of its baseline runs.
-pub fn diagnose(args: &DiagnoseOptions) -> LabResult<Vec<Diagnosis>> {
+/// Diagnoses each scenario's failures from the mean of its baseline runs; gives up between
+/// two steps when `stop` says so.
+pub fn diagnose(args: &DiagnoseOptions, stop: Stop) -> LabResult<Vec<Diagnosis>> {
     let paths: Vec<Option<&Path>> = if args.scenarios.is_empty() {
         vec![None]
     } else {
@@ -272,7 +266,7 @@ pub fn diagnose(args: &DiagnoseOptions) -> LabResult<Vec<Diagnosis>> {
     let mut all = Vec::new();
     for path in paths {
         let base = read_base(path)?;
-        all.push(diagnosis_of(&base, args.replications)?);
+        all.push(diagnosis_of(&base, args.replications, stop)?);
     }
     Ok(all)
 }
@@ -375,8 +369,8 @@ pub struct BaselineMeans {
     pub cost: f64,
 }
 
-/// Compares the policies and mixes with each scenario's baseline; gives up between runs when
-/// `stop` says so.
+/// Compares the policies and mixes with each scenario's baseline; gives up between two steps
+/// when `stop` says so.
 pub fn compare(args: &CompareOptions, stop: Stop) -> LabResult<Vec<Comparison>> {
     let mixes = parse_mixes(&args.policies)?;
     if let Some(end) = args.end {
@@ -478,7 +472,7 @@ fn compare_one(
     }
     let outcomes: Vec<(usize, RunOutcome)> = jobs
         .par_iter()
-        .map(|(a, s)| (!stop.now()).then(|| (*a, run_outcomes(s, tech))))
+        .map(|(a, s)| run_outcomes_while(s, tech, || !stop.now()).map(|o| (*a, o)))
         .collect::<Option<_>>()
         .ok_or_else(|| stopped(stop))?;
     let n = args.replications as usize;
@@ -554,7 +548,7 @@ fn compare_one(
         .filter(|r| r.within_budget)
         .filter(|r| gain_of(r).1 > 0.0)
         .max_by(|a, b| gain_of(a).0.total_cmp(&gain_of(b).0));
-    let diagnosis = diagnosis_of(base, args.replications.min(3))?;
+    let diagnosis = diagnosis_of(base, args.replications.min(3), stop)?;
     let why = match best {
         Some(b) => {
             let first = b.policies.split('+').next().unwrap_or("");
@@ -610,15 +604,52 @@ fn compare_one(
 fn stopped(stop: Stop) -> LabError {
     if stop.timed_out() {
         LabError {
-            lines: vec![
-                "the comparison took too long: try fewer replications or a shorter run".into(),
-            ],
+            lines: vec!["the runs took too long: try fewer replications or a shorter run".into()],
             code: crate::error::EXIT_TIMED_OUT,
         }
     } else {
         LabError {
-            lines: vec!["interrupted: nothing was compared".into()],
+            lines: vec!["interrupted: nothing was written".into()],
             code: crate::error::EXIT_INTERRUPTED,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lagging() -> PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policy/lagging.toml")
+    }
+
+    /// The dashboard's deadline holds within a step: a comparison or a diagnosis past its
+    /// deadline stops between two steps and says so (exit code 124, HTTP 503), whatever the
+    /// runs in flight.
+    #[test]
+    fn a_job_past_its_deadline_stops_and_says_so() {
+        let options = CompareOptions {
+            scenarios: vec![lagging()],
+            policies: "rd-subsidy".into(),
+            replications: 2,
+            start: 0,
+            end: None,
+            budget: None,
+            objective: "welfare".into(),
+            technology: None,
+        };
+        let clock = std::time::Instant::now();
+        let error = compare(&options, Stop::within(std::time::Duration::ZERO)).unwrap_err();
+        assert_eq!(error.code, crate::error::EXIT_TIMED_OUT);
+        let error = diagnose(
+            &DiagnoseOptions {
+                scenarios: vec![lagging()],
+                replications: 3,
+            },
+            Stop::within(std::time::Duration::ZERO),
+        )
+        .unwrap_err();
+        assert_eq!(error.code, crate::error::EXIT_TIMED_OUT);
+        assert!(clock.elapsed() < std::time::Duration::from_secs(5));
     }
 }

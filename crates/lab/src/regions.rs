@@ -2,7 +2,7 @@
 //! checked, its regions' scenarios loaded, the `Regions` stepped, and every file written whole
 //! (DIR/timeseries-<id>.csv, DIR/migration.csv, DIR/summary.json) or none.
 
-use crate::error::{LabError as CliError, LabResult as CliResult};
+use crate::error::{LabError, LabResult};
 use crate::load::{check_outputs, load_scenario_text, machine_limits, read_scenario, Overrides};
 use crate::progress::{interrupted, step_bar};
 use crate::series::Series;
@@ -75,20 +75,20 @@ const FLOWS: [&str; 6] = [
 ];
 
 /// Runs the regions of `args.file` to their last step and writes their files.
-pub fn run_regions(args: &RegionsOptions) -> CliResult<RegionsOutcome> {
+pub fn run_regions(args: &RegionsOptions) -> LabResult<RegionsOutcome> {
     let source = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| CliError::input(format!("cannot read the regions file {source}: {e}")))?;
+        .map_err(|e| LabError::input(format!("cannot read the regions file {source}: {e}")))?;
     let parsed: Parsed<RegionsFile> = parse_toml(&text, &source, |_| None)
-        .map_err(|p| CliError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
+        .map_err(|p| LabError::inputs(p.0.iter().map(ToString::to_string).collect()))?;
     if !parsed.problems.is_empty() {
-        return Err(CliError::inputs(
+        return Err(LabError::inputs(
             parsed.problems.iter().map(ToString::to_string).collect(),
         ));
     }
     let file = &parsed.file;
     let (migration, incentives) = check_regions(file).map_err(|problems| {
-        CliError::inputs(
+        LabError::inputs(
             problems
                 .iter()
                 .map(|(field, message)| {
@@ -124,7 +124,7 @@ pub fn run_regions(args: &RegionsOptions) -> CliResult<RegionsOutcome> {
             limits,
         )?;
         if !loaded.scenario.processes().economy() {
-            return Err(CliError::input(format!(
+            return Err(LabError::input(format!(
                 "{scenario_source}: processes: region `{}` runs no process of the economy, so it has no firms that could move (expected e.g. processes = [\"market\", \"diffusion\"])",
                 r.id
             )));
@@ -219,7 +219,7 @@ pub fn run_regions(args: &RegionsOptions) -> CliResult<RegionsOutcome> {
     while regions.current_step() < file.steps {
         if interrupted() {
             bar.abandon();
-            return Err(CliError {
+            return Err(LabError {
                 lines: vec!["interrupted: nothing was written".into()],
                 code: crate::error::EXIT_INTERRUPTED,
             });

@@ -168,8 +168,12 @@ pub struct PhaseStart {
 /// Reads a run directory's summary.json.
 pub fn read_summary(dir: &Path) -> LabResult<RunSummary> {
     let path = dir.join(SUMMARY);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| LabError::input(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        LabError::input(format!(
+            "cannot read {}: {e} (expected a directory written by `clusterlab run`)",
+            path.display()
+        ))
+    })?;
     serde_json::from_str(&text).map_err(|e| {
         LabError::input(format!(
             "{}: line {}: {e} (expected the summary `clusterlab run` writes)",
@@ -183,21 +187,20 @@ pub fn read_summary(dir: &Path) -> LabResult<RunSummary> {
 /// them or none: after an error or an interrupt nothing is left behind. The caller checks
 /// beforehand that the outputs can be written ([`crate::load::check_outputs`]).
 pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput> {
-    let args = options;
     let scenario = &loaded.scenario;
-    let timeseries_path = args.out.join(TIMESERIES);
-    let summary_path = args.out.join(SUMMARY);
+    let timeseries_path = options.out.join(TIMESERIES);
+    let summary_path = options.out.join(SUMMARY);
 
     let mut world = World::new(scenario);
-    world.record_timings(args.timings);
-    let mut staged = Staged::in_dir(&args.out)?;
+    world.record_timings(options.timings);
+    let mut staged = Staged::in_dir(&options.out)?;
     let mut timeseries = staged.create(&timeseries_path)?;
 
     let mut series = Series::new(scenario);
     writeln!(timeseries, "step,{}", series.columns().join(","))
         .context("cannot write the time series")?;
     let mut row = Vec::with_capacity(series.columns().len());
-    let mut maps = args.maps.then(|| crate::series::Maps::new(scenario, 12));
+    let mut maps = options.maps.then(|| crate::series::Maps::new(scenario, 12));
     // The life cycle: the phase and the six dynamic factors, gathered per phase.
     let mut life_cycle = LifeCycleSummary::default();
     let mut sums: BTreeMap<Phase, (Vec<f64>, f64)> = BTreeMap::new();
@@ -235,7 +238,7 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
     run_writing_rows(
         &mut world,
         scenario.steps(),
-        args.quiet,
+        options.quiet,
         &mut timeseries,
         write_row,
     )
@@ -318,12 +321,12 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
         scenario: scenario.as_written().clone(),
     };
     if let Some(m) = &maps {
-        let maps_path = args.out.join("maps.json");
+        let maps_path = options.out.join("maps.json");
         let mut maps_file = staged.create(&maps_path)?;
         serde_json::to_writer(&mut maps_file, m).context("cannot write the maps")?;
         drop(maps_file);
         if let Some(network) = crate::series::NetworkView::of(&world) {
-            let path = args.out.join("network.json");
+            let path = options.out.join("network.json");
             let mut file = staged.create(&path)?;
             serde_json::to_writer(&mut file, &network).context("cannot write the network")?;
         }

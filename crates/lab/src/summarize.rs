@@ -37,17 +37,13 @@ pub struct SummaryOutcome {
 /// Writes DIR/summary.parquet and DIR/summary.csv of the sweep in `dir` (each whole or not at
 /// all), reading DIR/runs/*.parquet one run at a time: memory does not grow with the runs.
 pub fn write_summary(dir: &std::path::Path) -> LabResult<SummaryOutcome> {
-    struct Args<'a> {
-        dir: &'a std::path::Path,
-    }
-    let args = Args { dir };
-    let sweep = open_sweep(args.dir)?;
+    let sweep = open_sweep(dir)?;
     let runs = sweep.catalogue.done_runs()?;
     let (done, total) = sweep.catalogue.progress()?;
     if done == 0 {
         return Err(LabError::input(format!(
             "{}: no run has finished yet (run `clusterlab sweep` to completion first)",
-            args.dir.display()
+            dir.display()
         )));
     }
     let n_params = sweep.experiment.parameters.len();
@@ -99,7 +95,7 @@ pub fn write_summary(dir: &std::path::Path) -> LabResult<SummaryOutcome> {
             }
         };
     for r in &runs {
-        let path = run_file(args.dir, r.run, "parquet");
+        let path = run_file(dir, r.run, "parquet");
         if !path.is_file() {
             return Err(LabError::input(format!(
                 "{}: run {}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
@@ -180,7 +176,7 @@ pub fn write_summary(dir: &std::path::Path) -> LabResult<SummaryOutcome> {
         ),
         ("summary.csv", Table::write_csv),
     ] {
-        write_atomically(&args.dir.join(file), |tmp| write(&out, tmp))?;
+        write_atomically(&dir.join(file), |tmp| write(&out, tmp))?;
     }
     Ok(SummaryOutcome {
         done,

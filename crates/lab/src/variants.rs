@@ -17,17 +17,6 @@ pub enum VariantError {
     Invalid(Problems),
 }
 
-impl VariantError {
-    /// Its problems, one per line, as `Problem` displays them.
-    pub fn lines(&self) -> Vec<String> {
-        match self {
-            VariantError::Unreadable(p) | VariantError::Invalid(p) => {
-                p.0.iter().map(ToString::to_string).collect()
-            }
-        }
-    }
-}
-
 impl std::fmt::Display for VariantError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -95,6 +84,6 @@ mod tests {
         assert_eq!(scenario.seed(), seed);
         assert_eq!(table["policy"].as_array().unwrap().len(), 2);
         let bad = check_variant("steps = -1", "v", None, None, Limits::default()).unwrap_err();
-        assert!(!bad.lines().is_empty());
+        assert!(!bad.to_string().is_empty());
     }
 }

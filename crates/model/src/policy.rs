@@ -155,6 +155,17 @@ pub struct RunOutcome {
 /// Runs `scenario` to its last step and gathers the outcomes, `tech` being the technology
 /// whose take-up speed is compared.
 pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
+    // Never told to stop, the run always ends with its outcome.
+    run_outcomes_while(scenario, tech, || true).unwrap_or_default()
+}
+
+/// [`run_outcomes`], asking `keep_going` before every step: `None` as soon as it says no (the
+/// caller's deadline or interrupt), so a long run is given up between two steps.
+pub fn run_outcomes_while(
+    scenario: &crate::Scenario,
+    tech: usize,
+    keep_going: impl Fn() -> bool,
+) -> Option<RunOutcome> {
     use crate::{TechId, World};
     let mut world = World::new(scenario);
     let steps = scenario.steps();
@@ -190,7 +201,13 @@ pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
         }
     };
     observe(&world);
-    world.run_until(steps, &mut observe);
+    while world.current_step() < steps {
+        if !keep_going() {
+            return None;
+        }
+        world.step();
+        observe(&world);
+    }
     let mean = |sum: f64| if observed > 0.0 { sum / observed } else { 0.0 };
     let (innovations, welfare, fiscal, dispersion, demand, diversity_end, max_degree) =
         match world.economy() {
@@ -211,7 +228,7 @@ pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
             }
             None => (0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 1),
         };
-    RunOutcome {
+    Some(RunOutcome {
         innovations,
         t50: f64::from(t50.unwrap_or(steps + 1)),
         knowledge_dispersion: dispersion,
@@ -231,5 +248,5 @@ pub fn run_outcomes(scenario: &crate::Scenario, tech: usize) -> RunOutcome {
             market_demand: demand,
             diversity: (diversity_start, diversity_end),
         },
-    }
+    })
 }

@@ -6,7 +6,7 @@ use super::page::{self, chart_figures, chart_script, escape, Bar, Chart};
 use clusterlab_lab::input::csv_rows;
 use clusterlab_lab::sweep::open_sweep;
 use clusterlab_lab::{sensitivity, summarize};
-use clusterlab_lab::{LabError as CliError, LabResult as CliResult};
+use clusterlab_lab::{LabError, LabResult};
 use clusterlab_model::experiment::Design;
 use clusterlab_numerics::sensitivity::Index;
 use std::collections::BTreeMap;
@@ -33,11 +33,11 @@ struct Point {
 }
 
 /// Writes the report of the sweep in `dir` to `out`.
-pub fn write(dir: &Path, out: &Path) -> CliResult {
+pub fn write(dir: &Path, out: &Path) -> LabResult {
     let sweep = open_sweep(dir)?;
     let (done, total) = sweep.catalogue.progress()?;
     if done == 0 {
-        return Err(CliError::input(format!(
+        return Err(LabError::input(format!(
             "{}: no run has finished yet (run `clusterlab sweep` to completion first)",
             dir.display()
         )));
@@ -50,17 +50,17 @@ pub fn write(dir: &Path, out: &Path) -> CliResult {
         summarize::write_summary(dir)?;
     }
     let text = std::fs::read_to_string(&summary_path)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", summary_path.display())))?;
+        .map_err(|e| LabError::input(format!("cannot read {}: {e}", summary_path.display())))?;
     let rows = csv_rows(&text);
     let Some((_, header)) = rows.first() else {
-        return Err(CliError::input(format!(
+        return Err(LabError::input(format!(
             "{}: the file is empty",
             summary_path.display()
         )));
     };
     let at = |name: &str| header.iter().position(|h| h == name);
     let (Some(point_col), Some(step_col), Some(n_col)) = (at("point"), at("step"), at("n")) else {
-        return Err(CliError::input(format!(
+        return Err(LabError::input(format!(
             "{}: expected the columns point, step and n (as `clusterlab summarize` writes them)",
             summary_path.display()
         )));
@@ -82,7 +82,7 @@ pub fn write(dir: &Path, out: &Path) -> CliResult {
     let mut points: Vec<Point> = Vec::new();
     for (line, row) in &rows[1..] {
         if row.len() != header.len() {
-            return Err(CliError::input(format!(
+            return Err(LabError::input(format!(
                 "{}:{line}: {} fields (expected {}, one per column of the header)",
                 summary_path.display(),
                 row.len(),

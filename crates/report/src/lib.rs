@@ -11,7 +11,7 @@ mod page;
 pub mod policy;
 
 use clusterlab_lab::input::csv_rows;
-use clusterlab_lab::{LabError as CliError, LabResult as CliResult};
+use clusterlab_lab::{LabError, LabResult};
 use clusterlab_numerics::fit::{bass_nls, bass_ols};
 use page::{chart_figures, chart_script, escape, Chart};
 pub use page::{UPLOT_CSS, UPLOT_JS};
@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Writes the report of `dir` to `out`: a sweep's when it holds a catalogue, else a run's.
-pub fn write_any(dir: &Path, out: &Path) -> CliResult {
+pub fn write_any(dir: &Path, out: &Path) -> LabResult {
     if dir.join(clusterlab_store::catalogue::FILE).is_file() {
         experiment::write(dir, out)
     } else {
@@ -42,23 +42,23 @@ impl Series {
     }
 }
 
-fn read_series(path: &Path) -> CliResult<Series> {
+fn read_series(path: &Path) -> LabResult<Series> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::input(format!(
+        LabError::input(format!(
             "cannot read {shown}: {e} (expected a directory written by `clusterlab run`)"
         ))
     })?;
     let rows = csv_rows(&text);
     let Some((_, header)) = rows.first() else {
-        return Err(CliError::input(format!("{shown}: the file is empty")));
+        return Err(LabError::input(format!("{shown}: the file is empty")));
     };
     let mut columns = vec![Vec::with_capacity(rows.len()); header.len()];
     for (line, row) in &rows[1..] {
         for (i, column) in columns.iter_mut().enumerate() {
             let cell = row.get(i).map_or("", String::as_str);
             let v = cell.parse::<f64>().map_err(|_| {
-                CliError::input(format!(
+                LabError::input(format!(
                     "{shown}:{line}: {}: `{cell}` is not a number",
                     header[i]
                 ))
@@ -153,13 +153,13 @@ fn radar(scores: &[(String, f64)]) -> String {
 }
 
 /// Writes the report of run directory `dir` to `out` (atomically).
-pub fn write_report(dir: &Path, out: &Path) -> CliResult {
+pub fn write_report(dir: &Path, out: &Path) -> LabResult {
     let series = read_series(&dir.join("timeseries.csv"))?;
     let summary = clusterlab_lab::run::read_summary(dir)?;
     let steps = series
         .column("step")
         .ok_or_else(|| {
-            CliError::input(format!(
+            LabError::input(format!(
                 "{}: no `step` column",
                 dir.join("timeseries.csv").display()
             ))

@@ -2,7 +2,7 @@
 //! charts, bar charts with intervals, and writing the file whole.
 
 use anyhow::Context;
-use clusterlab_lab::LabResult as CliResult;
+use clusterlab_lab::LabResult;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -223,7 +223,7 @@ pub fn licence(html: &mut String) {
 }
 
 /// Writes the page to `out` whole: under a temporary name, then renamed.
-pub fn write(out: &Path, html: &str) -> CliResult {
+pub fn write(out: &Path, html: &str) -> LabResult {
     clusterlab_store::atomic::write_atomically(out, |tmp| {
         std::fs::write(tmp, html).with_context(|| format!("cannot write {}", tmp.display()))
     })?;

@@ -3,7 +3,7 @@
 //! 95% intervals, every effect in a table, the baseline, and the diagnosis of failures.
 
 use super::page::{self, escape, Bar};
-use clusterlab_lab::LabResult as CliResult;
+use clusterlab_lab::LabResult;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -50,7 +50,7 @@ fn cell(effect: &Value) -> String {
 
 /// Writes the report of `comparisons` (the JSON `policy compare --json` prints) to `out`;
 /// `command` is the command line that repeats it.
-pub fn write(comparisons: &Value, command: &str, out: &Path) -> CliResult {
+pub fn write(comparisons: &Value, command: &str, out: &Path) -> LabResult {
     let list = comparisons.as_array().cloned().unwrap_or_default();
     let mut html = page::head("policy comparison");
     let _ = write!(

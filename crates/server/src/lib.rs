@@ -10,7 +10,8 @@
 //!
 //! **Architecture invariant:** it holds no model logic and starts no process: it checks
 //! scenarios, saves runs, compares policies through `clusterlab-lab` and makes reports through
-//! `clusterlab-report`, in this process, on worker threads, each long job under a deadline.
+//! `clusterlab-report`, in this process, on worker threads; comparisons stop at their deadline
+//! between two steps, and a slow sweep report is left to finish in the background.
 
 mod http;
 pub mod live;
@@ -67,7 +68,10 @@ struct Server {
 /// How long a policy comparison from the form may run.
 const POLICY_TIME: Duration = Duration::from_secs(600);
 
-/// Serves on `listener` until the process ends.
+/// Serves on `listener` until the process is interrupted (SIGINT or SIGTERM, through
+/// `clusterlab_lab::progress::request_interrupt`): then it stops taking requests, drops the
+/// open ones (event streams never end by themselves) and returns, giving work in progress a
+/// second to finish.
 pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Result<()> {
     let live = Live::new();
     let data = settings.data.clone();
@@ -85,11 +89,25 @@ pub fn serve(listener: std::net::TcpListener, settings: Settings) -> std::io::Re
         .max_blocking_threads(2 * server.settings.max_connections)
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, app(server)).await
-    })
+        let serving = std::pin::pin!(std::future::IntoFuture::into_future(axum::serve(
+            listener,
+            app(server)
+        )));
+        let interrupted = std::pin::pin!(async {
+            while !clusterlab_lab::progress::interrupted() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        match futures_util::future::select(serving, interrupted).await {
+            futures_util::future::Either::Left((served, _)) => served,
+            futures_util::future::Either::Right(((), _)) => Ok(()),
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
 }
 
 impl Server {
@@ -451,6 +469,14 @@ impl Server {
         ));
         std::fs::write(&file, &prepared.text)
             .map_err(|e| error(500, &format!("cannot write {}: {e}", file.display())))?;
+        // The lab reads scenarios from files: this one is removed however the job ends.
+        struct Removed<'a>(&'a Path);
+        impl Drop for Removed<'_> {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(self.0);
+            }
+        }
+        let _removed = Removed(&file);
         let options = clusterlab_lab::policy_lab::CompareOptions {
             scenarios: vec![file.clone()],
             policies: policies.to_string(),
@@ -461,11 +487,12 @@ impl Server {
             objective: "welfare".to_string(),
             technology: None,
         };
-        let result = clusterlab_lab::policy_lab::compare(
-            &options,
-            clusterlab_lab::progress::Stop::within(POLICY_TIME),
-        );
-        let _ = std::fs::remove_file(&file);
+        let result = on_own_threads(|| {
+            clusterlab_lab::policy_lab::compare(
+                &options,
+                clusterlab_lab::progress::Stop::within(POLICY_TIME),
+            )
+        });
         match result {
             Ok(comparisons) => match serde_json::to_value(&comparisons) {
                 Ok(result) => Ok(json_reply(200, &result)),
@@ -475,11 +502,19 @@ impl Server {
                 503,
                 "the comparison took too long (over 10 minutes): try fewer replications or a shorter run",
             )),
-            Err(e) if e.code == clusterlab_lab::error::EXIT_BAD_INPUT => {
-                Err(error(422, &e.lines.join("\n")))
-            }
-            Err(e) => Err(error(500, &format!("cannot run policy compare: {}", e.lines.join("\n")))),
+            Err(e) => Err(error(422, &e.lines.join("\n"))),
         }
+    }
+}
+
+/// Runs `job` on a rayon pool of its own, as many threads as cores, so that its runs do not
+/// queue behind (or hold up) the live run, which steps on the global pool: the two share the
+/// cores as two processes would.
+fn on_own_threads<T: Send>(job: impl FnOnce() -> T + Send) -> T {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match rayon::ThreadPoolBuilder::new().num_threads(cores).build() {
+        Ok(pool) => pool.install(job),
+        Err(_) => job(),
     }
 }
 

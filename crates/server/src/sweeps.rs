@@ -66,39 +66,56 @@ fn dir(data: &Path, id: &str) -> Option<PathBuf> {
     (dir.starts_with(&root) && catalogue.starts_with(&dir) && catalogue.is_file()).then_some(dir)
 }
 
-/// One report made at a time: two requests for one sweep's report would both write it.
-static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// Set while a report is being made: one at a time, by one thread, however many pages ask.
+static MAKING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// How long making a report may take before it is given up.
+/// How long a page waits for a report before it is told so.
 const REPORT_TIME: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Sweep `id`'s report, made (or made again, when runs finished since) as `clusterlab report`
-/// makes it, on a thread of its own: past [`REPORT_TIME`] the page is told so while the report
-/// is finished in the background, one at a time.
+/// makes it. At most one report is made at a time, on a thread of its own; a request waits for
+/// the one being made, then makes its own only if the file is still older than the catalogue.
+/// Past [`REPORT_TIME`] the page is told so (503) while the report is finished in the
+/// background: a later request finds it made.
 pub fn report(data: &Path, id: &str) -> Result<Vec<u8>, (u16, String)> {
+    use std::sync::atomic::Ordering;
     let dir = dir(data, id).ok_or((404, format!("no sweep `{id}` in the data folder")))?;
     let report = dir.join("report.html");
-    let (done, finished) = std::sync::mpsc::channel();
-    let (making_dir, making_report) = (dir.clone(), report.clone());
-    std::thread::spawn(move || {
-        let _making = MAKING.lock().unwrap_or_else(|p| p.into_inner());
-        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        let result =
-            if modified(&making_report) < clusterlab_store::catalogue::modified(&making_dir) {
-                clusterlab_report::write_any(&making_dir, &making_report)
-            } else {
-                Ok(())
-            };
-        let _ = done.send(result);
-    });
-    match finished.recv_timeout(REPORT_TIME) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err((422, e.lines.join("\n"))),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-            return Err((503, "the report took too long to make".to_string()))
+    let deadline = std::time::Instant::now() + REPORT_TIME;
+    let too_long = || (503, "the report took too long to make".to_string());
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    loop {
+        if modified(&report) >= clusterlab_store::catalogue::modified(&dir) {
+            break;
         }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            return Err((500, "making the report failed".to_string()))
+        if MAKING
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            // Another report is being made (perhaps this one): wait for it, then look again.
+            if std::time::Instant::now() >= deadline {
+                return Err(too_long());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            continue;
+        }
+        let (done, finished) = std::sync::mpsc::channel();
+        let (making_dir, making_report) = (dir.clone(), report.clone());
+        std::thread::spawn(move || {
+            let result = clusterlab_report::write_any(&making_dir, &making_report);
+            MAKING.store(false, Ordering::SeqCst);
+            let _ = done.send(result);
+        });
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match finished.recv_timeout(left) {
+            Ok(Ok(())) => break,
+            Ok(Err(e)) => return Err((422, e.lines.join("\n"))),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return Err(too_long()),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                // The thread panicked: free the flag so that the next request tries again.
+                MAKING.store(false, Ordering::SeqCst);
+                return Err((500, "making the report failed".to_string()));
+            }
         }
     }
     let real = report

@@ -48,15 +48,17 @@ impl Staged {
         })
     }
 
-    /// Opens `path` for writing under a temporary name beside it.
+    /// Opens `path` for writing under a temporary name beside it, unique to this process and
+    /// call (`.NAME.partial-PID-N`), so two jobs of one process never share one.
     pub fn create(&mut self, path: &Path) -> Result<BufWriter<File>> {
         let name = path
             .file_name()
             .with_context(|| format!("{} is not a file name", path.display()))?;
         let temporary = path.with_file_name(format!(
-            ".{}.partial-{}",
+            ".{}.partial-{}-{}",
             name.to_string_lossy(),
-            std::process::id()
+            std::process::id(),
+            next_call()
         ));
         let file = File::create(&temporary)
             .with_context(|| format!("cannot write {}", temporary.display()))?;
@@ -90,12 +92,17 @@ impl Drop for Staged {
     }
 }
 
+/// A number no other call of this process gets: what makes temporary names unique.
+fn next_call() -> u64 {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Writes a file through `write` under a temporary name beside `path`, unique to this process
 /// and call (`NAME.EXT.PID-N.tmp`, so two writers never share one), then renames it into
 /// place; on an error the temporary file is removed.
 pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let call = next_call();
     let tmp = path.with_extension(format!(
         "{}.{}-{call}.tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("out"),

@@ -164,10 +164,13 @@ fn to_json(value: &impl Serialize) -> CliResult<String> {
 }
 
 fn diagnose(args: DiagnoseArgs) -> CliResult {
-    let all = diagnose_failures(&DiagnoseOptions {
-        scenarios: args.scenarios.clone(),
-        replications: args.replications,
-    })?;
+    let all = diagnose_failures(
+        &DiagnoseOptions {
+            scenarios: args.scenarios.clone(),
+            replications: args.replications,
+        },
+        Stop::on_interrupt(),
+    )?;
     if args.json {
         println!("{}", to_json(&all)?);
         return Ok(());

@@ -78,11 +78,15 @@ pub fn run(args: RunArgs) -> CliResult {
         maps: args.report,
     };
     let report_path = args.out.join("report.html");
-    let mut outputs = options.outputs();
-    if !args.report {
-        outputs.extend([args.out.join("maps.json"), args.out.join("network.json")]);
-    }
-    outputs.push(report_path.clone());
+    // Every file a run may write, with or without --report.
+    let outputs = [
+        "timeseries.csv",
+        "summary.json",
+        "maps.json",
+        "network.json",
+        "report.html",
+    ]
+    .map(|name| args.out.join(name));
     check_outputs("--out", &outputs)?;
     let output = run_to_dir(&loaded, &options)?;
     for warning in &output.warnings {
