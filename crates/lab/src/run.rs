@@ -11,6 +11,7 @@ use clusterlab_model::economy::diagnosis::DynamicFactors;
 use clusterlab_model::economy::lifecycle::Phase;
 use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
+use clusterlab_numerics::performance::RunPerformance;
 use clusterlab_store::atomic::Staged;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -383,6 +384,57 @@ pub fn sweep_run(dir: &Path, run: u64, overrides: Overrides) -> LabResult<Loaded
         },
         machine_limits()?,
     )
+}
+
+/// A run's diffusion performance (the indicators an evaluation of runs reads) from its
+/// summary, for `technology` (or its only one).
+pub fn performance(dir: &Path, technology: Option<&str>) -> LabResult<RunPerformance> {
+    let summary = read_summary(dir)?;
+    let shown = dir.join(SUMMARY).display().to_string();
+    let technologies = &summary.technologies;
+    let ids: Vec<&str> = technologies.iter().map(|t| t.id.as_str()).collect();
+    let tech = match technology {
+        Some(id) => technologies.iter().find(|t| t.id == id).ok_or_else(|| {
+            LabError::input(format!(
+                "{shown}: no technology `{id}` (expected one of: {})",
+                ids.join(", ")
+            ))
+        })?,
+        None if technologies.len() == 1 => &technologies[0],
+        None => {
+            return Err(LabError::input(format!(
+                "{shown}: the run has {} technologies; choose one with --technology (one of: {})",
+                technologies.len(),
+                ids.join(", ")
+            )))
+        }
+    };
+    let economy = summary.economy.as_ref();
+    let step = |t: Option<usize>| t.map(|t| t as u32);
+    Ok(RunPerformance {
+        name: dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        steps: summary.steps,
+        t10: step(tech.t10),
+        t50: step(tech.t50),
+        t90: step(tech.t90),
+        peak_adoption_rate: tech.peak_adoption_rate,
+        final_share: tech.final_share,
+        spatial_reach: tech.spatial_reach,
+        laggard_adoption: tech.laggard_adoption,
+        welfare_total: economy.map(|e| e.welfare_total),
+        fiscal_cost_per_firm: economy.map(|e| e.fiscal_cost_per_firm),
+        final_indicators: economy
+            .map(|e| {
+                e.final_indicators
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 
 use crate::error::{CliError, CliResult};
 use clap::Args;
-use clusterlab_lab::input::csv_rows;
+use clusterlab_lab::input::read_alternatives;
+use clusterlab_lab::run::performance;
 use clusterlab_model::scenario::{parse_toml, Parsed};
 use clusterlab_numerics::evaluation::{evaluate, Alternative, EvaluationSpec, SpecProblem};
-use clusterlab_numerics::performance::RunPerformance;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -64,63 +64,13 @@ fn line_problem(parsed: &Parsed<EvaluationSpec>, p: &SpecProblem) -> String {
     )
 }
 
-/// Reads alternatives: a column `alternative`, then the indicators by id (in any order).
-fn read_alternatives(path: &Path, ids: &[&str]) -> CliResult<Vec<Alternative>> {
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::input(format!("cannot read the alternatives {source}: {e}")))?;
-    let rows = csv_rows(&text);
-    let Some((header_line, columns)) = rows.first() else {
-        return Err(CliError::input(format!(
-            "{source}: the file is empty (expected a header `alternative,{}` and one row per alternative)",
-            ids.join(",")
-        )));
-    };
-    let header_line = *header_line;
-    let name_column = columns.iter().position(|c| c == "alternative");
-    let mut index = Vec::with_capacity(ids.len());
-    for id in ids {
-        index.push(columns.iter().position(|c| c == id).ok_or_else(|| {
-            CliError::input(format!("{source}:{header_line}: missing column `{id}` (expected one column per indicator of the spec)"))
-        })?);
-    }
-    let mut problems = Vec::new();
-    let mut alternatives = Vec::new();
-    for (line, row) in &rows[1..] {
-        let line = *line;
-        let mut values = Vec::with_capacity(ids.len());
-        for (id, &col) in ids.iter().zip(&index) {
-            let raw = row.get(col).map_or("", String::as_str);
-            match raw.parse::<f64>() {
-                Ok(v) if v.is_finite() => values.push(v),
-                _ => problems.push(format!(
-                    "{source}:{line}: {id}: `{raw}` is not a number (expected a finite number)"
-                )),
-            }
-        }
-        let name = name_column
-            .and_then(|c| row.get(c).cloned())
-            .unwrap_or_else(|| format!("alternative-{}", alternatives.len() + 1));
-        alternatives.push(Alternative { name, values });
-    }
-    if !problems.is_empty() {
-        return Err(CliError::inputs(problems));
-    }
-    if alternatives.is_empty() {
-        return Err(CliError::input(format!(
-            "{source}: no alternatives (expected one row per alternative after the header)"
-        )));
-    }
-    Ok(alternatives)
-}
-
 /// Reads the runs (and the baseline, first unless it is among them) and their indicators.
 fn runs_as_alternatives(args: &EvaluateArgs, ids: &[&str]) -> CliResult<Vec<Alternative>> {
     let technology = args.technology.as_deref();
     let baseline = args
         .baseline
         .as_deref()
-        .map(|dir| read_run(dir, technology))
+        .map(|dir| performance(dir, technology))
         .transpose()?;
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -133,7 +83,7 @@ fn runs_as_alternatives(args: &EvaluateArgs, ids: &[&str]) -> CliResult<Vec<Alte
         }
     }
     for dir in &args.runs {
-        runs.push(read_run(dir, technology)?);
+        runs.push(performance(dir, technology)?);
     }
     let mut problems = Vec::new();
     let mut alternatives = Vec::with_capacity(runs.len());
@@ -161,57 +111,6 @@ fn runs_as_alternatives(args: &EvaluateArgs, ids: &[&str]) -> CliResult<Vec<Alte
         return Err(CliError::inputs(problems));
     }
     Ok(alternatives)
-}
-
-/// A run's performance from DIR/summary.json (read as the lab's `RunSummary`), for
-/// `technology` (or its only one).
-fn read_run(dir: &Path, technology: Option<&str>) -> CliResult<RunPerformance> {
-    let summary = clusterlab_lab::run::read_summary(dir)?;
-    let shown = dir.join(clusterlab_lab::run::SUMMARY).display().to_string();
-    let technologies = &summary.technologies;
-    let ids: Vec<&str> = technologies.iter().map(|t| t.id.as_str()).collect();
-    let tech = match technology {
-        Some(id) => technologies.iter().find(|t| t.id == id).ok_or_else(|| {
-            CliError::input(format!(
-                "{shown}: no technology `{id}` (expected one of: {})",
-                ids.join(", ")
-            ))
-        })?,
-        None if technologies.len() == 1 => &technologies[0],
-        None => {
-            return Err(CliError::input(format!(
-                "{shown}: the run has {} technologies; choose one with --technology (one of: {})",
-                technologies.len(),
-                ids.join(", ")
-            )))
-        }
-    };
-    let economy = summary.economy.as_ref();
-    let step = |t: Option<usize>| t.map(|t| t as u32);
-    Ok(RunPerformance {
-        name: dir.file_name().map_or_else(
-            || dir.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
-        steps: summary.steps,
-        t10: step(tech.t10),
-        t50: step(tech.t50),
-        t90: step(tech.t90),
-        peak_adoption_rate: tech.peak_adoption_rate,
-        final_share: tech.final_share,
-        spatial_reach: tech.spatial_reach,
-        laggard_adoption: tech.laggard_adoption,
-        welfare_total: economy.map(|e| e.welfare_total),
-        fiscal_cost_per_firm: economy.map(|e| e.fiscal_cost_per_firm),
-        final_indicators: economy
-            .map(|e| {
-                e.final_indicators
-                    .iter()
-                    .map(|(k, v)| (k.clone(), *v))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    })
 }
 
 #[derive(Serialize)]

@@ -4,7 +4,7 @@
 use crate::error::{CliError, CliResult};
 use clap::Args;
 use clusterlab_lab::calibrate::{calibrate, Calibration, CalibrationOptions};
-use clusterlab_lab::input::csv_rows;
+use clusterlab_lab::input::read_sales;
 use clusterlab_numerics::fit::{bass_nls, bass_ols, BassFit};
 use serde::Serialize;
 use std::io::Write;
@@ -57,81 +57,6 @@ pub struct FitArgs {
     /// With --calibrate: most simulations of candidates.
     #[arg(long, value_name = "N", default_value_t = 150, requires = "calibrate")]
     evaluations: usize,
-}
-
-/// Reads the sales column, refusing gaps, negative and non-numeric values.
-fn read_sales(path: &PathBuf) -> CliResult<(Vec<String>, Vec<f64>)> {
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::input(format!("cannot read the data {source}: {e}")))?;
-    let rows = csv_rows(&text);
-    let Some((header_line, header)) = rows.first() else {
-        return Err(CliError::input(format!(
-            "{source}: the file is empty (expected a header with `sales` and one row per period)"
-        )));
-    };
-    let sales_col = header
-        .iter()
-        .position(|c| c == "sales" || c == "adoptions")
-        .ok_or_else(|| {
-            CliError::input(format!(
-                "{source}:{header_line}: no `sales` column (expected `sales` or `adoptions`: new adopters per period)"
-            ))
-        })?;
-    let period_col = header
-        .iter()
-        .position(|c| c == "period" || c == "year" || c == "t");
-    let mut problems = Vec::new();
-    let (mut periods, mut sales) = (Vec::new(), Vec::new());
-    let mut previous: Option<i64> = None;
-    for (line, row) in &rows[1..] {
-        let cell = row.get(sales_col).map_or("", |s| s.trim());
-        match cell.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => sales.push(v),
-            Ok(v) if v.is_finite() => problems.push(format!(
-                "{source}:{line}: sales: {v} is negative (expected new adopters, at least 0)"
-            )),
-            _ if cell.is_empty() => problems.push(format!(
-                "{source}:{line}: sales: empty (a gap: every period needs its sales)"
-            )),
-            _ => problems.push(format!("{source}:{line}: sales: `{cell}` is not a number")),
-        }
-        let label = match period_col {
-            Some(c) => {
-                let cell = row.get(c).map_or("", |s| s.trim());
-                match cell.parse::<i64>() {
-                    Ok(p) => {
-                        if let Some(before) = previous {
-                            if before.checked_add(1) != Some(p) {
-                                problems.push(format!(
-                                    "{source}:{line}: {}: {p} follows {before} (a gap: periods must count up by one)",
-                                    header[c]
-                                ));
-                            }
-                        }
-                        previous = Some(p);
-                    }
-                    Err(_) => problems.push(format!(
-                        "{source}:{line}: {}: `{cell}` is not a whole number",
-                        header[c]
-                    )),
-                }
-                cell.to_string()
-            }
-            None => (periods.len() + 1).to_string(),
-        };
-        periods.push(label);
-    }
-    if !problems.is_empty() {
-        return Err(CliError::inputs(problems));
-    }
-    if sales.len() < 4 {
-        return Err(CliError::input(format!(
-            "{source}: {} periods are too few (expected at least 4 to fit three parameters)",
-            sales.len()
-        )));
-    }
-    Ok((periods, sales))
 }
 
 #[derive(Serialize)]

@@ -2,13 +2,13 @@
 
 use crate::error::{CliError, CliResult};
 use clap::Args;
+use clusterlab_lab::input::read_game;
 use clusterlab_model::game::coordinator::{generic_support, GenericSupport, Scheme};
-use clusterlab_model::game::file::{check_game, GameFile, GameSpec};
+use clusterlab_model::game::file::GameSpec;
 use clusterlab_model::game::region::{axis, kuang_zhang, region, Param, Verdict};
 use clusterlab_model::game::rnd::RndOutcome;
 use clusterlab_model::game::solve::{describe, Equilibrium, Solution};
 use clusterlab_model::game::{Profile, CLASSES};
-use clusterlab_model::scenario::{parse_toml, Parsed};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -159,17 +159,6 @@ struct Report<'a> {
     rnd_spillovers: Option<RndReport>,
 }
 
-/// Reads and checks the game file.
-fn load(path: &PathBuf) -> CliResult<GameSpec> {
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::input(format!("cannot read the game {source}: {e}")))?;
-    let parsed: Parsed<GameFile> =
-        parse_toml(&text, &source, clusterlab_model::game::file::expected_of)
-            .map_err(|p| CliError::inputs(p.0.iter().map(|p| p.to_string()).collect()))?;
-    check_game(&parsed).map_err(|p| CliError::inputs(p.0.iter().map(|p| p.to_string()).collect()))
-}
-
 /// Runs the command.
 pub fn run(args: GameArgs) -> CliResult {
     // The map's axes are checked before anything is solved.
@@ -191,7 +180,7 @@ pub fn run(args: GameArgs) -> CliResult {
             Some((x, y))
         }
     };
-    let spec = load(&args.game)?;
+    let spec = read_game(&args.game)?;
     let source = args.game.display().to_string();
     if let Some(((x, x0, x1), (y, y0, y1))) = axes {
         let n = usize::from(args.resolution);
