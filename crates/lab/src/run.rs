@@ -3,6 +3,7 @@
 //! report when asked. [`RunSummary`] is summary.json's one type, written and read.
 
 use crate::error::{LabError, LabResult};
+use crate::input::csv_rows;
 use crate::load::{load_scenario_text, machine_limits, Loaded, Overrides};
 use crate::progress::run_writing_rows;
 use crate::series::Series;
@@ -13,6 +14,7 @@ use clusterlab_model::scenario::ScenarioFile;
 use clusterlab_model::{ProcessTimings, TechId, World};
 use clusterlab_numerics::performance::RunPerformance;
 use clusterlab_store::atomic::Staged;
+use clusterlab_store::table::{Column, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -434,6 +436,74 @@ pub fn performance(dir: &Path, technology: Option<&str>) -> LabResult<RunPerform
                     .collect()
             })
             .unwrap_or_default(),
+    })
+}
+
+/// A run's time series as written in timeseries.csv: its columns by name, every value a number.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeseries {
+    /// Column names, `step` first.
+    pub names: Vec<String>,
+    /// Values by column.
+    pub columns: Vec<Vec<f64>>,
+}
+
+impl Timeseries {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&[f64]> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| self.columns[i].as_slice())
+    }
+
+    /// As a table for Parquet or CSV: `step` an integer, every other column a double.
+    pub fn to_table(&self) -> Table {
+        let mut table = Table::default();
+        for (name, column) in self.names.iter().zip(&self.columns) {
+            if name == "step" {
+                table.push(
+                    name,
+                    Column::Int(column.iter().map(|&v| v as i64).collect()),
+                );
+            } else {
+                table.push(name, Column::Float(column.clone()));
+            }
+        }
+        table
+    }
+}
+
+/// Reads a run directory's timeseries.csv; a cell that is not a number is refused with its
+/// line and column.
+pub fn read_timeseries(dir: &Path) -> LabResult<Timeseries> {
+    let path = dir.join(TIMESERIES);
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        LabError::input(format!(
+            "cannot read {shown}: {e} (expected a directory written by `clusterlab run`)"
+        ))
+    })?;
+    let rows = csv_rows(&text);
+    let Some((_, header)) = rows.first() else {
+        return Err(LabError::input(format!("{shown}: the file is empty")));
+    };
+    let mut columns = vec![Vec::with_capacity(rows.len()); header.len()];
+    for (line, row) in &rows[1..] {
+        for (i, column) in columns.iter_mut().enumerate() {
+            let cell = row.get(i).map_or("", String::as_str);
+            let v = cell.parse::<f64>().map_err(|_| {
+                LabError::input(format!(
+                    "{shown}:{line}: {}: `{cell}` is not a number",
+                    header[i]
+                ))
+            })?;
+            column.push(v);
+        }
+    }
+    Ok(Timeseries {
+        names: header.clone(),
+        columns,
     })
 }
 

@@ -10,7 +10,6 @@ mod experiment;
 mod page;
 pub mod policy;
 
-use clusterlab_lab::input::csv_rows;
 use clusterlab_lab::{LabError, LabResult};
 use clusterlab_numerics::fit::{bass_nls, bass_ols};
 use page::{chart_figures, chart_script, escape, Chart};
@@ -25,51 +24,6 @@ pub fn write_any(dir: &Path, out: &Path) -> LabResult {
     } else {
         write_report(dir, out)
     }
-}
-
-/// A run's time series: column names and values by column.
-struct Series {
-    names: Vec<String>,
-    columns: Vec<Vec<f64>>,
-}
-
-impl Series {
-    fn column(&self, name: &str) -> Option<&[f64]> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .map(|i| self.columns[i].as_slice())
-    }
-}
-
-fn read_series(path: &Path) -> LabResult<Series> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        LabError::input(format!(
-            "cannot read {shown}: {e} (expected a directory written by `clusterlab run`)"
-        ))
-    })?;
-    let rows = csv_rows(&text);
-    let Some((_, header)) = rows.first() else {
-        return Err(LabError::input(format!("{shown}: the file is empty")));
-    };
-    let mut columns = vec![Vec::with_capacity(rows.len()); header.len()];
-    for (line, row) in &rows[1..] {
-        for (i, column) in columns.iter_mut().enumerate() {
-            let cell = row.get(i).map_or("", String::as_str);
-            let v = cell.parse::<f64>().map_err(|_| {
-                LabError::input(format!(
-                    "{shown}:{line}: {}: `{cell}` is not a number",
-                    header[i]
-                ))
-            })?;
-            column.push(v);
-        }
-    }
-    Ok(Series {
-        names: header.clone(),
-        columns,
-    })
 }
 
 /// The adoption share the Bass model fitted to a technology's share curve predicts, per step
@@ -154,7 +108,7 @@ fn radar(scores: &[(String, f64)]) -> String {
 
 /// Writes the report of run directory `dir` to `out` (atomically).
 pub fn write_report(dir: &Path, out: &Path) -> LabResult {
-    let series = read_series(&dir.join("timeseries.csv"))?;
+    let series = clusterlab_lab::run::read_timeseries(dir)?;
     let summary = clusterlab_lab::run::read_summary(dir)?;
     let steps = series
         .column("step")

@@ -2,7 +2,6 @@
 //! run` itself (the same files a user gets on the command line: timeseries.csv, summary.json,
 //! maps.json, report.html) plus scenario.toml and timeseries.parquet.
 
-use clusterlab_store::table::{Column, Table};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -168,7 +167,7 @@ pub fn save(data: &Path, name: &str, scenario_text: &str) -> Result<String, Stri
         };
         clusterlab_lab::run::run_to_dir(&loaded, &options).map_err(worded)?;
         clusterlab_report::write_report(&dir, &dir.join("report.html")).map_err(worded)?;
-        parquet_of_csv(&dir.join("timeseries.csv"), &dir.join("timeseries.parquet"))
+        parquet_of_csv(&dir, &dir.join("timeseries.parquet"))
     })();
     match result {
         Ok(()) => Ok(id),
@@ -180,33 +179,10 @@ pub fn save(data: &Path, name: &str, scenario_text: &str) -> Result<String, Stri
 }
 
 /// Writes a run's time series as Parquet: `step` as an integer, every other column a double.
-fn parquet_of_csv(csv_path: &Path, parquet_path: &Path) -> Result<(), String> {
-    let mut reader = csv::Reader::from_path(csv_path)
-        .map_err(|e| format!("cannot read {}: {e}", csv_path.display()))?;
-    let names: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("{}: {e}", csv_path.display()))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("{}: {e}", csv_path.display()))?;
-        for (column, field) in values.iter_mut().zip(record.iter()) {
-            column.push(field.parse().unwrap_or(f64::NAN));
-        }
-    }
-    let mut table = Table::default();
-    for (name, column) in names.iter().zip(values) {
-        if name == "step" {
-            table.push(
-                name,
-                Column::Int(column.iter().map(|&v| v as i64).collect()),
-            );
-        } else {
-            table.push(name, Column::Float(column));
-        }
-    }
+fn parquet_of_csv(dir: &Path, parquet_path: &Path) -> Result<(), String> {
+    let table = clusterlab_lab::run::read_timeseries(dir)
+        .map_err(|e| e.lines.join("; "))?
+        .to_table();
     clusterlab_store::atomic::write_atomically(parquet_path, |partial| table.write_parquet(partial))
         .map_err(|e| format!("cannot write {}: {e:#}", parquet_path.display()))
 }
