@@ -3,8 +3,8 @@
 //! 95% intervals, every effect in a table, the baseline, and the diagnosis of failures.
 
 use super::page::{self, escape, Bar};
+use clusterlab_lab::policy_lab::{Alternative, Comparison, Effect};
 use clusterlab_lab::LabResult;
-use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -27,58 +27,69 @@ fn objective_effect(objective: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn bar(label: &str, effect: &Value) -> Bar {
-    let get = |k: &str| effect[k].as_f64().unwrap_or(f64::NAN);
-    Bar {
-        label: label.to_string(),
-        value: get("mean"),
-        lo: get("lo"),
-        hi: get("hi"),
+/// A number that JSON could carry (finite), as the page shows numbers.
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// The effect of `alternative` named as the objective reads it.
+fn effect_of<'a>(a: &'a Alternative, name: &str) -> &'a Effect {
+    match name {
+        "innovations" => &a.innovations,
+        "t50" => &a.t50,
+        "knowledge_dispersion" => &a.knowledge_dispersion,
+        "welfare" => &a.welfare,
+        "cost" => &a.cost,
+        _ => &a.net_welfare,
     }
 }
 
-fn cell(effect: &Value) -> String {
-    match (
-        effect["mean"].as_f64(),
-        effect["lo"].as_f64(),
-        effect["hi"].as_f64(),
-    ) {
+fn bar(label: &str, effect: &Effect) -> Bar {
+    let get = |v: f64| finite(v).unwrap_or(f64::NAN);
+    Bar {
+        label: label.to_string(),
+        value: get(effect.mean),
+        lo: get(effect.lo),
+        hi: get(effect.hi),
+    }
+}
+
+fn cell(effect: &Effect) -> String {
+    match (finite(effect.mean), finite(effect.lo), finite(effect.hi)) {
         (Some(m), Some(l), Some(h)) => format!("{m:.3} <small>[{l:.3}, {h:.3}]</small>"),
         _ => "–".into(),
     }
 }
 
-/// Writes the report of `comparisons` (the JSON `policy compare --json` prints) to `out`;
+/// Writes the report of `comparisons` (what `policy compare --json` prints) to `out`;
 /// `command` is the command line that repeats it.
-pub fn write(comparisons: &Value, command: &str, out: &Path) -> LabResult {
-    let list = comparisons.as_array().cloned().unwrap_or_default();
+pub fn write(comparisons: &[Comparison], command: &str, out: &Path) -> LabResult {
     let mut html = page::head("policy comparison");
     let _ = write!(
         html,
         "<p>Each policy or mix is run over the same seeds as the baseline (common random numbers); effects are the mean paired difference with its 95% interval. Repeat it with <code>{}</code>.</p>",
         escape(command)
     );
-    for c in &list {
-        let objective = c["objective"].as_str().unwrap_or("welfare");
+    for c in comparisons {
+        let objective = c.objective.as_str();
         let (effect, wording) = objective_effect(objective);
-        let alternatives = c["alternatives"].as_array().cloned().unwrap_or_default();
+        let alternatives = &c.alternatives;
         let _ = write!(
             html,
             "<h2>{scenario}</h2><p>{reps} replications; objective: {objective}. <strong>Best: {best}</strong> — {why}</p>",
-            scenario = escape(c["scenario"].as_str().unwrap_or("?")),
-            reps = c["replications"],
+            scenario = escape(&c.scenario),
+            reps = c.replications,
             objective = escape(objective),
-            best = escape(c["best"].as_str().unwrap_or("none")),
-            why = escape(c["why"].as_str().unwrap_or("")),
+            best = escape(c.best.as_deref().unwrap_or("none")),
+            why = escape(&c.why),
         );
-        let label = |a: &Value| a["policies"].as_str().unwrap_or("?").to_string();
         let effects: Vec<Bar> = alternatives
             .iter()
-            .map(|a| bar(&label(a), &a[effect]))
+            .map(|a| bar(&a.policies, effect_of(a, effect)))
             .collect();
         let costs: Vec<Bar> = alternatives
             .iter()
-            .map(|a| bar(&label(a), &a["cost"]))
+            .map(|a| bar(&a.policies, &a.cost))
             .collect();
         let _ = write!(
             html,
@@ -94,50 +105,45 @@ pub fn write(comparisons: &Value, command: &str, out: &Path) -> LabResult {
             page::bars("extra public money", "cost", &costs),
         );
         html.push_str("<div style=\"overflow-x:auto\"><table><tr><th>policies</th><th>innovations</th><th>t50</th><th>knowledge dispersion</th><th>welfare</th><th>net welfare</th><th>cost</th><th>cost-effectiveness</th><th>within budget</th><th>variance ×smaller with CRN</th></tr>");
-        for a in &alternatives {
+        for a in alternatives {
             let _ = write!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&label(a)),
-                cell(&a["innovations"]),
-                cell(&a["t50"]),
-                cell(&a["knowledge_dispersion"]),
-                cell(&a["welfare"]),
-                cell(&a["net_welfare"]),
-                cell(&a["cost"]),
-                a["cost_effectiveness"].as_f64().map_or("–".into(), |v| format!("{v:.4}")),
-                if a["within_budget"].as_bool() == Some(true) { "yes" } else { "no" },
-                a["variance_reduction"].as_f64().map_or("–".into(), |v| format!("{v:.1}")),
+                escape(&a.policies),
+                cell(&a.innovations),
+                cell(&a.t50),
+                cell(&a.knowledge_dispersion),
+                cell(&a.welfare),
+                cell(&a.net_welfare),
+                cell(&a.cost),
+                a.cost_effectiveness.and_then(finite).map_or("–".into(), |v| format!("{v:.4}")),
+                if a.within_budget { "yes" } else { "no" },
+                finite(a.variance_reduction).map_or("–".into(), |v| format!("{v:.1}")),
             );
         }
         html.push_str("</table></div>");
-        let b = &c["baseline"];
-        let show = |k: &str| b[k].as_f64().map_or("–".into(), |v| format!("{v:.3}"));
+        let b = &c.baseline;
+        let show = |v: f64| finite(v).map_or("–".into(), |v| format!("{v:.3}"));
         let _ = write!(
             html,
             "<p>Baseline means: innovations {}, t50 {}, knowledge dispersion {}, welfare {}, cost {}.</p>",
-            show("innovations"),
-            show("t50"),
-            show("knowledge_dispersion"),
-            show("welfare"),
-            show("cost")
+            show(b.innovations),
+            show(b.t50),
+            show(b.knowledge_dispersion),
+            show(b.welfare),
+            show(b.cost)
         );
-        if let Some(failures) = c["diagnosis"].as_array().filter(|f| !f.is_empty()) {
+        let failures = &c.diagnosis;
+        if !failures.is_empty() {
             html.push_str("<h3>Diagnosis</h3><table><tr><th>failure</th><th>score</th><th class=\"text\">symptom</th><th class=\"text\">responses</th></tr>");
             for f in failures {
-                let responses: Vec<&str> = f["responses"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
                 let _ = write!(
                     html,
                     "<tr><td>{}</td><td>{:.3}</td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
-                    escape(f["failure"].as_str().unwrap_or("?")),
-                    f["score"].as_f64().unwrap_or(f64::NAN),
-                    escape(f["symptom"].as_str().unwrap_or("")),
-                    escape(&responses.join(", "))
+                    escape(f.failure),
+                    finite(f.score).unwrap_or(f64::NAN),
+                    escape(f.symptom),
+                    escape(&f.responses.join(", "))
                 );
             }
             html.push_str("</table>");

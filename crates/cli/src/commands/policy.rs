@@ -214,8 +214,6 @@ fn compare(args: CompareArgs) -> CliResult {
         Stop::on_interrupt(),
     )?;
     if let Some(report) = &args.report {
-        let value =
-            serde_json::to_value(&results).map_err(|e| CliError::failure(anyhow::Error::new(e)))?;
         let command: Vec<String> = std::iter::once("clusterlab".to_string())
             .chain(std::env::args().skip(1))
             .map(|a| {
@@ -226,7 +224,7 @@ fn compare(args: CompareArgs) -> CliResult {
                 }
             })
             .collect();
-        clusterlab_report::policy::write(&value, &command.join(" "), report)?;
+        clusterlab_report::policy::write(&results, &command.join(" "), report)?;
         if !args.json {
             println!("report -> {}", report.display());
         }
