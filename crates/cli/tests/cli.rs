@@ -1730,3 +1730,50 @@ fn policy_compare_reads_a_relative_firm_file() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["alternatives"][0]["policies"], "rd-subsidy");
 }
+
+/// Issue 16 (item 8, first slice): `run --panel [EVERY]` writes the firm panel as Parquet, and
+/// as CSV with --panel-csv; bad values are refused before anything runs.
+#[test]
+fn run_writes_the_firm_panel_on_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = clusterlab(
+        &[
+            "run",
+            "--steps",
+            "20",
+            "--panel",
+            "10",
+            "--panel-csv",
+            "--quiet",
+            "--out",
+            "p",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        entries(&tmp.path().join("p")),
+        [
+            "panel.csv",
+            "panel.parquet",
+            "summary.json",
+            "timeseries.csv"
+        ]
+    );
+    let csv = std::fs::read_to_string(tmp.path().join("p/panel.csv")).unwrap();
+    let steps: std::collections::BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(steps.into_iter().collect::<Vec<_>>(), ["0", "10", "20"]);
+    let parquet = std::fs::read(tmp.path().join("p/panel.parquet")).unwrap();
+    assert_eq!(&parquet[..4], b"PAR1");
+    refused(
+        &["run", "--panel", "0", "--out", "q"],
+        tmp.path(),
+        "--panel",
+    );
+    refused(&["run", "--panel-csv", "--out", "q"], tmp.path(), "--panel");
+    assert!(!tmp.path().join("q").exists());
+}

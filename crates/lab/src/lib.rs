@@ -4,6 +4,7 @@
 //!   may take, outputs checked before any work;
 //! - [`run`]: one run and its files ([`run::run_to_dir`]), with [`run::RunSummary`], the one
 //!   type summary.json is written and read as;
+//! - [`panel`]: the firm-level panel, one row per firm per recorded step;
 //! - [`series`]: what a run records per step ([`series::Series`]), the report's maps and
 //!   network view;
 //! - [`sweep`]: experiments' runs behind an [`sweep::Executor`] — [`sweep::Threads`] here,
@@ -31,6 +32,7 @@ pub mod distributed;
 pub mod error;
 pub mod input;
 pub mod load;
+pub mod panel;
 pub mod policy_lab;
 pub mod progress;
 pub mod regions;

@@ -5,6 +5,7 @@
 use crate::error::{LabError, LabResult};
 use crate::input::csv_rows;
 use crate::load::{load_scenario_text, machine_limits, Loaded, Overrides};
+use crate::panel::Panel;
 use crate::progress::run_writing_rows;
 use crate::series::Series;
 use anyhow::Context;
@@ -32,7 +33,24 @@ pub struct RunOptions {
     /// Also write DIR/maps.json (the region at twelve steps) and, when the economy runs,
     /// DIR/network.json (the ties at the last step): what a report draws beyond the series.
     pub maps: bool,
+    /// Also write the firm panel (DIR/panel.parquet, and DIR/panel.csv when asked): one row
+    /// per firm per recorded step ([`crate::panel`]).
+    pub panel: Option<PanelOptions>,
 }
+
+/// How the firm panel is recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PanelOptions {
+    /// Record every this many steps (step 0 included); at least 1.
+    pub every: u32,
+    /// Also write DIR/panel.csv.
+    pub csv: bool,
+}
+
+/// The panel's file names in a run directory.
+pub const PANEL: &str = "panel.parquet";
+/// See [`PANEL`].
+pub const PANEL_CSV: &str = "panel.csv";
 
 impl RunOptions {
     /// The files a run with these options writes.
@@ -41,6 +59,12 @@ impl RunOptions {
         if self.maps {
             files.push(self.out.join("maps.json"));
             files.push(self.out.join("network.json"));
+        }
+        if let Some(panel) = self.panel {
+            files.push(self.out.join(PANEL));
+            if panel.csv {
+                files.push(self.out.join(PANEL_CSV));
+            }
         }
         files
     }
@@ -61,6 +85,8 @@ pub struct RunOutput {
     pub timings: Option<Vec<(&'static str, f64)>>,
     /// Warnings of the run (seed adopters that could not all be placed).
     pub warnings: Vec<String>,
+    /// Rows of the firm panel, when it was written.
+    pub panel_rows: Option<u64>,
 }
 
 /// One technology's diffusion over a run.
@@ -207,7 +233,22 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
     // The life cycle: the phase and the six dynamic factors, gathered per phase.
     let mut life_cycle = LifeCycleSummary::default();
     let mut sums: BTreeMap<Phase, (Vec<f64>, f64)> = BTreeMap::new();
+    let mut panel = match options.panel {
+        Some(p) => {
+            let parquet = staged.create(&options.out.join(PANEL))?;
+            let csv = if p.csv {
+                Some(staged.create(&options.out.join(PANEL_CSV))?)
+            } else {
+                None
+            };
+            Some(Panel::new(p.every, parquet, csv))
+        }
+        None => None,
+    };
     let write_row = |w: &World, out: &mut dyn Write| -> std::io::Result<()> {
+        if let Some(panel) = panel.as_mut() {
+            panel.observe(w).map_err(std::io::Error::other)?;
+        }
         let observation = series.observe(w, &mut row);
         if let Some(m) = maps.as_mut() {
             m.observe(w);
@@ -246,6 +287,10 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
         write_row,
     )
     .map_err(|e| LabError::while_writing(e, &timeseries_path.display().to_string()))?;
+    let panel_rows = match panel {
+        Some(panel) => Some(panel.finish().context("cannot write the firm panel")?),
+        None => None,
+    };
     let warnings = world
         .seed_shortfalls()
         .iter()
@@ -353,6 +398,7 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
         summary,
         timings,
         warnings,
+        panel_rows,
     })
 }
 
@@ -542,6 +588,10 @@ mod tests {
                 quiet: true,
                 timings: false,
                 maps: true,
+                panel: Some(PanelOptions {
+                    every: 2,
+                    csv: true,
+                }),
             };
             let output = run_to_dir(&loaded, &options).unwrap();
             assert_eq!(
@@ -565,5 +615,93 @@ mod tests {
         let error = read_summary(dir.path()).unwrap_err();
         assert_eq!(error.code, crate::error::EXIT_BAD_INPUT);
         assert!(error.lines[0].contains("line 2"), "{:?}", error.lines);
+    }
+}
+
+#[cfg(test)]
+mod panel_tests {
+    use super::*;
+    use crate::load::load_scenario_text;
+    use clusterlab_store::table::{Column, Table};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn ints(table: &Table, name: &str) -> Vec<i64> {
+        match table.column(name) {
+            Some(Column::Int(v)) => v.clone(),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+
+    /// The panel agrees with the run's own accounting: a row per live firm at every step,
+    /// each firm once per step, entries and exits flagged as often as the economy counted
+    /// them, and the CSV holds the same rows as the Parquet file.
+    #[test]
+    fn the_panel_holds_every_firm_once_per_step_and_its_entries_and_exits() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let path = examples.join("lifecycle.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = load_scenario_text(
+            &text,
+            "lifecycle.toml",
+            &examples,
+            Overrides {
+                seed: None,
+                steps: Some(80),
+            },
+            clusterlab_model::scenario::Limits::default(),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let options = RunOptions {
+            out: dir.path().to_path_buf(),
+            quiet: true,
+            panel: Some(PanelOptions {
+                every: 1,
+                csv: true,
+            }),
+            ..RunOptions::default()
+        };
+        let output = run_to_dir(&loaded, &options).unwrap();
+        let panel = Table::read_parquet(&dir.path().join(PANEL)).unwrap();
+        assert_eq!(panel.names, crate::panel::COLUMNS);
+        assert_eq!(output.panel_rows, Some(panel.rows() as u64));
+        let series = read_timeseries(dir.path()).unwrap();
+        let firms = series.column("firms").unwrap();
+        let (steps, ids) = (ints(&panel, "step"), ints(&panel, "firm"));
+        let mut per_step: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        for (&t, &id) in steps.iter().zip(&ids) {
+            assert!(
+                per_step.entry(t).or_default().insert(id),
+                "firm {id} twice at {t}"
+            );
+        }
+        for (t, firms) in firms.iter().enumerate() {
+            let rows = per_step.get(&(t as i64)).map_or(0, BTreeSet::len);
+            assert_eq!(rows as f64, *firms, "step {t}");
+        }
+        let economy = output.summary.economy.as_ref().unwrap();
+        assert!(
+            economy.entries > 0 && economy.exits > 0,
+            "the run needs turnover"
+        );
+        assert_eq!(
+            ints(&panel, "entry").iter().sum::<i64>() as u64,
+            economy.entries
+        );
+        assert_eq!(
+            ints(&panel, "exit").iter().sum::<i64>() as u64,
+            economy.exits
+        );
+        // A firm's exit row is its last; it never comes back.
+        let last_step = *steps.iter().max().unwrap();
+        for ((&t, &id), &exit) in steps.iter().zip(&ids).zip(&ints(&panel, "exit")) {
+            if exit == 1 {
+                assert!(t < last_step);
+                assert!(!per_step[&(t + 1)].contains(&id));
+            }
+        }
+        let csv = std::fs::read_to_string(dir.path().join(PANEL_CSV)).unwrap();
+        assert_eq!(csv.lines().count(), panel.rows() + 1);
+        assert_eq!(csv.lines().next().unwrap(), crate::panel::COLUMNS.join(","));
     }
 }

@@ -46,7 +46,7 @@ pub fn economy_bytes(
     groups: usize,
     technologies: usize,
 ) -> u64 {
-    let per_firm = 17 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
+    let per_firm = 18 * 8 + 4 + 4 + 2 + 2 + 1 + 1 // the arrays of `Firms`
             + 2 * 8                          // learning's double buffers
             + 16 + 16                        // cost order and its sort keys
             + 5                              // shows, padded index

@@ -164,6 +164,7 @@ pub fn save(data: &Path, name: &str, scenario_text: &str) -> Result<String, Stri
             quiet: true,
             timings: false,
             maps: true,
+            panel: None,
         };
         clusterlab_lab::run::run_to_dir(&loaded, &options).map_err(worded)?;
         clusterlab_report::write_report(&dir, &dir.join("report.html")).map_err(worded)?;

@@ -97,59 +97,9 @@ impl Table {
     /// The table as a Parquet file's bytes (one row group, Snappy-compressed): what
     /// [`Self::write_parquet`] writes, byte for byte.
     pub fn parquet_bytes(&self) -> Result<Vec<u8>> {
-        let mut fields = Vec::with_capacity(self.names.len());
-        for (name, column) in self.names.iter().zip(&self.columns) {
-            let builder = match column {
-                Column::Int(_) => Type::primitive_type_builder(name, PhysicalType::INT64),
-                Column::UInt(_) => Type::primitive_type_builder(name, PhysicalType::INT64)
-                    .with_converted_type(ConvertedType::UINT_64),
-                Column::Float(_) => Type::primitive_type_builder(name, PhysicalType::DOUBLE),
-                Column::Text(_) => Type::primitive_type_builder(name, PhysicalType::BYTE_ARRAY)
-                    .with_converted_type(ConvertedType::UTF8),
-            };
-            fields.push(Arc::new(
-                builder.with_repetition(Repetition::REQUIRED).build()?,
-            ));
-        }
-        let schema = Arc::new(
-            Type::group_type_builder("run")
-                .with_fields(fields)
-                .build()?,
-        );
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .set_created_by(format!("clusterlab {}", env!("CARGO_PKG_VERSION")))
-                .build(),
-        );
-        let mut writer = SerializedFileWriter::new(Vec::new(), schema, props)?;
-        let mut group = writer.next_row_group()?;
-        for column in &self.columns {
-            let Some(mut out) = group.next_column()? else {
-                bail!("the Parquet schema has fewer columns than the table");
-            };
-            match column {
-                Column::Int(v) => {
-                    out.typed::<Int64Type>().write_batch(v, None, None)?;
-                }
-                Column::UInt(v) => {
-                    let bits: Vec<i64> = v.iter().map(|&u| u as i64).collect();
-                    out.typed::<Int64Type>().write_batch(&bits, None, None)?;
-                }
-                Column::Float(v) => {
-                    out.typed::<DoubleType>().write_batch(v, None, None)?;
-                }
-                Column::Text(v) => {
-                    let bytes: Vec<ByteArray> =
-                        v.iter().map(|s| ByteArray::from(s.as_str())).collect();
-                    out.typed::<ByteArrayType>()
-                        .write_batch(&bytes, None, None)?;
-                }
-            }
-            out.close()?;
-        }
-        group.close()?;
-        Ok(writer.into_inner()?)
+        let mut writer = TableWriter::new(Vec::new(), self)?;
+        writer.write(self)?;
+        writer.finish()
     }
 
     /// Writes the table as CSV with a header.
@@ -218,9 +168,117 @@ impl Table {
     }
 }
 
+/// A Parquet file written a row group at a time, so that a long table (a firm panel) never has
+/// to be held whole: every group has the columns, names and kinds of the first.
+pub struct TableWriter<W: Write + Send> {
+    writer: SerializedFileWriter<W>,
+    names: Vec<String>,
+    kinds: Vec<std::mem::Discriminant<Column>>,
+}
+
+impl<W: Write + Send> TableWriter<W> {
+    /// Starts a Parquet file on `out` with the columns of `like` (Snappy-compressed).
+    pub fn new(out: W, like: &Table) -> Result<TableWriter<W>> {
+        let mut fields = Vec::with_capacity(like.names.len());
+        for (name, column) in like.names.iter().zip(&like.columns) {
+            let builder = match column {
+                Column::Int(_) => Type::primitive_type_builder(name, PhysicalType::INT64),
+                Column::UInt(_) => Type::primitive_type_builder(name, PhysicalType::INT64)
+                    .with_converted_type(ConvertedType::UINT_64),
+                Column::Float(_) => Type::primitive_type_builder(name, PhysicalType::DOUBLE),
+                Column::Text(_) => Type::primitive_type_builder(name, PhysicalType::BYTE_ARRAY)
+                    .with_converted_type(ConvertedType::UTF8),
+            };
+            fields.push(Arc::new(
+                builder.with_repetition(Repetition::REQUIRED).build()?,
+            ));
+        }
+        let schema = Arc::new(
+            Type::group_type_builder("run")
+                .with_fields(fields)
+                .build()?,
+        );
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_created_by(format!("clusterlab {}", env!("CARGO_PKG_VERSION")))
+                .build(),
+        );
+        Ok(TableWriter {
+            writer: SerializedFileWriter::new(out, schema, props)?,
+            names: like.names.clone(),
+            kinds: like.columns.iter().map(std::mem::discriminant).collect(),
+        })
+    }
+
+    /// Appends `table`'s rows as one row group.
+    pub fn write(&mut self, table: &Table) -> Result<()> {
+        let kinds: Vec<_> = table.columns.iter().map(std::mem::discriminant).collect();
+        if table.names != self.names || kinds != self.kinds {
+            bail!("a row group's columns differ from the file's");
+        }
+        let mut group = self.writer.next_row_group()?;
+        for column in &table.columns {
+            let Some(mut out) = group.next_column()? else {
+                bail!("the Parquet schema has fewer columns than the table");
+            };
+            match column {
+                Column::Int(v) => {
+                    out.typed::<Int64Type>().write_batch(v, None, None)?;
+                }
+                Column::UInt(v) => {
+                    let bits: Vec<i64> = v.iter().map(|&u| u as i64).collect();
+                    out.typed::<Int64Type>().write_batch(&bits, None, None)?;
+                }
+                Column::Float(v) => {
+                    out.typed::<DoubleType>().write_batch(v, None, None)?;
+                }
+                Column::Text(v) => {
+                    let bytes: Vec<ByteArray> =
+                        v.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                    out.typed::<ByteArrayType>()
+                        .write_batch(&bytes, None, None)?;
+                }
+            }
+            out.close()?;
+        }
+        group.close()?;
+        Ok(())
+    }
+
+    /// Ends the file (its footer) and hands the output back.
+    pub fn finish(self) -> Result<W> {
+        Ok(self.writer.into_inner()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_written_group_by_group_reads_back_whole() {
+        let group = |from: i64| {
+            let mut t = Table::default();
+            t.push("id", Column::Int((from..from + 3).collect()));
+            t.push("x", Column::Float(vec![from as f64; 3]));
+            t
+        };
+        let mut writer = TableWriter::new(Vec::new(), &group(0)).unwrap();
+        writer.write(&group(0)).unwrap();
+        writer.write(&group(3)).unwrap();
+        let mut other = Table::default();
+        other.push("id", Column::Float(vec![1.0]));
+        other.push("x", Column::Float(vec![1.0]));
+        assert!(writer.write(&other).is_err());
+        let bytes = writer.finish().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.parquet");
+        std::fs::write(&path, bytes).unwrap();
+        let back = Table::read_parquet(&path).unwrap();
+        assert_eq!(back.columns[0], Column::Int((0..6).collect()));
+        assert_eq!(back.rows(), 6);
+    }
 
     #[test]
     fn tables_round_trip_through_parquet() {

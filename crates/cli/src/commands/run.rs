@@ -4,7 +4,7 @@ use crate::error::print_warnings;
 use crate::error::CliResult;
 use clap::Args;
 use clusterlab_lab::load::{check_outputs, load_scenario, Overrides};
-use clusterlab_lab::run::{run_to_dir, sweep_run, RunOptions, RunSummary};
+use clusterlab_lab::run::{run_to_dir, sweep_run, PanelOptions, RunOptions, RunSummary};
 use std::path::{Path, PathBuf};
 
 /// Run a scenario and write DIR/timeseries.csv and DIR/summary.json.
@@ -58,6 +58,19 @@ pub struct RunArgs {
     /// and, when the economy runs, DIR/network.json (the ties between firms at the last step).
     #[arg(long)]
     report: bool,
+
+    /// Also write DIR/panel.parquet, the firm panel: one row per firm per recorded step (every
+    /// EVERY-th step, step 0 included; EVERY defaults to 1) — firm id, step, age, class, cell,
+    /// output, price, unit cost, margin, profit, capital, knowledge, R&D spending, absorptive
+    /// capacity, ties, technologies held, entry and exit flags. Only a scenario that runs the
+    /// economy has firms to record.
+    #[arg(long, value_name = "EVERY", num_args = 0..=1, default_missing_value = "1",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    panel: Option<u32>,
+
+    /// With --panel: also write the panel as DIR/panel.csv.
+    #[arg(long, requires = "panel")]
+    panel_csv: bool,
 }
 
 /// Runs the command.
@@ -76,6 +89,10 @@ pub fn run(args: RunArgs) -> CliResult {
         quiet: args.quiet,
         timings: args.timings,
         maps: args.report,
+        panel: args.panel.map(|every| PanelOptions {
+            every,
+            csv: args.panel_csv,
+        }),
     };
     let report_path = args.out.join("report.html");
     // Every file a run may write, with or without --report.

@@ -83,6 +83,11 @@ impl<T> std::ops::IndexMut<FirmClass> for ByClass<T> {
 pub struct Firms {
     /// Whether the slot holds a live firm.
     pub alive: Vec<bool>,
+    /// The firm's id: its number in order of entry, never reused (a slot is), so that a firm
+    /// can be followed across steps (the firm panel).
+    pub id: Vec<u64>,
+    /// The id the next firm to enter gets.
+    pub next_id: u64,
     /// The firm's cell id.
     pub cell: Vec<u32>,
     /// Knowledge stock K.
@@ -179,6 +184,8 @@ impl Firms {
             }
         };
         self.alive[slot] = true;
+        self.id[slot] = self.next_id;
+        self.next_id += 1;
         self.cell[slot] = f.cell;
         self.knowledge[slot] = f.knowledge;
         self.position[slot] = f.position;
@@ -217,6 +224,7 @@ impl Firms {
 
     fn push_slot(&mut self) {
         self.alive.push(false);
+        self.id.push(0);
         self.cell.push(0);
         self.knowledge.push(0.0);
         self.position.push(0.0);
@@ -297,5 +305,7 @@ mod tests {
         assert_eq!(firms.add(firm(7)), 4);
         assert_eq!(firms.live().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
         assert_eq!(firms.cell[1], 8);
+        // Slots are reused, ids never: a firm is its entry number.
+        assert_eq!(firms.id, vec![0, 5, 2, 4, 6]);
     }
 }
