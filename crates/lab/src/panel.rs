@@ -199,7 +199,7 @@ impl<P: Write + Send, C: Write> Panel<P, C> {
     fn write(&mut self, table: Table) -> anyhow::Result<()> {
         if self.parquet.is_none() {
             if let Some(out) = self.parquet_out.take() {
-                self.parquet = Some(TableWriter::new(out, &table)?);
+                self.parquet = Some(TableWriter::plain(out, &table)?);
             }
             if let Some(csv) = self.csv.as_mut() {
                 writeln!(csv, "{}", COLUMNS.join(","))?;
