@@ -2,10 +2,10 @@
 //! Jansen's estimators) or Morris's elementary effects, each with a bootstrap 95% interval.
 
 use crate::error::{LabError, LabResult};
-use crate::sweep::{open_sweep, run_file};
+use crate::sweep::{open_sweep, read_run_table, run_file};
 use clusterlab_model::experiment::Design;
 use clusterlab_numerics::sensitivity::{morris_indices, sobol_indices, Index};
-use clusterlab_store::table::{Column, Table};
+use clusterlab_store::table::Column;
 use serde::Serialize;
 use std::path::Path;
 
@@ -59,14 +59,7 @@ pub fn indices(
     let mut counts = vec![0u32; points];
     for r in sweep.catalogue.all_runs()? {
         let path = run_file(dir, r.run, "parquet");
-        if !path.is_file() {
-            return Err(LabError::input(format!(
-                "{}: run {}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
-                path.display(),
-                r.run
-            )));
-        }
-        let table = Table::read_parquet(&path)?;
+        let table = read_run_table(dir, r.run)?;
         let Some(column) = table.column(metric) else {
             let metrics: Vec<&str> = table.names[5 + e.parameters.len()..]
                 .iter()

@@ -3,7 +3,7 @@
 //! DIR/summary.csv.
 
 use crate::error::{LabError, LabResult};
-use crate::sweep::{open_sweep, run_file};
+use crate::sweep::{open_sweep, read_run_table, run_file};
 use clusterlab_numerics::stats::Moments;
 use clusterlab_store::atomic::write_atomically;
 use clusterlab_store::table::{Column, Table};
@@ -96,14 +96,7 @@ pub fn write_summary(dir: &std::path::Path) -> LabResult<SummaryOutcome> {
         };
     for r in &runs {
         let path = run_file(dir, r.run, "parquet");
-        if !path.is_file() {
-            return Err(LabError::input(format!(
-                "{}: run {}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
-                path.display(),
-                r.run
-            )));
-        }
-        let table = Table::read_parquet(&path)?;
+        let table = read_run_table(dir, r.run)?;
         if metric_names.is_empty() {
             metric_names = table.names[first_metric..].to_vec();
             param_names = table.names[5..first_metric].to_vec();

@@ -290,6 +290,18 @@ fn point_json(experiment: &Experiment, values: &[toml::Value]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
+/// The table of run `run` of the sweep in `dir`; a missing file is refused with how to redo it.
+pub fn read_run_table(dir: &Path, run: u64) -> LabResult<Table> {
+    let path = run_file(dir, run, "parquet");
+    if !path.is_file() {
+        return Err(LabError::input(format!(
+            "{}: run {run}'s results are missing (run `clusterlab sweep` with the same experiment and --out again to redo it)",
+            path.display()
+        )));
+    }
+    Ok(Table::read_parquet(&path)?)
+}
+
 /// The name of a run's file.
 pub fn run_file(dir: &Path, run: u64, extension: &str) -> PathBuf {
     dir.join("runs").join(format!("run-{run:06}.{extension}"))
