@@ -1777,3 +1777,52 @@ fn run_writes_the_firm_panel_on_request() {
     refused(&["run", "--panel-csv", "--out", "q"], tmp.path(), "--panel");
     assert!(!tmp.path().join("q").exists());
 }
+
+/// Issue 16 (item 8): an experiment with `panel = N` writes every run's firm panel beside its
+/// table, resumes a run whose panel is gone, and refuses `panel = 0` with its line.
+#[test]
+fn sweeps_record_each_runs_firm_panel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let default = examples().join("default.toml");
+    std::fs::write(
+        tmp.path().join("e.toml"),
+        format!(
+            "scenario = {:?}\nreplications = 2\nsteps = 6\npanel = 3\nmetrics = [\"firms\"]\n[[parameter]]\npath = \"government.rd_subsidy\"\nvalues = [0.0, 0.5]\n",
+            default.display().to_string()
+        ),
+    )
+    .unwrap();
+    let sweep = |dir: &Path| {
+        clusterlab(
+            &["sweep", "e.toml", "--jobs", "2", "--quiet", "--out", "s"],
+            dir,
+        )
+    };
+    let o = sweep(tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs = tmp.path().join("s/runs");
+    for run in 0..4 {
+        let panel = runs.join(format!("run-{run:06}.panel.parquet"));
+        assert_eq!(&std::fs::read(&panel).unwrap()[..4], b"PAR1", "{panel:?}");
+    }
+    let gone = runs.join("run-000002.panel.parquet");
+    let before = std::fs::read(&gone).unwrap();
+    std::fs::remove_file(&gone).unwrap();
+    let o = sweep(tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(&gone).unwrap(),
+        before,
+        "the same run, made again"
+    );
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        "replications = 1\npanel = 0\n[[parameter]]\npath = \"seed\"\nvalues = [1]\n",
+    )
+    .unwrap();
+    refused(
+        &["sweep", "bad.toml", "--out", "b"],
+        tmp.path(),
+        "bad.toml:2: panel: 0",
+    );
+}

@@ -388,13 +388,17 @@ fn pool(jobs: usize) -> LabResult<rayon::ThreadPool> {
 /// A finished run as bytes: run, steps, seconds, then the final metrics, the Parquet file
 /// and the CSV file (if any), each with its length.
 fn encode(f: &Finished) -> Vec<u8> {
-    let csv = f.csv.as_deref();
-    let mut out =
-        Vec::with_capacity(64 + f.last.len() + f.parquet.len() + csv.map_or(0, <[u8]>::len));
+    let (csv, panel) = (f.csv.as_deref(), f.panel.as_deref());
+    let mut out = Vec::with_capacity(
+        64 + f.last.len()
+            + f.parquet.len()
+            + csv.map_or(0, <[u8]>::len)
+            + panel.map_or(0, <[u8]>::len),
+    );
     out.extend_from_slice(&f.run.to_le_bytes());
     out.extend_from_slice(&f.steps.to_le_bytes());
     out.extend_from_slice(&f.seconds.to_le_bytes());
-    for part in [Some(f.last.as_bytes()), Some(&f.parquet[..]), csv] {
+    for part in [Some(f.last.as_bytes()), Some(&f.parquet[..]), csv, panel] {
         match part {
             Some(bytes) => {
                 out.push(1);
@@ -423,8 +427,8 @@ fn decode(bytes: &[u8]) -> anyhow::Result<Finished> {
     let run = u64::from_le_bytes(word(take(8)?));
     let steps = u32::from_le_bytes(take(4)?.try_into().unwrap_or([0; 4]));
     let seconds = f64::from_le_bytes(word(take(8)?));
-    let mut parts: Vec<Option<Vec<u8>>> = Vec::with_capacity(3);
-    for _ in 0..3 {
+    let mut parts: Vec<Option<Vec<u8>>> = Vec::with_capacity(4);
+    for _ in 0..4 {
         let part = match take(1)?[0] {
             0 => None,
             _ => {
@@ -435,6 +439,7 @@ fn decode(bytes: &[u8]) -> anyhow::Result<Finished> {
         };
         parts.push(part);
     }
+    let panel = parts.pop().flatten();
     let csv = parts.pop().flatten();
     let parquet = parts
         .pop()
@@ -449,6 +454,7 @@ fn decode(bytes: &[u8]) -> anyhow::Result<Finished> {
         last,
         parquet,
         csv,
+        panel,
     })
 }
 
@@ -465,14 +471,20 @@ mod tests {
             last: "{\"share:erp\":0.5}".into(),
             parquet: vec![1, 2, 3, 0, 255],
             csv: Some(b"step,x\n0,1\n".to_vec()),
+            panel: Some(b"PAR1 panel".to_vec()),
         };
         let g = decode(&encode(&f)).unwrap();
         assert_eq!(
-            (g.run, g.steps, g.seconds, &g.last, &g.parquet, &g.csv),
-            (f.run, f.steps, f.seconds, &f.last, &f.parquet, &f.csv)
+            (g.run, g.steps, g.seconds, &g.last, &g.parquet, &g.csv, &g.panel),
+            (f.run, f.steps, f.seconds, &f.last, &f.parquet, &f.csv, &f.panel)
         );
-        let no_csv = Finished { csv: None, ..f };
-        assert_eq!(decode(&encode(&no_csv)).unwrap().csv, None);
+        let no_csv = Finished {
+            csv: None,
+            panel: None,
+            ..f
+        };
+        let back = decode(&encode(&no_csv)).unwrap();
+        assert_eq!((back.csv, back.panel), (None, None));
         let bytes = encode(&no_csv);
         assert!(decode(&bytes[..bytes.len() - 3]).is_err());
     }

@@ -219,17 +219,19 @@ impl<P: Write + Send, C: Write> Panel<P, C> {
     }
 
     /// Writes the last record (no exits: the run ends) and closes the files; returns the
-    /// rows written. A run that recorded nothing (no economy) writes the header alone.
-    pub fn finish(mut self) -> anyhow::Result<u64> {
+    /// Parquet output and the rows written. A run that recorded nothing (no economy) writes
+    /// the columns alone.
+    pub fn finish(mut self) -> anyhow::Result<(P, u64)> {
         let last = self.held.take().unwrap_or_default();
         self.write(last.table(None))?;
-        if let Some(writer) = self.parquet.take() {
-            let mut out = writer.finish()?;
-            out.flush()?;
-        }
+        let Some(writer) = self.parquet.take() else {
+            anyhow::bail!("the panel's Parquet file was never started");
+        };
+        let mut out = writer.finish()?;
+        out.flush()?;
         if let Some(csv) = self.csv.as_mut() {
             csv.flush()?;
         }
-        Ok(self.rows)
+        Ok((out, self.rows))
     }
 }

@@ -288,7 +288,7 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
     )
     .map_err(|e| LabError::while_writing(e, &timeseries_path.display().to_string()))?;
     let panel_rows = match panel {
-        Some(panel) => Some(panel.finish().context("cannot write the firm panel")?),
+        Some(panel) => Some(panel.finish().context("cannot write the firm panel")?.1),
         None => None,
     };
     let warnings = world

@@ -5,6 +5,7 @@
 
 use crate::error::{LabError, LabResult, EXIT_INTERRUPTED};
 use crate::load::{machine_limits, read_scenario};
+use crate::panel::Panel;
 use crate::progress::{interrupted, runs_bar};
 use crate::series::Series;
 use crate::variants::{check_variant, VariantError};
@@ -302,6 +303,9 @@ pub fn read_run_table(dir: &Path, run: u64) -> LabResult<Table> {
     Ok(Table::read_parquet(&path)?)
 }
 
+/// The extension of a run's firm panel (`runs/run-NNNNNN.panel.parquet`).
+pub const PANEL_EXTENSION: &str = "panel.parquet";
+
 /// The name of a run's file.
 pub fn run_file(dir: &Path, run: u64, extension: &str) -> PathBuf {
     dir.join("runs").join(format!("run-{run:06}.{extension}"))
@@ -314,9 +318,13 @@ fn execute(
     point: usize,
     replication: u32,
     seed: u64,
-) -> anyhow::Result<(Table, u32, String)> {
+) -> anyhow::Result<Executed> {
     let scenario = run_scenario(prepared, point, seed)?;
     let mut world = World::new(&scenario);
+    let mut panel = prepared
+        .experiment
+        .panel
+        .map(|every| Panel::new(every, Vec::new(), None::<Vec<u8>>));
     let mut series = Series::new(&scenario);
     let mut row = Vec::new();
     let kept = &prepared.kept;
@@ -325,6 +333,9 @@ fn execute(
     let stop = prepared.experiment.stop.as_ref();
     loop {
         series.observe(&world, &mut row);
+        if let Some(panel) = panel.as_mut() {
+            panel.observe(&world)?;
+        }
         steps.push(i64::from(world.current_step()));
         for (column, &k) in values.iter_mut().zip(kept) {
             column.push(row[k]);
@@ -368,11 +379,24 @@ fn execute(
         );
         table.push(&prepared.columns[k], Column::Float(column));
     }
-    Ok((
+    let panel = match panel {
+        Some(panel) => Some(panel.finish()?.0),
+        None => None,
+    };
+    Ok(Executed {
         table,
-        world.current_step(),
-        serde_json::Value::Object(last).to_string(),
-    ))
+        steps: world.current_step(),
+        last: serde_json::Value::Object(last).to_string(),
+        panel,
+    })
+}
+
+/// What a run of a sweep produced.
+struct Executed {
+    table: Table,
+    steps: u32,
+    last: String,
+    panel: Option<Vec<u8>>,
 }
 
 fn number_of(v: &toml::Value) -> Option<f64> {
@@ -574,8 +598,10 @@ pub fn set_up(args: &SweepOptions, prepared: &Prepared) -> LabResult<Setup> {
         .pending()?
         .into_iter()
         .chain(catalogue.all_runs()?.into_iter().filter(|r| {
-            // Done in the catalogue but its file gone: run again.
+            // Done in the catalogue but a file of it gone: run again.
             !run_file(out, r.run, "parquet").exists()
+                || (prepared.experiment.panel.is_some()
+                    && !run_file(out, r.run, PANEL_EXTENSION).exists())
         }))
         .collect();
     let mut pending = pending;
@@ -605,20 +631,27 @@ pub struct Finished {
     pub parquet: Vec<u8>,
     /// Its table as CSV, when asked for.
     pub csv: Option<Vec<u8>>,
+    /// Its firm panel as Parquet, when the experiment records one.
+    pub panel: Option<Vec<u8>>,
 }
 
 /// Runs run `r` of the sweep and encodes its table.
 pub fn compute(prepared: &Prepared, r: &RunRecord, csv: bool) -> anyhow::Result<Finished> {
     let clock = Instant::now();
-    let (table, steps, last) = execute(prepared, r.run, r.point as usize, r.replication, r.seed)
+    let executed = execute(prepared, r.run, r.point as usize, r.replication, r.seed)
         .with_context(|| format!("run {}", r.run))?;
     Ok(Finished {
         run: r.run,
-        steps,
+        steps: executed.steps,
         seconds: clock.elapsed().as_secs_f64(),
-        last,
-        parquet: table.parquet_bytes()?,
-        csv: if csv { Some(table.csv_bytes()?) } else { None },
+        last: executed.last,
+        parquet: executed.table.parquet_bytes()?,
+        csv: if csv {
+            Some(executed.table.csv_bytes()?)
+        } else {
+            None
+        },
+        panel: executed.panel,
     })
 }
 
@@ -630,6 +663,11 @@ pub fn store(out: &Path, f: &Finished, catalogue: &Mutex<Catalogue>) -> anyhow::
     })?;
     if let Some(csv) = &f.csv {
         write_atomically(&run_file(out, f.run, "csv"), |p| write_synced(p, csv))?;
+    }
+    if let Some(panel) = &f.panel {
+        write_atomically(&run_file(out, f.run, PANEL_EXTENSION), |p| {
+            write_synced(p, panel)
+        })?;
     }
     catalogue
         .lock()

@@ -69,6 +69,9 @@ pub struct ExperimentFile {
     /// When a run stops before its last step.
     #[serde(default)]
     pub stop: Option<StopSection>,
+    /// Record every run's firm panel every this many steps (`runs/run-NNNNNN.panel.parquet`).
+    #[serde(default)]
+    pub panel: Option<u32>,
     /// The parameters varied.
     #[serde(default, rename = "parameter")]
     pub parameters: Vec<ParameterSection>,
@@ -213,6 +216,8 @@ pub struct Experiment {
     pub metrics: Vec<String>,
     /// Stop condition.
     pub stop: Option<Stop>,
+    /// Every how many steps each run's firm panel is recorded, when it is.
+    pub panel: Option<u32>,
 }
 
 /// Most runs an experiment may make.
@@ -344,6 +349,13 @@ pub fn check_experiment(
         error(
             "replications",
             "0 replications (expected a whole number of at least 1)".into(),
+        );
+    }
+    if f.panel == Some(0) {
+        error(
+            "panel",
+            "0 (expected a whole number of at least 1: record each run's firm panel every this many steps)"
+                .into(),
         );
     }
     let samples = |error: &mut dyn FnMut(&str, String), what: &str, max: u32| -> u32 {
@@ -590,6 +602,7 @@ pub fn check_experiment(
         parameters,
         metrics: f.metrics.clone(),
         stop,
+        panel: f.panel,
     };
     let runs = experiment.run_count();
     if runs > MAX_RUNS {
