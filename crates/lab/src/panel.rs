@@ -73,28 +73,30 @@ impl Record {
             .iter()
             .map(|id| i64::from(alive_next.is_some_and(|alive| !alive.contains(id))))
             .collect();
-        let ints = [self.firm, self.step, self.age, self.class, self.x, self.y];
-        let floats = [
-            self.output,
-            self.price,
-            self.unit_cost,
-            self.margin,
-            self.profit,
-            self.capital,
-            self.knowledge,
-            self.rd_spending,
-            self.absorptive_capacity,
+        let columns = [
+            Column::Int(self.firm),
+            Column::Int(self.step),
+            Column::Int(self.age),
+            Column::Int(self.class),
+            Column::Int(self.x),
+            Column::Int(self.y),
+            Column::Float(self.output),
+            Column::Float(self.price),
+            Column::Float(self.unit_cost),
+            Column::Float(self.margin),
+            Column::Float(self.profit),
+            Column::Float(self.capital),
+            Column::Float(self.knowledge),
+            Column::Float(self.rd_spending),
+            Column::Float(self.absorptive_capacity),
+            Column::Int(self.ties),
+            Column::Int(self.technologies),
+            Column::Int(self.entry),
+            Column::Int(exit),
         ];
         let mut table = Table::default();
-        let mut names = COLUMNS.iter();
-        for column in ints {
-            table.push(names.next().copied().unwrap_or("?"), Column::Int(column));
-        }
-        for column in floats {
-            table.push(names.next().copied().unwrap_or("?"), Column::Float(column));
-        }
-        for column in [self.ties, self.technologies, self.entry, exit] {
-            table.push(names.next().copied().unwrap_or("?"), Column::Int(column));
+        for (name, column) in COLUMNS.iter().zip(columns) {
+            table.push(name, column);
         }
         table
     }
