@@ -5,7 +5,8 @@
 //!
 //! Columns: `firm` (its id, never reused), `step`, `age` (steps since entry), `class` (0
 //! laggard, 1 middle, 2 leader), `x`, `y` (its cell), `output` (local plus export), `price`
-//! (the output-weighted price it sold at), `unit_cost`, `margin` ((price − unit cost) / price,
+//! (revenue over output: the mean price it sold at), `unit_cost`, `margin` ((revenue − variable
+//! cost) / revenue, exports bearing the trade cost,
 //! 0 when it sold nothing), `profit` (market profit of the step), `capital`, `knowledge`,
 //! `rd_spending`, `absorptive_capacity`, `ties`, `technologies` (how many it holds), `entry`
 //! (1 when it was not among the previous record's firms: it entered since), `exit` (1 when it
@@ -145,20 +146,23 @@ impl<P: Write + Send, C: Write> Panel<P, C> {
         let techs = world.technologies().len();
         let mut record = Record::default();
         let mut alive = HashSet::new();
-        let (p_local, p_export) = (economy.stats.price_local, economy.stats.price_export);
+        let trade_cost = economy.trade_cost();
         for slot in f.live() {
             let id = f.id[slot] as i64;
             alive.insert(id);
             let cell = f.cell[slot] as usize;
             let (x, y) = (cell % width, cell / width);
             let output = f.output_local[slot] + f.output_export[slot];
+            let revenue = f.revenue[slot];
             let price = if output > 0.0 {
-                (f.output_local[slot] * p_local + f.output_export[slot] * p_export) / output
+                revenue / output
             } else {
-                p_local
+                f.price[slot]
             };
-            let margin = if output > 0.0 && price > 0.0 {
-                (price - f.unit_cost[slot]) / price
+            // Revenue less variable cost (exports bear the trade cost), over revenue.
+            let variable_cost = f.unit_cost[slot] * output + trade_cost * f.output_export[slot];
+            let margin = if revenue > 0.0 {
+                (revenue - variable_cost) / revenue
             } else {
                 0.0
             };

@@ -119,6 +119,15 @@ pub struct TechnologySummary {
     pub laggard_adoption: Option<f64>,
 }
 
+/// A summary written before the calendar was stated: a step was then read as a quarter.
+fn quarter() -> String {
+    "quarter".to_string()
+}
+
+fn four() -> u32 {
+    4
+}
+
 /// summary.json: written by [`run_to_dir`], read by [`read_summary`] (the report, the
 /// dashboard and `evaluate --runs` read it through this type).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -134,6 +143,12 @@ pub struct RunSummary {
     pub seed: u64,
     /// Steps run.
     pub steps: u32,
+    /// The calendar time a step stands for (`month`, `quarter` or `year`).
+    #[serde(default = "quarter")]
+    pub period: String,
+    /// Steps per year: annual statistics take this many steps.
+    #[serde(default = "four")]
+    pub steps_per_year: u32,
     /// Firms at the end.
     pub firms: u64,
     /// The economy over the run, when it runs.
@@ -328,6 +343,8 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
         firm_file: loaded.firm_file.clone(),
         seed: scenario.seed(),
         steps: scenario.steps(),
+        period: scenario.period().name().to_string(),
+        steps_per_year: scenario.period().steps_per_year(),
         firms: world.n_firms(),
         economy: world.economy().map(|e| EconomySummary {
             initial_firms: e.initial_firms(),

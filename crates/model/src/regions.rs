@@ -280,21 +280,20 @@ impl Regions {
         sellers
     }
 
-    /// Books what each foreign seller sold on each market at its equilibrium: output
-    /// `S(P − c)` and profit `S(P − c)²` to the seller's capital at home.
+    /// Books what each foreign seller sold on each market: its CES part of the imported demand
+    /// at the small seller's price (`LocalMarket::import_sale`), its profit to its capital at
+    /// home.
     fn settle_trade(&mut self, sellers: &[Vec<(usize, usize, u32, f64)>]) {
         for (r, list) in sellers.iter().enumerate() {
-            let Some((price, size)) = self.regions[r].world.economy().map(|e| e.local_market)
-            else {
+            let Some(market) = self.regions[r].world.economy().map(|e| e.local_market()) else {
                 continue;
             };
             let mut imported = 0.0;
             for &(s, slot, cell, cost) in list {
-                let margin = price - cost;
-                if margin <= 0.0 {
+                let (q, profit) = market.import_sale(cost);
+                if q <= 0.0 {
                     continue;
                 }
-                let (q, profit) = (size * margin, size * margin * margin);
                 imported += q;
                 if let Some(e) = self.regions[s].world.economy_mut() {
                     // The seller may have exited in the step (and a spin-off taken its slot).
@@ -328,8 +327,7 @@ impl Regions {
                     let f = &e.firms;
                     let cost = f.live().map(|s| f.unit_cost[s]).sum::<f64>() / n;
                     let m = &e.config.market;
-                    let market =
-                        m.size_per_firm * e.initial_firms() as f64 * e.local_growth_factor(t) / n;
+                    let market = m.size * e.local_growth_factor(t) / n;
                     [e.observe(t).diagnosis.gem / 250.0, market, n, cost]
                 }
                 None => [0.0; 4],

@@ -61,6 +61,12 @@ pub enum Purpose {
     Outside = 20,
     /// Migration: whether a firm reconsiders its region, where it goes, where it settles.
     Migration = 21,
+    /// Entry: how many potential entrants come, where they look, what they know.
+    Entry = 22,
+    /// Shocks to a firm's product appeal (its customer base).
+    Appeal = 23,
+    /// A firm's efficiency: its draw at entry and its shocks.
+    Efficiency = 24,
 }
 
 pub use clusterlab_numerics::stats::{splitmix64_mix, SplitMix64};

@@ -516,6 +516,9 @@ impl World {
         if let Some(economy) = &mut world.economy {
             refresh_tech_factors(economy, &world.grid, &world.groups, &world.cost_factors);
             economy.update_costs_and_classes();
+            // Shares and capacities from the costs with the seeds' technologies.
+            economy.market_on = world.processes.market;
+            economy.open_market();
             if world.processes.strategy {
                 economy.strategy_on = true;
                 economy.refresh_openness();
@@ -833,6 +836,7 @@ impl World {
             levels[at] = level_of(migrant.firm.capacity);
         }
         economy.set_openness(slot);
+        economy.settle_entrant(slot);
         self.n_firms += 1;
         Some(slot)
     }
@@ -1030,11 +1034,19 @@ impl World {
                 group.current[at(child)] = group.current[at(parent)];
             }
         }
+        for &cell in &self.turnover.entrants {
+            for group in &mut self.groups {
+                group.current[at(cell)] = 0;
+            }
+        }
         if let CapacityLayer::Levels(levels) = &mut self.capacity {
             write_capacity_levels(&grid, economy, levels);
         }
         self.n_firms = economy.n_firms() as u64;
-        if !self.turnover.exits.is_empty() || !self.turnover.spinoffs.is_empty() {
+        if !self.turnover.exits.is_empty()
+            || !self.turnover.spinoffs.is_empty()
+            || !self.turnover.entrants.is_empty()
+        {
             for g in 0..self.groups.len() {
                 self.recount_group(g);
             }

@@ -43,10 +43,12 @@ fn assert_greater(what: &str, a: &[f64], b: &[f64]) {
     );
 }
 
-/// E1: with competition alone, the simulated Cournot outputs equal the closed form for n
-/// identical firms: q = S(a − c)/(n + 1), P = (a + n c)/(n + 1).
+/// E1: identical firms share the local market equally: each sets the Atkeson–Burstein price
+/// `p = c/(1 − L)`, `L = 1/(σ − (σ − η)/n)`, the cluster sells `D = S(a − p)`, each firm `D/n`
+/// (its capacity was planned with room to spare), and its operating profit is
+/// `(p − c)·D/n − F − δθc·Q`; shares stay equal and sum to one.
 #[test]
-fn cournot_outputs_equal_the_closed_form() {
+fn identical_firms_share_the_market_at_the_nested_ces_price() {
     let s = scenario(
         r#"
         steps = 1
@@ -60,37 +62,54 @@ fn cournot_outputs_equal_the_closed_form() {
         cost_ceiling = 12.0
         cost_floor = 4.0
         learning_elasticity = 0.5
+        efficiency_dispersion = 0.0
         [market]
         choke_price = 20.0
-        size_per_firm = 2.0
-        export_choke_price = 0.0
+        size = 400.0
+        substitution = 4.0
+        demand_elasticity = 1.5
+        export_size = 0.0
         [[technology]]
         p = 0.0
         seed_adopters = 1
         "#,
     );
     let mut world = World::new(&s);
+    let e = world.economy().unwrap();
+    let capacity: Vec<f64> = e
+        .firms
+        .live()
+        .map(|s| e.firms.production_capacity[s])
+        .collect();
     world.step();
-    let economy = world.economy().unwrap();
+    let e = world.economy().unwrap();
     let n = 200.0;
-    let (a, size) = (20.0, 2.0 * n);
     let c = 4.0 + 8.0 * (-0.5f64).exp();
-    let price = (a + n * c) / (n + 1.0);
-    let q = size * (a - c) / (n + 1.0);
-    assert!((economy.stats.price_local - price).abs() < 1e-9);
-    assert!((economy.stats.output_local - n * q).abs() < 1e-6);
-    for slot in economy.firms.live() {
-        assert!((economy.firms.output_local[slot] - q).abs() < 1e-9);
-        assert!((economy.firms.profit[slot] - size * (price - c).powi(2)).abs() < 1e-9);
+    let margin = 1.0 / (4.0 - 2.5 / n);
+    let price = c / (1.0 - margin);
+    let demand = 400.0 * (20.0 - price);
+    assert!((e.stats.price_local - price).abs() < 1e-9);
+    assert!((e.stats.output_local - demand).abs() < 1e-6);
+    let (fixed, wear) = (4.0, 0.025 * 8.0 * c);
+    for (i, slot) in e.firms.live().enumerate() {
+        assert!((e.firms.share[slot] - 1.0 / n).abs() < 1e-12);
+        assert!((e.firms.output_local[slot] - demand / n).abs() < 1e-9);
+        assert!(capacity[i] > demand / n, "room to spare at the start");
+        let profit = (price - c) * demand / n - fixed - wear * capacity[i];
+        assert!(
+            (e.firms.profit[slot] - profit).abs() < 1e-9,
+            "{} vs {profit}",
+            e.firms.profit[slot]
+        );
     }
-    assert_eq!(economy.stats.output_export, 0.0);
+    assert_eq!(e.stats.output_export, 0.0);
 }
 
-/// E1 with different costs: every firm's output is S(P − c_i) at the price the textbook
-/// fixed point gives — found here independently, by trying every active-set size — and the
-/// dearest firms are priced out of the local and the export market.
+/// E1 with different costs: every firm sells (differentiated products: nobody is priced out),
+/// shares start at the CES shares `p^{1−σ}/Σ p^{1−σ}` and move toward the step's CES shares by
+/// `χ`, margins rise with share, and the cheaper firm sells more on both markets.
 #[test]
-fn cournot_with_different_costs_prices_the_dearest_out() {
+fn different_costs_give_different_shares_and_every_firm_sells() {
     let knowledge = [0.0, 0.2, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 8.0];
     let mut csv = String::from("x,y,knowledge\n");
     for (i, k) in knowledge.iter().enumerate() {
@@ -105,45 +124,58 @@ fn cournot_with_different_costs_prices_the_dearest_out() {
         height = 1
         [firms]
         csv = "firms.csv"
+        [production]
+        efficiency_dispersion = 0.0
         [market]
-        choke_price = 9.0
-        size_per_firm = 1.0
-        export_choke_price = 8.0
-        export_size_per_firm = 0.5
+        choke_price = 15.0
+        size = 10.0
+        selection = 0.5
+        appeal_volatility = 0.0
+        export_size = 100.0
+        world_rivals = 10.0
         trade_cost = 1.0
         "#,
         Some(&csv),
     );
     let mut world = World::new(&s);
+    let cost = |k: f64| 4.0 + 8.0 * (-0.5 * k).exp();
+    let sigma = 4.0;
+    let weight = |k: f64| (cost(k) * sigma / (sigma - 1.0)).powf(1.0 - sigma);
+    let total: f64 = knowledge.iter().map(|&k| weight(k)).sum();
+    {
+        let e = world.economy().unwrap();
+        for (i, &k) in knowledge.iter().enumerate() {
+            let slot = e.firm_at(i as u32).unwrap();
+            assert!(
+                (e.firms.share[slot] - weight(k) / total).abs() < 1e-12,
+                "firm {i}"
+            );
+        }
+    }
     world.step();
     let e = world.economy().unwrap();
-    let cost = |k: f64| 4.0 + 8.0 * (-0.5 * k).exp();
-    // The equilibrium with m producers is consistent iff exactly the m cheapest have c < P.
-    let solve = |a: f64, costs: &mut Vec<f64>| -> f64 {
-        costs.sort_by(f64::total_cmp);
-        (0..=costs.len())
-            .map(|m| (m, (a + costs[..m].iter().sum::<f64>()) / (m as f64 + 1.0)))
-            .find(|&(m, p)| costs[..m].iter().all(|&c| c < p) && costs[m..].iter().all(|&c| c >= p))
-            .map(|(_, p)| p)
-            .unwrap()
-    };
-    let local = solve(9.0, &mut knowledge.iter().map(|&k| cost(k)).collect());
-    let export = solve(8.0, &mut knowledge.iter().map(|&k| cost(k) + 1.0).collect());
-    assert!((e.stats.price_local - local).abs() < 1e-12);
-    assert!((e.stats.price_export - export).abs() < 1e-12);
-    let mut priced_out = 0;
-    for (i, &k) in knowledge.iter().enumerate() {
-        let slot = e.firm_at(i as u32).unwrap();
-        let want = 10.0 * (local - cost(k)).max(0.0);
-        assert!((e.firms.output_local[slot] - want).abs() < 1e-9, "firm {i}");
-        let want_export = 5.0 * (export - cost(k) - 1.0).max(0.0);
-        assert!(
-            (e.firms.output_export[slot] - want_export).abs() < 1e-9,
-            "firm {i}"
-        );
-        priced_out += usize::from(want == 0.0);
+    let slots: Vec<usize> = (0..10).map(|i| e.firm_at(i as u32).unwrap()).collect();
+    for w in slots.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        assert!(e.firms.unit_cost[a] > e.firms.unit_cost[b]);
+        assert!(e.firms.output_local[a] > 0.0, "every firm sells");
+        assert!(e.firms.output_local[a] < e.firms.output_local[b]);
+        assert!(e.firms.output_export[a] < e.firms.output_export[b]);
+        let margin = |s: usize| (e.firms.price[s] - e.firms.unit_cost[s]) / e.firms.price[s];
+        assert!(margin(a) < margin(b), "margins rise with share");
     }
-    assert!(priced_out >= 2, "the case must price some firms out");
+    // The share update: s' = (1 − χ) s + χ w/Σw with w = p^{1−σ}(1 − u)^ω.
+    let prices: Vec<f64> = slots.iter().map(|&s| e.firms.price[s]).collect();
+    let w: Vec<f64> = slots
+        .iter()
+        .zip(&prices)
+        .map(|(&s, p)| p.powf(1.0 - sigma) * (1.0 - e.firms.unfilled[s]))
+        .collect();
+    let sum: f64 = w.iter().sum();
+    for (i, &k) in knowledge.iter().enumerate() {
+        let want = 0.5 * weight(k) / total + 0.5 * w[i] / sum;
+        assert!((e.firms.share[slots[i]] - want).abs() < 1e-12, "firm {i}");
+    }
 }
 
 const CLUSTER: &str = r#"
@@ -158,6 +190,8 @@ absorptive_capacity = { min = 0.3, max = 0.8 }
 knowledge = { min = 0.2, max = 3.0 }
 capital = { min = 2.0, max = 10.0 }
 openness = { min = 0.2, max = 0.8 }
+[market]
+size = 1400.0
 [demography]
 spinoff_rate = 0.05
 [[technology]]
@@ -536,8 +570,10 @@ fn radical_technologies_are_seeded_at_their_innovators() {
         fixed_cost = 20.0
         leader_share = 0.5
         laggard_share = 0.0
+        efficiency_dispersion = 0.0
         [market]
-        export_choke_price = 0.0
+        size = 6.0
+        export_size = 0.0
         [innovation]
         productivity = 1e6
         radical_share = 1.0
@@ -548,7 +584,7 @@ fn radical_technologies_are_seeded_at_their_innovators() {
         p = 0.0
         seed_cells = [[9, 3]]
         "#,
-        Some("x,y,knowledge,capital\n0,3,0.8,0\n9,3,6.0,100\n"),
+        Some("x,y,knowledge,capital\n0,3,0.8,5\n9,3,6.0,100\n"),
     );
     let mut world = World::new(&s);
     world.step();

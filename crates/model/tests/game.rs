@@ -2,7 +2,7 @@
 //! checked against an independent firm-by-firm computation, the coordinator's scheme, mixed
 //! equilibria, generic technology support. `docs/validation.md` lists these checks.
 
-use clusterlab_model::economy::market::cournot;
+use clusterlab_model::game::cournot::cournot;
 use clusterlab_model::game::file::{check_game, expected_of, GameFile};
 use clusterlab_model::game::region::{axis, kuang_zhang, region, verdict, Param, Verdict};
 use clusterlab_model::game::{cournot_classes, strategy, Game, Profile};
@@ -133,7 +133,7 @@ fn the_pattern_breaks_where_the_map_says() {
 
 /// A firm-by-firm implementation of the stage game, written from the definition rather than
 /// by class: every firm has its own strategy, costs are lowered by each sharer separately, the
-/// market is solved by `economy::market::cournot` over all firms.
+/// market is solved by `game::cournot::cournot` over all firms.
 fn firm_payoffs(g: &Game, class: &[usize], shares: &[[bool; 3]]) -> Vec<f64> {
     let n = class.len();
     let w = 1.0 / (n as f64 - 1.0);

@@ -1,13 +1,23 @@
-//! Process 7, entry and exit.
+//! Process 7, entry and exit. `docs/ODD.md`, S12.
 //!
-//! - **Exit**: a firm whose capital has fallen below zero leaves; its cell empties and its ties
-//!   go.
+//! - **Exit** on economics, not on a timer: a firm leaves when its capital is below zero (its
+//!   losses have eaten its net worth) or, with the market running, when its market share has
+//!   fallen below `exit_share` of the mean firm's (a vanishing share: K+S, Dosi et al. 2010);
+//!   its cell empties and its ties go.
+//! - **Entry by expected profit** (Jovanovic 1982; Klepper 1996): `entry_rate · n` potential
+//!   entrants come each step (the fraction drawn). Each looks for an empty cell, near an
+//!   incumbent drawn in proportion to its output with probability `agglomeration` (Baptista &
+//!   Swann 1998), else anywhere; knows `inheritance · (w·K̄ + (1 − w)·K_out) · (0.5 + u)` (the
+//!   cluster's mean knowledge `K̄` weighted by `local_pool` = w, the outside frontier `K_out`,
+//!   `u` uniform); and enters when its expected profit at the entrant's share is positive.
+//!   It starts small (`entrant_share` of the mean firm's share), with `entry_capital`, no
+//!   technologies, and the cluster's mean absorptive capacity as its floor.
 //! - **Spin-offs**: each leader with a positive profit spawns a spin-off with probability
 //!   `spinoff_rate`. The spin-off settles on the first empty cell among eight drawn within
 //!   `spinoff_radius` cells (none if all are taken), starts with `inheritance` of the parent's
 //!   knowledge, its position, capacity, R&D intensity and openness, `entry_capital` of capital,
-//!   and the parent's technologies (the founders bring them). Spin-offs near successful firms
-//!   are how clusters grow (Klepper 2007).
+//!   the parent's technologies (the founders bring them) and an entrant's market share.
+//!   Spin-offs near successful firms are how clusters grow (Klepper 2007).
 
 use super::firms::{FirmClass, NewFirm};
 use super::{Economy, NO_FIRM};
@@ -20,6 +30,8 @@ pub struct Turnover {
     pub exits: Vec<u32>,
     /// `(parent cell, spin-off cell)` for each spin-off.
     pub spinoffs: Vec<(u32, u32)>,
+    /// Cells of the entrants (they hold no technology).
+    pub entrants: Vec<u32>,
 }
 
 /// Empty cells tried for a spin-off.
@@ -30,16 +42,27 @@ impl Economy {
     pub(crate) fn demography(&mut self, step: u32, turnover: &mut Turnover) {
         turnover.exits.clear();
         turnover.spinoffs.clear();
+        turnover.entrants.clear();
+        let d = self.config.demography.clone();
+        // A vanishing share, against the mean firm's before the exits.
+        let share_floor = if self.market_on {
+            d.exit_share / self.n_firms().max(1) as f64
+        } else {
+            f64::NEG_INFINITY
+        };
         for slot in 0..self.firms.slots() {
-            if self.firms.alive[slot] && self.firms.capital[slot] < 0.0 {
-                let cell = self.firms.cell[slot];
+            let f = &self.firms;
+            if f.alive[slot] && (f.capital[slot] < 0.0 || f.share[slot] < share_floor) {
+                let cell = f.cell[slot];
                 self.cell_firm[cell as usize] = NO_FIRM;
                 self.network.remove_firm(slot);
                 self.firms.remove(slot);
                 turnover.exits.push(cell);
             }
         }
-        let d = self.config.demography.clone();
+        if self.market_on {
+            self.enter(step, turnover);
+        }
         let r = i64::from(d.spinoff_radius);
         let side = (2 * r + 1) as u64;
         let spawn = CellStream::new(self.seed, Purpose::Spinoff, step, 0);
@@ -76,14 +99,17 @@ impl Economy {
                 outside_anchor: self.firms.outside_anchor[slot],
             });
             self.firms.openness[child] = self.firms.openness[slot];
+            self.firms.efficiency[child] = self.firms.efficiency[slot];
             // The spin-off's cost and class now, so the step's indicators count it rightly.
             let factor = self.firms.tech_factor[slot];
-            let cost = self.unit_cost_of(self.firms.knowledge[child], factor);
+            let cost = self.unit_cost_of(self.firms.knowledge[child], factor)
+                * (-self.firms.efficiency[child]).exp();
             self.firms.tech_factor[child] = factor;
             self.firms.unit_cost[child] = cost;
             self.firms.class[child] = self.class_bounds.class_of(cost, child);
             self.cell_firm[cell as usize] = child as u32;
             self.network.ensure_slots(self.firms.slots());
+            self.settle_entrant(child);
             turnover.spinoffs.push((parent_cell, cell));
         }
         for slot in 0..self.firms.slots() {
@@ -91,9 +117,104 @@ impl Economy {
                 self.firms.age[slot] += 1;
             }
         }
-        self.stats.entries = turnover.spinoffs.len() as u64;
+        self.stats.entries = (turnover.spinoffs.len() + turnover.entrants.len()) as u64;
         self.stats.exits = turnover.exits.len() as u64;
         self.total_entries += self.stats.entries;
         self.total_exits += self.stats.exits;
+    }
+
+    /// Entry by expected profit (see the module's documentation).
+    fn enter(&mut self, step: u32, turnover: &mut Turnover) {
+        let d = self.config.demography.clone();
+        let n = self.n_firms();
+        if d.entry_rate <= 0.0 || n == 0 {
+            return;
+        }
+        let seed = self.seed;
+        let stream =
+            move |k: u32, entity: u32| CellStream::new(seed, Purpose::Entry, step, k).unit(entity);
+        let expected = d.entry_rate * n as f64;
+        let potential = expected.floor() as u32 + u32::from(stream(0, 0) < expected.fract());
+        if potential == 0 {
+            return;
+        }
+        // The cumulative output of the live firms, to draw incumbents in proportion to it.
+        let f = &self.firms;
+        let mut cumulative = Vec::with_capacity(n);
+        let mut slots = Vec::with_capacity(n);
+        let (mut total, mut knowledge, mut capacity) = (0.0, 0.0, 0.0);
+        for s in f.live() {
+            total += f.output_local[s] + f.output_export[s];
+            cumulative.push(total);
+            slots.push(s);
+            knowledge += f.knowledge[s];
+            capacity += f.base_capacity[s];
+        }
+        let (mean_knowledge, mean_capacity) = (knowledge / n as f64, capacity / n as f64);
+        let outside = self.outside_knowledge(step);
+        let cells = (self.width * self.height) as u64;
+        let r = i64::from(d.spinoff_radius);
+        let side = (2 * r + 1) as u64;
+        let attributes = self.config.attributes;
+        let share = self.config.external.pipeline_share;
+        for k in 0..potential {
+            let u = |j: u32| stream(1 + j, k);
+            let near = u(0) < d.agglomeration && total > 0.0;
+            let anchor = if near {
+                let target = u(1) * total;
+                let i = cumulative
+                    .partition_point(|&c| c <= target)
+                    .min(slots.len() - 1);
+                Some(self.firms.cell[slots[i]])
+            } else {
+                None
+            };
+            let place = (0..SPINOFF_TRIES).find_map(|attempt| {
+                let draw = stream(20 + attempt, k);
+                let cell = match anchor {
+                    Some(centre) => {
+                        let pick = (draw * (side * side) as f64) as u64 % (side * side);
+                        let (dx, dy) = ((pick % side) as i64 - r, (pick / side) as i64 - r);
+                        self.neighbour(centre, dx, dy)?
+                    }
+                    None => ((draw * cells as f64) as u64).min(cells - 1) as u32,
+                };
+                (self.cell_firm[cell as usize] == NO_FIRM).then_some(cell)
+            });
+            let Some(cell) = place else { continue };
+            let knowledge = d.inheritance
+                * (d.local_pool * mean_knowledge + (1.0 - d.local_pool) * outside)
+                * (0.5 + u(2));
+            let efficiency =
+                super::efficiency_draw(self.config.production.efficiency_dispersion, u(8), u(9));
+            let cost = self.unit_cost_of(knowledge, 1.0) * (-efficiency).exp();
+            if self.expected_entry_profit(cost) <= 0.0 {
+                continue;
+            }
+            let slot = self.firms.add(NewFirm {
+                cell,
+                knowledge,
+                position: u(3),
+                capacity: mean_capacity,
+                rd_intensity: attributes.rd_intensity.at(u(4)),
+                capital: d.entry_capital,
+                openness: attributes.openness.at(u(5)),
+                strategy: super::strategy::initial_strategy(
+                    self.seed,
+                    cell,
+                    attributes.openness.at(u(5)),
+                ),
+                pipeline: u(6) < share,
+                outside_anchor: u(7),
+            });
+            self.firms.unit_cost[slot] = cost;
+            self.firms.efficiency[slot] = efficiency;
+            self.firms.class[slot] = self.class_bounds.class_of(cost, slot);
+            self.cell_firm[cell as usize] = slot as u32;
+            self.network.ensure_slots(self.firms.slots());
+            self.set_openness(slot);
+            self.settle_entrant(slot);
+            turnover.entrants.push(cell);
+        }
     }
 }

@@ -322,11 +322,10 @@ impl Economy {
     fn relative_demand(&self, step: u32) -> f64 {
         let m = &self.config.market;
         let growth = |g: f64| (1.0 + g).powi(step as i32);
-        let per_firm_now = (m.size_per_firm * self.local_growth_factor(step)
-            + m.export_size_per_firm * growth(m.export_growth))
-            * self.initial_firms as f64
-            / self.n_firms().max(1) as f64;
-        let per_firm_start = m.size_per_firm + m.export_size_per_firm;
+        let n0 = self.initial_firms.max(1) as f64;
+        let per_firm_now = m.size * self.local_growth_factor(step) / self.n_firms().max(1) as f64
+            + m.export_size * growth(m.export_growth);
+        let per_firm_start = m.size / n0 + m.export_size;
         if per_firm_start > 0.0 {
             per_firm_now / per_firm_start
         } else {

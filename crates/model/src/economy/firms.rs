@@ -102,7 +102,8 @@ pub struct Firms {
     pub base_rd: Vec<f64>,
     /// Current R&D intensity, with rivalry.
     pub rd_intensity: Vec<f64>,
-    /// Capital; below zero the firm exits.
+    /// Capital: the firm's liquid net worth, fed by its profits and drawn on by its R&D;
+    /// below zero (losses have eaten it) the firm exits.
     pub capital: Vec<f64>,
     /// Chance per step of showing its technologies and knowledge: its base openness, scaled
     /// by its sharing strategy when the `strategy` process runs.
@@ -120,6 +121,8 @@ pub struct Firms {
     pub age: Vec<u32>,
     /// Class by unit cost.
     pub class: Vec<FirmClass>,
+    /// Log efficiency `z`: its unit cost is scaled by `e^{−z}`.
+    pub efficiency: Vec<f64>,
     /// Product of `1 − cost_gain` over the technologies it holds.
     pub tech_factor: Vec<f64>,
     /// Unit cost.
@@ -128,8 +131,23 @@ pub struct Firms {
     pub output_local: Vec<f64>,
     /// Output sold on the external market this step.
     pub output_export: Vec<f64>,
-    /// Market profit this step (before fixed cost and R&D).
+    /// Operating profit this step: the margin on both markets less the fixed cost, the
+    /// export fixed cost and the depreciation of production capacity (R&D is paid after).
     pub profit: Vec<f64>,
+    /// Share of the local market's demand for the cluster's products that goes to this firm
+    /// (the shares of live firms sum to one), moving toward the more competitive firms.
+    pub share: Vec<f64>,
+    /// Price on the local market this step.
+    pub price: Vec<f64>,
+    /// Log of the appeal of its product to customers (its customer base relative to the mean
+    /// firm's), moved by random demand shocks: the demand shifter of its CES weight.
+    pub appeal: Vec<f64>,
+    /// Production capacity: the most units it can produce per step.
+    pub production_capacity: Vec<f64>,
+    /// Revenue this step, both markets: the base of its R&D budget.
+    pub revenue: Vec<f64>,
+    /// Share of its local demand it could not serve this step (capacity shortfall).
+    pub unfilled: Vec<f64>,
     /// R&D spending this step, subsidy included.
     pub rd_spending: Vec<f64>,
     /// Close rivals counted this step.
@@ -202,10 +220,17 @@ impl Firms {
         self.age[slot] = 0;
         self.class[slot] = FirmClass::Middle;
         self.tech_factor[slot] = 1.0;
+        self.efficiency[slot] = 0.0;
         self.unit_cost[slot] = 0.0;
         self.output_local[slot] = 0.0;
         self.output_export[slot] = 0.0;
         self.profit[slot] = 0.0;
+        self.share[slot] = 0.0;
+        self.price[slot] = 0.0;
+        self.appeal[slot] = 0.0;
+        self.production_capacity[slot] = 0.0;
+        self.revenue[slot] = 0.0;
+        self.unfilled[slot] = 0.0;
         self.rd_spending[slot] = 0.0;
         self.rivals[slot] = 0;
         slot
@@ -218,6 +243,9 @@ impl Firms {
         self.output_local[slot] = 0.0;
         self.output_export[slot] = 0.0;
         self.profit[slot] = 0.0;
+        self.share[slot] = 0.0;
+        self.revenue[slot] = 0.0;
+        self.production_capacity[slot] = 0.0;
         self.rd_spending[slot] = 0.0;
         self.free.push(slot as u32);
     }
@@ -241,10 +269,17 @@ impl Firms {
         self.age.push(0);
         self.class.push(FirmClass::Middle);
         self.tech_factor.push(1.0);
+        self.efficiency.push(0.0);
         self.unit_cost.push(0.0);
         self.output_local.push(0.0);
         self.output_export.push(0.0);
         self.profit.push(0.0);
+        self.share.push(0.0);
+        self.price.push(0.0);
+        self.appeal.push(0.0);
+        self.production_capacity.push(0.0);
+        self.revenue.push(0.0);
+        self.unfilled.push(0.0);
         self.rd_spending.push(0.0);
         self.rivals.push(0);
     }

@@ -61,10 +61,7 @@ impl Economy {
             actors[layer as usize] += 1.0;
         }
         let m = &self.config.market;
-        let peripheral = 2.0
-            + f64::from(u8::from(
-                m.export_choke_price > 0.0 && m.export_size_per_firm > 0.0,
-            ));
+        let peripheral = 2.0 + f64::from(u8::from(m.export_size > 0.0));
         actors[Layer::Peripheral as usize] += peripheral;
         let subsidised = self.stats.subsidy > 0.0;
         for s in f.live() {

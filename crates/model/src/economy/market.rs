@@ -1,192 +1,579 @@
-//! Cournot competition with linear demand and heterogeneous unit costs.
+//! Process 1, the market: differentiated products on a local market whose shares move toward
+//! the more competitive firms, an external (export) market, and growth of production capacity
+//! from reinvested profits within a financing limit. `docs/ODD.md`, S6.
 //!
-//! Inverse demand `P = a − Q/S` (choke price `a`, size `S`). Firm `i` with unit cost `c_i`
-//! maximises `(P − c_i) q_i`; the first-order condition gives `q_i = S (P − c_i)`. Summing over
-//! the `m` firms that produce, `P = (a + Σ_active c_j) / (m + 1)`, and a firm produces iff
-//! `c_i < P` (Cournot 1838; with asymmetric costs e.g. Tirole 1988, §5.4). The active set is
-//! found by sorting costs: the `m` cheapest produce, for the largest `m` with
-//! `c_(m) < (a + Σ_{j ≤ m} c_(j)) / (m + 1)`. Then profit `π_i = S (P − c_i)²` and consumer
-//! surplus `CS = Q² / (2S)`.
+//! - **Prices** (Atkeson & Burstein 2008, Bertrand with nested CES demand): a firm with local
+//!   market share `s` faces the elasticity `ε(s) = σ − (σ − η)·s` (σ between the cluster's
+//!   products, η of the cluster's products as a whole) and sets the margin `L = (p − c)/p =
+//!   1/ε(s)`, so `p = c / (1 − 1/ε)`: every firm's margin is positive, small firms' is `1/σ`,
+//!   and margins rise with share.
+//! - **Demand**: `D_t = S_t · (a − p̄)⁺` for the cluster's products (`S_t` the scenario's size with
+//!   its growth, `a` the choke price, `p̄` the mean price paid). Firms of other regions take the
+//!   import share `m = W_F / (W_F + W_L)` with `W = Σ p^{1−σ}` over their and the local products
+//!   (CES); firm `i`'s demand is `d_i = s_i (1 − m) D_t`, its sales `q_i = min(d_i, Q_i)` within
+//!   its production capacity `Q_i`, its unfilled share `u_i = 1 − q_i/d_i`.
+//! - **Market shares** (customer markets, Phelps & Winter 1970; the competitiveness-driven
+//!   quasi-market of Dosi, Fagiolo & Roventini 2010): a firm's CES weight is
+//!   `w_i = A_i p_i^{1−σ} (1 − u_i)^ω` — its product's appeal `A_i` (its customer base), its
+//!   price, its delivery — and customers move toward the CES shares with inertia,
+//!   `s_i ← (1 − χ) s_i + χ w_i / Σ_j w_j`: shares stay positive and sum to one, the cheaper,
+//!   better-liked and better-delivering firms grow, the others shrink rather than vanish at once.
+//! - **Demand shocks**: `ln A_i` takes an independent normal step of standard deviation `ν`
+//!   each step (customers come and go; Gibrat's law for demand), appeal measured against the
+//!   mean firm's. With exit at a lower size and entry of small firms, random growth of this kind
+//!   gives a Pareto upper tail of sizes (Gabaix 1999; Luttmer 2007).
+//! - **Exports** (Melitz 2003): the world market buys `X_t` units, shared by CES weight among the
+//!   pipeline firms' products at `p_x = (c + τ)·σ/(σ − 1)` (trade cost `τ`) and `n_R` rival
+//!   products abroad at the world price `p_w` (falling with the outside frontier's unit cost):
+//!   a firm sells `X_t A p_x^{1−σ} / (Σ A p_x^{1−σ} + n_R p_w^{1−σ})` (its appeal `A` too) within
+//!   its spare capacity; it
+//!   exports only when the export margin covers the export fixed cost `F_x`.
+//! - **Efficiency** (Hopenhayn 1992; Syverson 2011): a firm's unit cost is scaled by `e^{−z}`,
+//!   its log efficiency `z` drawn `N(0, s²)` at entry and moving as the AR(1)
+//!   `z ← ρ z + √(1 − ρ²) s ε` (stationary spread `s`): persistent productivity differences.
+//! - **Profit and growth**: operating profit `π = (p − c) q + export profit − F − δ θ c Q` (fixed
+//!   cost `F`, capacity worn at `δ`, a unit of capacity costing `θ c`) is added to the firm's
+//!   capital (its liquid net worth; R&D is paid from it after). Each firm then plans capacity
+//!   `Q* = (1 + spare)·(expected local and export demand)` and invests `θ c·I`,
+//!   `I = (Q* − (1 − δ) Q)⁺`, at most its cash flow plus `λ` times its capital (a financing
+//!   constraint, Fazzari, Hubbard & Petersen 1988): growth comes from reinvested profits.
 
 use super::Economy;
+use crate::rng::{CellStream, Purpose};
 use rayon::prelude::*;
 
-/// The Cournot equilibrium of one market.
+/// The local market's outcome of a step: what the regions' trade and entrants need.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LocalMarket {
+    /// Mean price paid for the cluster's products, imports included.
+    pub mean_price: f64,
+    /// Demand for the cluster's products, imports included.
+    pub demand: f64,
+    /// Share of demand imported from other regions.
+    pub import_share: f64,
+    /// `Σ p^{1−σ}` over the products of other regions' firms.
+    pub foreign_weight: f64,
+    /// σ, the elasticity of substitution.
+    pub substitution: f64,
+    /// The mean CES weight `A p^{1−σ}` of the local firms.
+    pub mean_weight: f64,
+}
+
+impl LocalMarket {
+    /// Units and profit of one seller from another region with delivered unit cost `cost`: its
+    /// CES part of the imported demand, at the small seller's price `c·σ/(σ − 1)`.
+    pub fn import_sale(&self, cost: f64) -> (f64, f64) {
+        if self.foreign_weight <= 0.0 || cost <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let sigma = self.substitution;
+        let price = cost * sigma / (sigma - 1.0);
+        let q = self.import_share * self.demand * price.powf(1.0 - sigma) / self.foreign_weight;
+        (q, (price - cost) * q)
+    }
+}
+
+/// The price–cost margin `(p − c)/p = 1/ε` of a firm with local market share `share`, where
+/// `ε = σ − (σ − η)·share` (Atkeson & Burstein 2008).
+#[inline]
+pub fn margin(substitution: f64, demand_elasticity: f64, share: f64) -> f64 {
+    1.0 / (substitution - (substitution - demand_elasticity) * share.clamp(0.0, 1.0))
+}
+
+/// The price of a firm with unit cost `cost` and margin `margin`: `c / (1 − L)`.
+#[inline]
+pub fn price(cost: f64, margin: f64) -> f64 {
+    cost / (1.0 - margin)
+}
+
+/// A pipeline firm's offer on the world market: its export price `p_x = (c + τ)·σ/(σ − 1)` and
+/// CES weight `p_x^{1−σ}`.
+#[inline]
+pub fn export_offer(cost: f64, trade_cost: f64, substitution: f64) -> (f64, f64) {
+    let p = (cost + trade_cost) * substitution / (substitution - 1.0);
+    (p, p.powf(1.0 - substitution))
+}
+
+/// The world market at a step: demand `X_t` shared by CES weight among the cluster's exporters
+/// and `n_R` rival products abroad at the world price `p_w`: a product of weight `w` sells
+/// `X_t · w / (Σ_exporters w + n_R p_w^{1−σ})`.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Equilibrium {
-    /// Market price (the choke price when nobody produces).
-    pub price: f64,
-    /// Firms that produce.
-    pub active: usize,
-    /// Total output.
-    pub quantity: f64,
-    /// Consumer surplus.
-    pub consumer_surplus: f64,
+pub struct WorldMarket {
+    /// Demand `X_t`.
+    pub demand: f64,
+    /// The denominator `Σ_exporters w + n_R p_w^{1−σ}`.
+    pub weight: f64,
 }
 
-impl Equilibrium {
-    /// Output of a firm with unit cost `c` in this equilibrium of a market of size `size`.
-    pub fn output(&self, c: f64, size: f64) -> f64 {
-        size * (self.price - c).max(0.0)
-    }
-
-    /// Profit of a firm with unit cost `c`.
-    pub fn profit(&self, c: f64, size: f64) -> f64 {
-        size * (self.price - c).max(0.0).powi(2)
-    }
-}
-
-/// Solves the market for unit costs `sorted_costs` in ascending order, choke price `a` and size
-/// `size`. O(n).
-pub fn cournot(sorted_costs: &[f64], a: f64, size: f64) -> Equilibrium {
-    debug_assert!(sorted_costs.windows(2).all(|w| w[0] <= w[1]));
-    let mut sum = 0.0;
-    let mut active = 0;
-    let mut price = a;
-    for (m, &c) in sorted_costs.iter().enumerate() {
-        let candidate = (a + sum + c) / (m as f64 + 2.0);
-        if c < candidate {
-            sum += c;
-            active = m + 1;
-            price = candidate;
+impl WorldMarket {
+    /// Units a product of CES weight `w` sells.
+    #[inline]
+    pub fn units(&self, w: f64) -> f64 {
+        if self.weight > 0.0 {
+            self.demand * w / self.weight
         } else {
-            break;
+            0.0
         }
     }
-    let quantity = size * (active as f64 * price - sum);
-    // Q²/(2S) written as S(a − P)²/2 (since Q = S(a − P)): no overflow while S stays finite.
-    let consumer_surplus = size * (a - price).powi(2) / 2.0;
-    Equilibrium {
-        price,
-        active,
-        quantity,
-        consumer_surplus,
-    }
+}
+
+/// What one firm did on the markets in a step.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Sale {
+    local: f64,
+    export: f64,
+    export_price: f64,
+    profit: f64,
+    revenue: f64,
+    weight: f64,
+    export_demand: f64,
 }
 
 impl Economy {
-    /// Process 1, the market: a Cournot equilibrium on the local market among all firms, and
-    /// one on the external market with unit costs raised by the trade cost. Sets each firm's
-    /// outputs and profit, and books profit less the fixed cost into its capital.
-    pub(crate) fn market(&mut self, step: u32) {
+    /// The local market's size `S_t` at `step`.
+    pub fn local_size(&self, step: u32) -> f64 {
+        self.config.market.size * self.local_growth_factor(step)
+    }
+
+    /// The external market's size per exporter `X_t` at `step` (0 without one).
+    pub fn export_size(&self, step: u32) -> f64 {
         let m = &self.config.market;
-        let fixed_cost = self.config.production.fixed_cost;
-        let scale = self.initial_firms.max(1) as f64;
-        let size = m.size_per_firm * scale * self.local_growth_factor(step);
-        let export_size =
-            m.export_size_per_firm * scale * (1.0 + m.export_growth).powi(step as i32);
-        // `cost_order` is sorted by unit cost (update_costs_and_classes); firms of other
-        // regions compete here at their delivered cost (`foreign`, sorted, set by the regions).
-        self.sorted_costs.clear();
-        self.sorted_costs
-            .extend(self.cost_order.iter().map(|&(c, _)| c));
-        if !self.foreign.is_empty() {
-            self.sorted_costs.extend_from_slice(&self.foreign);
-            self.sorted_costs.sort_by(f64::total_cmp);
-        }
-        let local = cournot(&self.sorted_costs, m.choke_price, size);
-        self.local_market = (local.price, size);
-        // The external market: firms with ties outside (all, unless `[external]` says
-        // otherwise), their costs raised by the trade cost.
-        self.sorted_costs.clear();
-        let pipeline = &self.firms.pipeline;
-        self.sorted_costs.extend(
-            self.cost_order
-                .iter()
-                .filter(|&&(_, s)| pipeline[s as usize])
-                .map(|&(c, _)| c + m.trade_cost),
-        );
-        let export = if m.export_choke_price > 0.0 && export_size > 0.0 {
-            cournot(&self.sorted_costs, m.export_choke_price, export_size)
+        m.export_size * (1.0 + m.export_growth).powi(step as i32)
+    }
+
+    /// The world price at `step`: `world_price · c(K_out,t) / c(K_out,0)`, falling as the outside
+    /// frontier's knowledge lowers the cost of rival products abroad.
+    pub fn world_price(&self, step: u32) -> f64 {
+        let start = self.unit_cost_of(self.outside_knowledge(0), 1.0);
+        let now = self.unit_cost_of(self.outside_knowledge(step), 1.0);
+        if start > 0.0 {
+            self.config.market.world_price * now / start
         } else {
-            cournot(&[], 0.0, 0.0)
+            self.config.market.world_price
+        }
+    }
+
+    /// The world market at `step` for the pipeline firms alive now (their offers at their
+    /// current unit costs).
+    fn world_market(&self, step: u32, log_mean_appeal: f64) -> WorldMarket {
+        let m = &self.config.market;
+        let demand = self.export_size(step);
+        if demand <= 0.0 {
+            return WorldMarket {
+                demand: 0.0,
+                weight: 0.0,
+            };
+        }
+        let sigma = m.substitution;
+        let f = &self.firms;
+        let exporters: f64 = f
+            .live()
+            .filter(|&s| f.pipeline[s])
+            .map(|s| {
+                (f.appeal[s] - log_mean_appeal).exp()
+                    * export_offer(f.unit_cost[s], m.trade_cost, sigma).1
+            })
+            .sum();
+        WorldMarket {
+            demand,
+            weight: exporters + m.world_rivals * self.world_price(step).powf(1.0 - sigma),
+        }
+    }
+
+    /// The cost per unit of serving the external market.
+    pub fn trade_cost(&self) -> f64 {
+        self.config.market.trade_cost
+    }
+
+    /// The local market of the last step.
+    pub fn local_market(&self) -> LocalMarket {
+        self.local_market
+    }
+
+    /// Shares and capacities at the start: shares in proportion to the competitiveness at the
+    /// small firm's price, `(c·σ/(σ − 1))^{1−σ}`, capacities the planned capacity for that
+    /// demand.
+    pub(crate) fn open_market(&mut self) {
+        let m = self.config.market.clone();
+        let sigma = m.substitution;
+        let f = &mut self.firms;
+        let mut total = 0.0;
+        for s in 0..f.slots() {
+            if f.alive[s] {
+                let p = f.unit_cost[s] * sigma / (sigma - 1.0);
+                f.share[s] = p.powf(1.0 - sigma);
+                total += f.share[s];
+            }
+        }
+        let mut mean_price = 0.0;
+        for s in 0..f.slots() {
+            if f.alive[s] && total > 0.0 {
+                f.share[s] /= total;
+                f.price[s] = f.unit_cost[s] * sigma / (sigma - 1.0);
+                mean_price += f.share[s] * f.price[s];
+            }
+        }
+        let demand = self.config.market.size * (m.choke_price - mean_price).max(0.0);
+        self.local_market = LocalMarket {
+            mean_price,
+            demand,
+            import_share: 0.0,
+            foreign_weight: 0.0,
+            substitution: sigma,
+            mean_weight: total / self.n_firms().max(1) as f64,
         };
-        // Each firm from its own cost, in parallel over slots; totals summed in slot order.
-        let trade_cost = m.trade_cost;
+        let slack = 1.0 + self.config.production.spare_capacity;
+        let world = self.world_market(0, 0.0);
+        let f = &mut self.firms;
+        for s in 0..f.slots() {
+            if f.alive[s] {
+                let exports = if f.pipeline[s] {
+                    world.units(export_offer(f.unit_cost[s], m.trade_cost, sigma).1)
+                } else {
+                    0.0
+                };
+                f.production_capacity[s] = slack * (f.share[s] * demand + exports);
+            }
+        }
+    }
+
+    /// Settles the firm in slot `slot` as an entrant: a market share of `entrant_share` times
+    /// the mean firm's (the others' shrink when shares are normalised next step), the capacity
+    /// that share of the last step's demand needs, and the appeal of `entrant_share` times the
+    /// mean firm's: entrants start small and with few customers.
+    pub(crate) fn settle_entrant(&mut self, slot: usize) {
+        let n = self.n_firms().max(1) as f64;
+        let d = &self.config.demography;
+        let share = d.entrant_share / n;
+        let lm = self.local_market;
+        let slack = 1.0 + self.config.production.spare_capacity;
+        let f = &mut self.firms;
+        f.share[slot] = share;
+        f.appeal[slot] = d.entrant_share.ln();
+        f.production_capacity[slot] = slack * share * (1.0 - lm.import_share) * lm.demand;
+        f.price[slot] = f.unit_cost[slot];
+    }
+
+    /// The profit a potential entrant of unit cost `cost` expects: one step at the entrant's
+    /// share, moved once by its competitiveness at the last step's mean price, less the fixed
+    /// cost and the wear of the capacity it needs.
+    pub(crate) fn expected_entry_profit(&self, cost: f64) -> f64 {
+        let m = &self.config.market;
+        let p = &self.config.production;
+        let lm = self.local_market;
+        let n = self.n_firms().max(1) as f64;
+        let entrant = self.config.demography.entrant_share;
+        let price = cost * m.substitution / (m.substitution - 1.0);
+        // Its CES share at the entrant's appeal, against the mean firm's weight.
+        let target = if lm.mean_weight > 0.0 {
+            entrant * price.powf(1.0 - m.substitution) / (lm.mean_weight * n)
+        } else {
+            entrant / n
+        };
+        let share = (1.0 - m.selection) * entrant / n + m.selection * target;
+        let demand = share * (1.0 - lm.import_share) * lm.demand;
+        (price - cost) * demand
+            - p.fixed_cost
+            - p.depreciation * p.capital_intensity * cost * (1.0 + p.spare_capacity) * demand
+    }
+
+    /// Process 1 (see the module's documentation) at `step`.
+    pub(crate) fn market(&mut self, step: u32) {
+        let m = self.config.market.clone();
+        let p = self.config.production.clone();
+        let (sigma, eta) = (m.substitution, m.demand_elasticity);
+        let size = self.local_size(step);
+        // Shares of the live firms, normalised (exits and entrants changed them).
+        let f = &mut self.firms;
+        let total: f64 = f.live().map(|s| f.share[s]).sum();
+        if total > 0.0 {
+            for s in 0..f.slots() {
+                if f.alive[s] {
+                    f.share[s] /= total;
+                }
+            }
+        }
+        // Prices from shares, in parallel; means and CES weights summed in slot order.
+        f.price
+            .par_iter_mut()
+            .zip(f.unit_cost.par_iter().zip(f.share.par_iter()))
+            .zip(f.alive.par_iter())
+            .for_each(|((price_i, (&c, &s)), &alive)| {
+                if alive {
+                    *price_i = price(c, margin(sigma, eta, s));
+                }
+            });
+        let (mut local_mean, mut local_weight, mut appeal_sum) = (0.0, 0.0, 0.0);
+        for s in f.live() {
+            let a = f.appeal[s].exp();
+            local_mean += f.share[s] * f.price[s];
+            local_weight += a * f.price[s].powf(1.0 - sigma);
+            appeal_sum += a;
+        }
+        let n = f.count().max(1) as f64;
+        // Appeal against the mean firm's, so foreign products (of mean appeal) compare.
+        let mean_appeal = if appeal_sum > 0.0 {
+            appeal_sum / n
+        } else {
+            1.0
+        };
+        let world = self.world_market(step, mean_appeal.ln());
+        local_weight /= mean_appeal;
+        let (mut foreign_weight, mut foreign_mean) = (0.0, 0.0);
+        for &c in &self.foreign {
+            let price = c * sigma / (sigma - 1.0);
+            let w = price.powf(1.0 - sigma);
+            foreign_weight += w;
+            foreign_mean += w * price;
+        }
+        let import_share = if foreign_weight > 0.0 {
+            foreign_weight / (foreign_weight + local_weight)
+        } else {
+            0.0
+        };
+        let mean_price = if foreign_weight > 0.0 {
+            (1.0 - import_share) * local_mean + import_share * foreign_mean / foreign_weight
+        } else {
+            local_mean
+        };
+        let demand = size * (m.choke_price - mean_price).max(0.0);
+        self.local_market = LocalMarket {
+            mean_price,
+            demand,
+            import_share,
+            foreign_weight,
+            substitution: sigma,
+            mean_weight: local_weight / n,
+        };
+        let local_demand = (1.0 - import_share) * demand;
+        let wear = p.depreciation * p.capital_intensity;
+        let omega = m.delivery_weight;
+        let log_mean_appeal = mean_appeal.ln();
+        // Each firm's sales, profit and CES weight, in parallel over slots.
+        let f = &self.firms;
+        let mut sales = std::mem::take(&mut self.sales);
+        sales.resize(f.slots(), Sale::default());
+        sales.par_iter_mut().enumerate().for_each(|(s, sale)| {
+            if !f.alive[s] {
+                *sale = Sale::default();
+                return;
+            }
+            let (c, price_i, capacity) = (f.unit_cost[s], f.price[s], f.production_capacity[s]);
+            let wanted = f.share[s] * local_demand;
+            let local = wanted.min(capacity);
+            let unfilled = if wanted > 0.0 {
+                1.0 - local / wanted
+            } else {
+                0.0
+            };
+            let (mut export, mut export_price, mut export_profit, mut wanted_abroad) =
+                (0.0, 0.0, 0.0, 0.0);
+            if f.pipeline[s] && world.demand > 0.0 {
+                let (px, w) = export_offer(c, m.trade_cost, sigma);
+                let units = world.units((f.appeal[s] - log_mean_appeal).exp() * w);
+                let sold = units.min(capacity - local);
+                let margin_abroad = (px - c - m.trade_cost) * sold;
+                if margin_abroad > m.export_fixed_cost {
+                    export = sold;
+                    export_price = px;
+                    export_profit = margin_abroad - m.export_fixed_cost;
+                    wanted_abroad = units;
+                }
+            }
+            let weight = (f.appeal[s] - log_mean_appeal).exp()
+                * price_i.powf(1.0 - sigma)
+                * (1.0 - unfilled).powf(omega);
+            *sale = Sale {
+                local,
+                export,
+                export_price,
+                profit: (price_i - c) * local + export_profit - p.fixed_cost - wear * c * capacity,
+                revenue: price_i * local + export_price * export,
+                weight,
+                export_demand: wanted_abroad,
+            };
+        });
+        let (mut total_weight, mut output_local, mut output_export, mut profits, mut exporters) =
+            (0.0, 0.0, 0.0, 0.0, 0u64);
+        let mut export_value = 0.0;
+        for s in f.live() {
+            let sale = &sales[s];
+            total_weight += sale.weight;
+            output_local += sale.local;
+            output_export += sale.export;
+            export_value += sale.export * sale.export_price;
+            profits += sale.profit;
+            exporters += u64::from(sale.export > 0.0);
+        }
+        // Books the step, moves the shares and appeals, and invests, in parallel over slots.
+        let (chi, slack, borrowing) = (m.selection, 1.0 + p.spare_capacity, p.borrowing);
+        let volatility = m.appeal_volatility;
+        let shocks = (
+            CellStream::new(self.seed, Purpose::Appeal, step, 0),
+            CellStream::new(self.seed, Purpose::Appeal, step, 1),
+        );
+        let (rho, dispersion) = (p.efficiency_persistence, p.efficiency_dispersion);
+        let innovation = (1.0 - rho * rho).sqrt() * dispersion;
+        let efficiency_shocks = (
+            CellStream::new(self.seed, Purpose::Efficiency, step + 1, 0),
+            CellStream::new(self.seed, Purpose::Efficiency, step + 1, 1),
+        );
         let f = &mut self.firms;
         f.output_local
             .par_iter_mut()
             .zip(f.output_export.par_iter_mut())
-            .zip(f.profit.par_iter_mut())
-            .zip(f.capital.par_iter_mut())
+            .zip(f.profit.par_iter_mut().zip(f.revenue.par_iter_mut()))
+            .zip(f.capital.par_iter_mut().zip(f.unfilled.par_iter_mut()))
             .zip(
-                f.unit_cost
-                    .par_iter()
-                    .zip(f.alive.par_iter().zip(f.pipeline.par_iter())),
+                f.share
+                    .par_iter_mut()
+                    .zip(f.production_capacity.par_iter_mut()),
             )
+            .zip(f.appeal.par_iter_mut())
+            .zip(f.alive.par_iter().zip(sales.par_iter()))
+            .zip(f.unit_cost.par_iter().zip(f.efficiency.par_iter_mut()))
+            .enumerate()
             .for_each(
-                |((((q_local, q_export), profit), capital), (&c, (&alive, &pipe)))| {
+                |(
+                    slot,
+                    (
+                        (
+                            (
+                                (
+                                    (((q_local, q_export), (profit, revenue)), (capital, unfilled)),
+                                    (share, capacity),
+                                ),
+                                appeal,
+                            ),
+                            (&alive, sale),
+                        ),
+                        (&cost, efficiency),
+                    ),
+                )| {
                     if !alive {
                         return;
                     }
-                    let export_size = if pipe { export_size } else { 0.0 };
-                    *q_local = local.output(c, size);
-                    *q_export = export.output(c + trade_cost, export_size);
-                    *profit = local.profit(c, size) + export.profit(c + trade_cost, export_size);
-                    *capital += *profit - fixed_cost;
+                    *q_local = sale.local;
+                    *q_export = sale.export;
+                    *profit = sale.profit;
+                    *revenue = sale.revenue;
+                    *capital += sale.profit;
+                    *unfilled = if *share * local_demand > 0.0 {
+                        1.0 - sale.local / (*share * local_demand)
+                    } else {
+                        0.0
+                    };
+                    if total_weight > 0.0 {
+                        *share = (1.0 - chi) * *share + chi * sale.weight / total_weight;
+                    }
+                    if volatility > 0.0 {
+                        let z =
+                            standard_normal(shocks.0.unit(slot as u32), shocks.1.unit(slot as u32));
+                        *appeal += volatility * z - log_mean_appeal;
+                    } else {
+                        *appeal -= log_mean_appeal;
+                    }
+                    if innovation > 0.0 {
+                        let z = standard_normal(
+                            efficiency_shocks.0.unit(slot as u32),
+                            efficiency_shocks.1.unit(slot as u32),
+                        );
+                        *efficiency = rho * *efficiency + innovation * z;
+                    }
+                    let planned = slack * (*share * local_demand + sale.export_demand);
+                    let kept = (1.0 - p.depreciation) * *capacity;
+                    let cash_flow = sale.profit + wear * cost * *capacity;
+                    let affordable = (cash_flow.max(0.0) + borrowing * capital.max(0.0))
+                        / (p.capital_intensity * cost);
+                    *capacity = kept + (planned - kept).max(0.0).min(affordable);
                 },
             );
-        let (mut output_local, mut output_export, mut profits, mut exporters) = (0.0, 0.0, 0.0, 0);
-        for slot in f.live() {
-            output_local += f.output_local[slot];
-            output_export += f.output_export[slot];
-            profits += f.profit[slot];
-            exporters += u64::from(f.output_export[slot] > 0.0);
-        }
+        self.sales = sales;
         let stats = &mut self.stats;
         stats.output_local = output_local;
         stats.output_export = output_export;
-        stats.price_local = local.price;
-        stats.price_export = export.price;
+        stats.price_local = mean_price;
+        stats.price_export = if output_export > 0.0 {
+            export_value / output_export
+        } else {
+            0.0
+        };
         stats.exporters = exporters;
         stats.profits = profits;
-        stats.consumer_surplus = local.consumer_surplus;
+        stats.consumer_surplus = size * (m.choke_price - mean_price).max(0.0).powi(2) / 2.0;
     }
+}
+
+/// A standard normal draw from two uniform draws in [0, 1) (Box & Muller 1958).
+#[inline]
+pub(crate) fn standard_normal(u1: f64, u2: f64) -> f64 {
+    (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// n symmetric firms: q = S(a − c)/(n + 1), P = (a + n c)/(n + 1).
+    /// Atkeson & Burstein's margin: 1/σ for a vanishing share, 1/η for the whole market, and
+    /// the Lerner condition `(p − c)/p = 1/ε` holds at the price set.
     #[test]
-    fn symmetric_firms_match_the_textbook_closed_form() {
-        for n in [1usize, 2, 3, 10, 1000] {
-            let (a, c, s) = (20.0, 8.0, 3.0);
-            let e = cournot(&vec![c; n], a, s);
-            let nf = n as f64;
-            assert_eq!(e.active, n);
-            assert!((e.price - (a + nf * c) / (nf + 1.0)).abs() < 1e-12);
-            assert!((e.output(c, s) - s * (a - c) / (nf + 1.0)).abs() < 1e-12);
-            assert!((e.quantity - nf * s * (a - c) / (nf + 1.0)).abs() < 1e-9);
-            assert!((e.profit(c, s) - s * ((a - c) / (nf + 1.0)).powi(2)).abs() < 1e-12);
+    fn margins_follow_the_nested_ces_elasticity() {
+        let (sigma, eta) = (4.0, 1.5);
+        assert!((margin(sigma, eta, 0.0) - 0.25).abs() < 1e-15);
+        assert!((margin(sigma, eta, 1.0) - 1.0 / 1.5).abs() < 1e-15);
+        // s = 0.2: ε = 4 − 2.5·0.2 = 3.5.
+        assert!((margin(sigma, eta, 0.2) - 1.0 / 3.5).abs() < 1e-15);
+        for s in [0.0, 0.01, 0.3, 0.9] {
+            let l = margin(sigma, eta, s);
+            let p = price(8.0, l);
+            assert!(((p - 8.0) / p - l).abs() < 1e-12);
+            assert!(margin(sigma, eta, s + 0.05) > l, "margins rise with share");
         }
     }
 
-    /// Two firms with costs 2 and 5, a = 20, S = 1: P = 9, q = 7 and 4.
+    /// The world market: an exporter's price is the CES markup over its delivered cost, the
+    /// units sold split the world's demand by CES weight with the rivals abroad, and fall with
+    /// the price at the elasticity σ while the exporter is small.
     #[test]
-    fn asymmetric_duopoly() {
-        let e = cournot(&[2.0, 5.0], 20.0, 1.0);
-        assert_eq!(e.active, 2);
-        assert!((e.price - 9.0).abs() < 1e-12);
-        assert!((e.output(2.0, 1.0) - 7.0).abs() < 1e-12);
-        assert!((e.output(5.0, 1.0) - 4.0).abs() < 1e-12);
-        assert!((e.consumer_surplus - 121.0 / 2.0).abs() < 1e-12);
+    fn exports_share_the_world_market_by_ces_weight() {
+        let (p, w) = export_offer(6.5, 1.0, 4.0);
+        assert!((p - 10.0).abs() < 1e-12);
+        assert!((w - 1e-3).abs() < 1e-15);
+        let (_, w2) = export_offer(8.0, 1.0, 4.0);
+        let rivals = 5000.0 * 14.0f64.powf(-3.0);
+        let world = WorldMarket {
+            demand: 80_000.0,
+            weight: w + w2 + rivals,
+        };
+        let total = world.units(w) + world.units(w2) + world.demand * rivals / world.weight;
+        assert!((total - 80_000.0).abs() < 1e-6);
+        // σ − 1 = 3 in the weights: (p2/p)^3 = units ratio.
+        assert!(
+            ((world.units(w) / world.units(w2)).ln() / (12.0f64 / 10.0).ln() - 3.0).abs() < 1e-9
+        );
     }
 
-    /// A firm whose cost is above the price the others set produces nothing, and the price is
-    /// that of the others alone.
+    /// Imports: each foreign seller's CES part of the imported demand, summing to it.
     #[test]
-    fn costly_firms_are_priced_out() {
-        let e = cournot(&[2.0, 2.0, 15.0], 20.0, 1.0);
-        assert_eq!(e.active, 2);
-        assert!((e.price - 8.0).abs() < 1e-12);
-        assert_eq!(e.output(15.0, 1.0), 0.0);
-        // Every producing firm's first-order condition holds: P − c = q/S.
-        let alone = cournot(&[2.0, 2.0], 20.0, 1.0);
-        assert_eq!(alone.price, e.price);
-        // Nobody produces when every cost is above the choke price.
-        let none = cournot(&[25.0, 30.0], 20.0, 1.0);
-        assert_eq!((none.active, none.quantity), (0, 0.0));
+    fn import_sales_split_the_imported_demand() {
+        let sigma: f64 = 4.0;
+        let costs = [5.0f64, 6.0, 9.0];
+        let w: f64 = costs
+            .iter()
+            .map(|c| (c * sigma / (sigma - 1.0)).powf(1.0 - sigma))
+            .sum();
+        let lm = LocalMarket {
+            mean_price: 10.0,
+            demand: 1000.0,
+            import_share: 0.3,
+            foreign_weight: w,
+            substitution: sigma,
+            mean_weight: 0.0,
+        };
+        let total: f64 = costs.iter().map(|&c| lm.import_sale(c).0).sum();
+        assert!((total - 300.0).abs() < 1e-9);
+        let (q, profit) = lm.import_sale(6.0);
+        assert!((profit - (8.0 - 6.0) * q).abs() < 1e-12);
+        assert!(lm.import_sale(5.0).0 > q, "the cheaper seller sells more");
     }
 }

@@ -297,8 +297,12 @@ pub struct Economy {
     /// Delivered unit costs of other regions' firms competing on this region's local market
     /// (sorted; empty for a region alone).
     pub(crate) foreign: Vec<f64>,
-    /// The local market's last price and size.
-    pub(crate) local_market: (f64, f64),
+    /// The local market of the last step.
+    pub(crate) local_market: market::LocalMarket,
+    /// Whether the `market` process runs (market shares then decide who exits).
+    pub(crate) market_on: bool,
+    /// Scratch: each firm's sales of the step.
+    pub(crate) sales: Vec<market::Sale>,
     /// The layer of each research body and each intermediary.
     pub(crate) research_layers: Vec<Layer>,
     pub(crate) intermediary_layers: Vec<Layer>,
@@ -323,7 +327,6 @@ pub struct Economy {
     pub(crate) knowledge_next: Vec<f64>,
     pub(crate) position_next: Vec<f64>,
     pub(crate) cost_order: Vec<(f64, u32)>,
-    pub(crate) sorted_costs: Vec<f64>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
     /// The class boundaries of the step's ranking (spin-offs are classed by them).
@@ -332,6 +335,11 @@ pub struct Economy {
     pub(crate) sort_keys: Vec<u128>,
     /// Scratch: knowledge, position and openness per cell of a padded grid (spillover).
     pub(crate) sources: Vec<(f64, f32, f32)>,
+}
+
+/// A log efficiency drawn from `N(0, s²)` by two uniform draws.
+pub(crate) fn efficiency_draw(dispersion: f64, u1: f64, u2: f64) -> f64 {
+    dispersion * market::standard_normal(u1, u2)
 }
 
 /// Uniform draws in [0, 1) for a new firm's attributes, from the placement streams.
@@ -402,6 +410,11 @@ impl Economy {
                 outside_anchor: draw(seed, Purpose::Outside, cell),
             });
             cell_firm[cell as usize] = slot as u32;
+            firms.efficiency[slot] = efficiency_draw(
+                config.production.efficiency_dispersion,
+                CellStream::new(seed, Purpose::Efficiency, 0, 0).unit(cell),
+                CellStream::new(seed, Purpose::Efficiency, 0, 1).unit(cell),
+            );
         }
         let research = config
             .research_bodies
@@ -480,7 +493,9 @@ impl Economy {
             life_cycle: lifecycle::LifeCycle::default(),
             diversity: 0.0,
             foreign: Vec::new(),
-            local_market: (0.0, 0.0),
+            local_market: market::LocalMarket::default(),
+            market_on: false,
+            sales: Vec::new(),
             research_layers: config
                 .research_bodies
                 .iter()
@@ -506,7 +521,6 @@ impl Economy {
             knowledge_next: Vec::new(),
             position_next: Vec::new(),
             cost_order: Vec::new(),
-            sorted_costs: Vec::new(),
             cost_grid: Vec::new(),
             class_bounds: ClassBounds::default(),
             sort_keys: Vec::new(),
@@ -514,6 +528,7 @@ impl Economy {
         };
         economy.update_capacities();
         economy.update_costs_and_classes();
+        economy.open_market();
         economy.initial_diversity = economy.knowledge_diversity();
         economy.diversity = economy.initial_diversity;
         economy
@@ -859,8 +874,10 @@ impl Economy {
         f.unit_cost
             .par_iter_mut()
             .zip(f.knowledge.par_iter())
-            .zip(f.tech_factor.par_iter())
-            .for_each(|((cost, &k), &factor)| *cost = unit_cost(&production, k, factor));
+            .zip(f.tech_factor.par_iter().zip(f.efficiency.par_iter()))
+            .for_each(|((cost, &k), (&factor, &z))| {
+                *cost = unit_cost(&production, k, factor) * (-z).exp();
+            });
         self.cost_grid.resize(self.width * self.height, f32::NAN);
         let (cell_firm, unit_cost) = (&self.cell_firm, &self.firms.unit_cost);
         self.cost_grid

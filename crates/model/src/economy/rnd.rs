@@ -3,7 +3,8 @@
 //! - **Rivalry** (Porter 1990): `r_i` = firms within `rivalry_radius` cells whose unit cost is
 //!   within `rivalry_similarity` (relative) of the firm's; R&D intensity
 //!   `ρ_i = min(1, ρ₀_i · (1 + γ · r_i / (r_i + r½)))`.
-//! - **Budget**: own R&D `ρ_i · max(π_i, 0)` from profit, paid from capital; the government adds
+//! - **Budget**: own R&D `ρ_i · revenue_i`, a share of the step's sales (the R&D intensity of
+//!   firm surveys; K+S), paid from capital; the government adds
 //!   `s` per unit, scaled down so the subsidies stay within its budget.
 //! - **Knowledge production** (Griliches 1979, in the hazard form of agent-based innovation
 //!   models): hazard `h_i = α · R_i^β · (K_i + η · K̄_partners)^φ`, success with probability
@@ -20,6 +21,17 @@ pub(crate) enum Outcome {
     None,
     Incremental,
     Radical,
+}
+
+/// A firm's own R&D budget this step: its R&D intensity times its revenue, at most what it can
+/// finance — its profit of the step plus `borrowing` times its capital (R&D is financed from
+/// internal funds first: Hall 2002).
+#[inline]
+fn own_rd(f: &super::firms::Firms, slot: usize, borrowing: f64) -> f64 {
+    let wanted = f.rd_intensity[slot] * f.revenue[slot];
+    // The profit is already in the capital: what remains of the capital before it, at most.
+    let before = f.capital[slot] - f.profit[slot];
+    wanted.min((f.profit[slot].max(0.0) + borrowing * before.max(0.0)).max(0.0))
 }
 
 impl Economy {
@@ -58,6 +70,7 @@ impl Economy {
         self.count_rivals();
         let n = self.config.innovation.clone();
         let g = self.config.government.clone();
+        let borrowing = self.config.production.borrowing;
         let f = &mut self.firms;
         let mut own_total = 0.0;
         for slot in 0..f.alive.len() {
@@ -67,7 +80,7 @@ impl Economy {
             let r = f64::from(f.rivals[slot]);
             f.rd_intensity[slot] =
                 (f.base_rd[slot] * (1.0 + n.rivalry_effect * r / (r + n.rivalry_half))).min(1.0);
-            own_total += f.rd_intensity[slot] * f.profit[slot].max(0.0);
+            own_total += own_rd(f, slot, borrowing);
         }
         // The subsidy per unit of own R&D, within the budget.
         let rate = if own_total > 0.0 {
@@ -85,7 +98,7 @@ impl Economy {
                 if !f.alive[slot] {
                     return (0.0, Outcome::None);
                 }
-                let own = f.rd_intensity[slot] * f.profit[slot].max(0.0);
+                let own = own_rd(f, slot, borrowing);
                 let spending = own * (1.0 + rate);
                 if spending <= 0.0 {
                     return (0.0, Outcome::None);
@@ -125,7 +138,7 @@ impl Economy {
                 continue;
             }
             f.rd_spending[slot] = spending;
-            f.capital[slot] -= f.rd_intensity[slot] * f.profit[slot].max(0.0);
+            f.capital[slot] -= own_rd(f, slot, borrowing);
             spending_total += spending;
             match outcome {
                 Outcome::None => {}

@@ -106,8 +106,7 @@ impl Economy {
     pub fn stage_game(&self, step: u32) -> Game {
         let f = &self.firms;
         let m = &self.config.market;
-        let size =
-            m.size_per_firm * self.initial_firms.max(1) as f64 * self.local_growth_factor(step);
+        let size = self.local_size(step);
         let mut count = [0u32; 3];
         let mut cost = [0.0f64; 3];
         for s in f.live() {

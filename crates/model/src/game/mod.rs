@@ -26,6 +26,7 @@
 //! [`file`] (game files). Documented in `docs/ODD.md` (S16).
 
 pub mod coordinator;
+pub mod cournot;
 pub mod file;
 pub mod region;
 pub mod rnd;

@@ -49,7 +49,8 @@ macro_rules! section {
 pub(crate) use section;
 
 section! {
-    /// `[production]`: how knowledge makes a firm's unit cost.
+    /// `[production]`: how knowledge makes a firm's unit cost, and what production capacity
+    /// costs.
     ProductionSection at "production" {
         cost_ceiling: f64 = 12.0 => "12.0", "a positive number",
             "unit cost of a firm with no knowledge";
@@ -57,8 +58,20 @@ section! {
             "the unit cost approached as knowledge grows without bound";
         learning_elasticity: f64 = 0.5 => "0.5", "a number of at least 0",
             "κ in c = floor + (ceiling − floor)·exp(−κ·K): how fast knowledge K lowers cost";
-        fixed_cost: f64 = 0.1 => "0.1", "a number of at least 0",
-            "cost per step every firm pays from its capital, producing or not";
+        efficiency_dispersion: f64 = 0.2 => "0.2", "a number in [0, 2]",
+            "s: standard deviation of the log efficiency that scales each firm's unit cost, c = c(K)·Π(1 − gain)·e^{−z} (management, organisation, location: Syverson 2011)";
+        efficiency_persistence: f64 = 0.98 => "0.98", "a number in [0, 1]",
+            "ρ: per-step persistence of a firm's log efficiency z ← ρ z + √(1 − ρ²) s ε; entrants draw theirs, spin-offs inherit their parent's";
+        fixed_cost: f64 = 4.0 => "4.0", "a number of at least 0",
+            "overhead per step (a quarter) every firm pays from its capital, producing or not: the scale economy that makes small firms fragile";
+        capital_intensity: f64 = 8.0 => "8.0", "a positive number",
+            "θ: installing one unit of production capacity (one unit of output per step) costs θ times the firm's unit cost (capital goods get cheaper with the technology that makes them)";
+        depreciation: f64 = 0.025 => "0.025", "a number in [0, 1]",
+            "δ: share of production capacity worn out per step (its cost δ·θ·c per unit is charged to profit)";
+        spare_capacity: f64 = 0.1 => "0.1", "a number in [0, 1]",
+            "capacity a firm plans beyond its demand, as a share of demand";
+        borrowing: f64 = 0.5 => "0.5", "a number of at least 0",
+            "λ: a firm's investment per step is at most its cash flow plus λ times its capital (financing constraint)";
         leader_share: f64 = 0.2 => "0.2", "a number in [0, 1]",
             "share of firms with the lowest unit cost that are technology leaders";
         laggard_share: f64 = 0.3 => "0.3", "a number in [0, 1 − leader_share]",
@@ -67,22 +80,37 @@ section! {
 }
 
 section! {
-    /// `[market]`: the local and the external (export) market, each with linear demand.
+    /// `[market]`: the local market (differentiated products, market shares moving toward the
+    /// more competitive firms) and the external (export) market.
     MarketSection at "market" {
         choke_price: f64 = 20.0 => "20.0", "a positive number",
-            "local market: the price at which nobody buys (a in P = a − Q/S)";
-        size_per_firm: f64 = 2.0 => "2.0", "a positive number",
-            "local market size S per initial firm: S = size_per_firm · initial firms · (1 + growth)^t";
+            "local market: the mean price at which nobody buys (a in D = S·(a − p̄))";
+        size: f64 = 6000.0 => "6000.0", "a positive number",
+            "local market size S in D = S·(a − p̄)·(1 + growth)^t: units demanded per step per unit of price below the choke price";
         growth: f64 = 0.0 => "0.0", "a number greater than −1 and at most 1",
             "per-step growth of the local market's size";
-        export_choke_price: f64 = 18.0 => "18.0", "a number of at least 0 (0: no export market)",
-            "external market: the price at which nobody buys";
-        export_size_per_firm: f64 = 1.0 => "1.0", "a number of at least 0",
-            "external market size per initial firm";
+        substitution: f64 = 4.0 => "4.0", "a number greater than demand_elasticity",
+            "σ: elasticity of substitution between the firms' products; a small firm's margin is 1/σ";
+        demand_elasticity: f64 = 1.5 => "1.5", "a number greater than 1",
+            "η: elasticity of demand for the cluster's products as a whole; a firm with share s has margin 1/(σ − (σ − η)·s)";
+        selection: f64 = 0.25 => "0.25", "a number in [0, 1)",
+            "χ: speed at which market shares move toward the more competitive firms per step (replicator dynamics)";
+        delivery_weight: f64 = 1.0 => "1.0", "a number of at least 0",
+            "ω: how much unfilled demand (capacity shortfall) lowers a firm's competitiveness";
+        appeal_volatility: f64 = 0.1 => "0.1", "a number in [0, 1]",
+            "ν: standard deviation per step of the random shocks to the log appeal of a firm's product (demand shocks: its customers come and go)";
+        export_size: f64 = 80000.0 => "80000.0", "a number of at least 0 (0: no export market)",
+            "external market: units the world market buys per step, from the cluster's exporters and their rivals abroad";
+        world_price: f64 = 14.0 => "14.0", "a positive number",
+            "external market: the price rival products abroad sell at (at the start; it falls as the outside frontier's cost does)";
+        world_rivals: f64 = 5000.0 => "5000.0", "a number of at least 0",
+            "external market: rival products abroad, each at the world price, competing with the exporters' for the world's demand";
         export_growth: f64 = 0.01 => "0.01", "a number greater than −1 and at most 1",
             "per-step growth of the external market's size";
         trade_cost: f64 = 1.0 => "1.0", "a number of at least 0",
             "cost per unit of serving the external market, added to the unit cost";
+        export_fixed_cost: f64 = 2.0 => "2.0", "a number of at least 0",
+            "cost per step of serving the external market: a firm exports only when its export profit covers it (Melitz)";
         growth_schedule: Vec<Vec<f64>> = Vec::new() => "[]", "a list of [step, growth] pairs, steps rising",
             "the local market's growth from each listed step on (before the first: `growth`): demand booms and busts";
     }
@@ -185,16 +213,27 @@ section! {
 }
 
 section! {
-    /// `[demography]`: exit, and spin-offs near successful firms.
+    /// `[demography]`: entry by expected profit, spin-offs near successful firms, exit on
+    /// losses or a vanishing market share.
     DemographySection at "demography" {
+        entry_rate: f64 = 0.01 => "0.01", "a number in [0, 1]",
+            "potential entrants per step per firm alive: each enters when its expected profit is positive";
+        entrant_share: f64 = 0.25 => "0.25", "a number in (0, 1]",
+            "an entrant's market share as a share of the mean firm's: entrants start small";
+        local_pool: f64 = 0.7 => "0.7", "a number in [0, 1]",
+            "weight of the cluster's knowledge (against the outside frontier's) in what an entrant knows";
+        agglomeration: f64 = 0.7 => "0.7", "a number in [0, 1]",
+            "probability that an entrant settles near an incumbent drawn in proportion to its output, else anywhere";
+        exit_share: f64 = 0.05 => "0.05", "a number in [0, 1)",
+            "a firm whose market share falls below this share of the mean firm's exits (a vanishing share)";
         spinoff_rate: f64 = 0.01 => "0.01", "a number in [0, 1]",
             "probability per step that a profitable leader spawns a spin-off";
         spinoff_radius: u32 = 3 => "3", "a whole number from 1 to 64",
-            "cells within which the spin-off settles on an empty cell";
+            "cells within which a spin-off (or an entrant near an incumbent) settles on an empty cell";
         inheritance: f64 = 0.6 => "0.6", "a number in [0, 1]",
-            "share of the parent's knowledge the spin-off starts with";
-        entry_capital: f64 = 10.0 => "10.0", "a number of at least 0",
-            "capital a spin-off starts with";
+            "share of the parent's knowledge a spin-off starts with, and of the knowledge pool an entrant draws on";
+        entry_capital: f64 = 20.0 => "20.0", "a number of at least 0",
+            "capital an entrant or spin-off starts with";
     }
 }
 

@@ -96,6 +96,50 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+/// The calendar time one step stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// A month: twelve steps a year.
+    Month,
+    /// A quarter: four steps a year (the default).
+    Quarter,
+    /// A year.
+    Year,
+}
+
+impl Period {
+    /// The names a scenario uses.
+    pub const NAMES: [&'static str; 3] = ["month", "quarter", "year"];
+
+    /// The period named `name`, if any.
+    pub fn parse(name: &str) -> Option<Period> {
+        match name {
+            "month" => Some(Period::Month),
+            "quarter" => Some(Period::Quarter),
+            "year" => Some(Period::Year),
+            _ => None,
+        }
+    }
+
+    /// Its name in a scenario.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
+    /// Steps per year.
+    pub fn steps_per_year(self) -> u32 {
+        match self {
+            Period::Month => 12,
+            Period::Quarter => 4,
+            Period::Year => 1,
+        }
+    }
+}
+
 /// A firm attribute at the start: the same for every firm, or drawn per firm.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Attribute {
@@ -324,6 +368,7 @@ pub struct Scenario {
     pub(crate) name: String,
     pub(crate) seed: u64,
     pub(crate) steps: u32,
+    pub(crate) period: Period,
     pub(crate) region: Region,
     pub(crate) firms: FirmPlacement,
     pub(crate) neighbourhood: Neighbourhood,
@@ -345,6 +390,10 @@ impl Scenario {
     /// Steps per run.
     pub fn steps(&self) -> u32 {
         self.steps
+    }
+    /// The calendar time a step stands for.
+    pub fn period(&self) -> Period {
+        self.period
     }
     /// The grid.
     pub fn region(&self) -> Region {

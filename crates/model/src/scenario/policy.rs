@@ -326,7 +326,7 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
                 let p = &mut c.production;
                 p.cost_ceiling = (p.cost_ceiling * (1.0 - s)).max(p.cost_floor);
             }
-            Policy::PublicProcurement => c.market.size_per_firm *= 1.0 + s,
+            Policy::PublicProcurement => c.market.size *= 1.0 + s,
             Policy::RdSubsidy => {
                 c.government.rd_subsidy = c.government.rd_subsidy.max(s);
                 c.government.budget += p.cost_per_step;

@@ -35,6 +35,12 @@ pub const FIELDS: &[FieldDoc] = &[
         meaning: "how many synchronous steps a run takes (`--steps` overrides it)",
     },
     FieldDoc {
+        path: "period",
+        expected: "`month`, `quarter` or `year`",
+        default: "\"quarter\"",
+        meaning: "the calendar time one step stands for: every rate \"per step\" is per this period, and annual statistics (growth, entry and exit rates) take this many steps per year",
+    },
+    FieldDoc {
         path: "processes",
         expected: "a list of process names from `market`, `rnd`, `spillover`, `mobility`, `network`, `strategy`, `diffusion`, `demography`",
         default: "[\"diffusion\"]",
@@ -85,14 +91,14 @@ pub const FIELDS: &[FieldDoc] = &[
     FieldDoc {
         path: "firms.rd_intensity",
         expected: "a number in [0, 1], or a table `{ min = A, max = B }` inside [0, 1]",
-        default: "0.1",
-        meaning: "share of its profit a firm spends on R&D, before rivalry raises it",
+        default: "0.03",
+        meaning: "share of its revenue a firm spends on R&D (its R&D intensity), before rivalry raises it; the budget is at most what it can finance (its profit plus `production.borrowing` times its capital)",
     },
     FieldDoc {
         path: "firms.capital",
         expected: "a number from 0 to 1e12, or a table `{ min = A, max = B }` inside it",
         default: "20.0",
-        meaning: "each firm's capital at the start; a firm whose capital falls below 0 exits",
+        meaning: "each firm's capital (liquid net worth) at the start; a firm whose losses take its capital below 0 exits",
     },
     FieldDoc {
         path: "firms.openness",
@@ -219,6 +225,9 @@ pub fn expected_of(path: &str) -> Option<&'static str> {
 fn default_name() -> String {
     "cluster".to_string()
 }
+fn default_period() -> String {
+    "quarter".to_string()
+}
 fn default_steps() -> u32 {
     100
 }
@@ -250,7 +259,7 @@ fn default_knowledge() -> ValueSpec {
     ValueSpec::Range { min: 0.5, max: 2.0 }
 }
 fn default_rd_intensity() -> ValueSpec {
-    ValueSpec::Fixed(0.1)
+    ValueSpec::Fixed(0.03)
 }
 fn default_capital() -> ValueSpec {
     ValueSpec::Fixed(20.0)
@@ -275,6 +284,9 @@ pub struct ScenarioFile {
     /// See [`FIELDS`]: `steps`.
     #[serde(default = "default_steps")]
     pub steps: u32,
+    /// See [`FIELDS`]: `period`.
+    #[serde(default = "default_period")]
+    pub period: String,
     /// See [`FIELDS`]: `processes`.
     #[serde(default = "default_processes")]
     pub processes: Vec<String>,
@@ -340,6 +352,7 @@ impl Default for ScenarioFile {
             name: default_name(),
             seed: 0,
             steps: default_steps(),
+            period: default_period(),
             processes: default_processes(),
             region: RegionSection::default(),
             firms: FirmsSection::default(),

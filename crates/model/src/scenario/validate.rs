@@ -45,6 +45,17 @@ pub fn validate(
     if file.steps > MAX_STEPS {
         c.error("steps", format!("{} steps is too many", file.steps));
     }
+    let period = super::Period::parse(&file.period).unwrap_or_else(|| {
+        c.error(
+            "period",
+            format!(
+                "unknown period `{}`{}",
+                file.period,
+                crate::hint::did_you_mean(&file.period, super::Period::NAMES)
+            ),
+        );
+        super::Period::Quarter
+    });
 
     // Region.
     let region_file = &file.region;
@@ -395,6 +406,7 @@ pub fn validate(
         name: file.name.clone(),
         seed: file.seed,
         steps: file.steps,
+        period,
         region,
         firms,
         neighbourhood,

@@ -74,6 +74,20 @@ pub(super) fn check_economy(
     );
     c.at_least("production.learning_elasticity", p.learning_elasticity, 0.0);
     c.at_least("production.fixed_cost", p.fixed_cost, 0.0);
+    c.positive("production.capital_intensity", p.capital_intensity);
+    c.in_range(
+        "production.efficiency_dispersion",
+        p.efficiency_dispersion,
+        0.0,
+        2.0,
+    );
+    c.probability(
+        "production.efficiency_persistence",
+        p.efficiency_persistence,
+    );
+    c.probability("production.depreciation", p.depreciation);
+    c.probability("production.spare_capacity", p.spare_capacity);
+    c.at_least("production.borrowing", p.borrowing, 0.0);
     c.probability("production.leader_share", p.leader_share);
     c.in_range(
         "production.laggard_share",
@@ -84,10 +98,36 @@ pub(super) fn check_economy(
 
     let m = &file.market;
     c.positive("market.choke_price", m.choke_price);
-    c.positive("market.size_per_firm", m.size_per_firm);
+    c.positive("market.size", m.size);
     c.in_range("market.growth", m.growth, -1.0 + f64::EPSILON, 1.0);
-    c.at_least("market.export_choke_price", m.export_choke_price, 0.0);
-    c.at_least("market.export_size_per_firm", m.export_size_per_firm, 0.0);
+    if !(m.demand_elasticity > 1.0 && m.demand_elasticity.is_finite()) {
+        c.error(
+            "market.demand_elasticity",
+            format!(
+                "{} would let a firm with the whole market set an infinite price",
+                m.demand_elasticity
+            ),
+        );
+    }
+    if !(m.substitution > m.demand_elasticity.max(1.0) && m.substitution.is_finite()) {
+        c.push(
+            "market.substitution",
+            format!(
+                "{} is not above demand_elasticity ({}): products must substitute for each other more than for other goods (expected a number greater than {})",
+                m.substitution,
+                m.demand_elasticity,
+                m.demand_elasticity.max(1.0)
+            ),
+            false,
+        );
+    }
+    c.in_range("market.selection", m.selection, 0.0, 1.0 - f64::EPSILON);
+    c.at_least("market.delivery_weight", m.delivery_weight, 0.0);
+    c.probability("market.appeal_volatility", m.appeal_volatility);
+    c.at_least("market.export_size", m.export_size, 0.0);
+    c.positive("market.world_price", m.world_price);
+    c.at_least("market.world_rivals", m.world_rivals, 0.0);
+    c.at_least("market.export_fixed_cost", m.export_fixed_cost, 0.0);
     c.in_range(
         "market.export_growth",
         m.export_growth,
@@ -163,6 +203,21 @@ pub(super) fn check_economy(
     c.at_least("government.rd_subsidy", g.rd_subsidy, 0.0);
 
     let d = &file.demography;
+    c.probability("demography.entry_rate", d.entry_rate);
+    if !(d.entrant_share > 0.0 && d.entrant_share <= 1.0) {
+        c.error(
+            "demography.entrant_share",
+            format!("{} is out of range", d.entrant_share),
+        );
+    }
+    c.probability("demography.local_pool", d.local_pool);
+    c.probability("demography.agglomeration", d.agglomeration);
+    c.in_range(
+        "demography.exit_share",
+        d.exit_share,
+        0.0,
+        1.0 - f64::EPSILON,
+    );
     c.probability("demography.spinoff_rate", d.spinoff_rate);
     c.count_in("demography.spinoff_radius", d.spinoff_radius, 1, 64);
     c.probability("demography.inheritance", d.inheritance);
