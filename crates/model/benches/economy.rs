@@ -32,7 +32,13 @@ fn main() {
         .replace("seed_adopters = 30", "seed_adopters = 3000")
         .replace("seed_adopters = 10", "seed_adopters = 1000")
         .replace("seed_adopters = 5", "seed_adopters = 500")
-        .replace("steps = 200", &format!("steps = {steps}"));
+        .replace("steps = 200", &format!("steps = {steps}"))
+        // The markets grow with the cluster: the default's size per firm.
+        .replace("size = 6000.0", &format!("size = {}", 2.0 * firms))
+        .replace(
+            "export_size = 80000.0",
+            &format!("export_size = {}", 26.0 * firms),
+        );
     let parsed = parse_scenario_text(&text, "bench").unwrap_or_else(|p| panic!("{p}"));
     let scenario = validate(&parsed, None, Limits::default())
         .unwrap_or_else(|p| panic!("{p}"))

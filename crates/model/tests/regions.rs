@@ -138,8 +138,8 @@ fn bad_regions_files_are_refused() {
 }
 
 /// Trade across regions with a distance cost: two regions close together sell on each other's
-/// markets, which lowers the local price; far apart (the delivery cost above the choke price)
-/// they do not trade at all.
+/// markets, so each region's own firms sell less at home (imports take a share of its demand);
+/// far apart (the delivered price above the choke price) they do not trade at all.
 #[test]
 fn regions_trade_with_a_distance_cost() {
     use clusterlab_model::regions::Trade;
@@ -151,27 +151,27 @@ fn regions_trade_with_a_distance_cost() {
             base: 0.5,
             per_distance: 0.05,
         });
-        let mut prices = 0.0;
+        let mut home_sales = 0.0;
         for _ in 0..40 {
             r.step();
-            prices += r.regions[0]
+            home_sales += r.regions[0]
                 .world
                 .economy()
                 .unwrap()
                 .observe(r.current_step())
                 .indicators
-                .price_local;
+                .output_local;
         }
-        (prices / 40.0, r.regions[0].traded, r.regions[1].traded)
+        (home_sales / 40.0, r.regions[0].traded, r.regions[1].traded)
     };
-    let (near_price, near_a, near_b) = run(1.0);
-    let (far_price, far_a, far_b) = run(1000.0);
+    let (near_home, near_a, near_b) = run(1.0);
+    let (far_home, far_a, far_b) = run(1000.0);
     assert!(
         near_a.0 > 0.0 && near_a.1 > 0.0 && near_b.0 > 0.0,
         "{near_a:?} {near_b:?}"
     );
     assert_eq!((far_a, far_b), ((0.0, 0.0), (0.0, 0.0)));
-    assert!(near_price < far_price, "{near_price} vs {far_price}");
+    assert!(near_home < far_home, "{near_home} vs {far_home}");
     // What one region imports, the other exports.
     assert!((near_a.1 - near_b.0).abs() < 1e-6 * near_a.1);
 }

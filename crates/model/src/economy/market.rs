@@ -11,7 +11,8 @@
 //!   its growth, `a` the choke price, `p̄` the mean price paid). Firms of other regions take the
 //!   import share `m = W_F / (W_F + W_L)` with `W = Σ p^{1−σ}` over their and the local products
 //!   (CES); firm `i`'s demand is `d_i = s_i (1 − m) D_t`, its sales `q_i = min(d_i, Q_i)` within
-//!   its production capacity `Q_i`, its unfilled share `u_i = 1 − q_i/d_i`.
+//!   its production capacity `Q_i`, its unfilled share `u_i = 1 − q_i/d_i`. A product priced at
+//!   or above the choke price finds no buyer (its demand and CES weight are zero).
 //! - **Market shares** (customer markets, Phelps & Winter 1970; the competitiveness-driven
 //!   quasi-market of Dosi, Fagiolo & Roventini 2010): a firm's CES weight is
 //!   `w_i = A_i p_i^{1−σ} (1 − u_i)^ω` — its product's appeal `A_i` (its customer base), its
@@ -57,6 +58,8 @@ pub struct LocalMarket {
     pub substitution: f64,
     /// The mean CES weight `A p^{1−σ}` of the local firms.
     pub mean_weight: f64,
+    /// The choke price: a product priced at or above it finds no buyer.
+    pub choke_price: f64,
 }
 
 impl LocalMarket {
@@ -68,6 +71,9 @@ impl LocalMarket {
         }
         let sigma = self.substitution;
         let price = cost * sigma / (sigma - 1.0);
+        if price >= self.choke_price {
+            return (0.0, 0.0);
+        }
         let q = self.import_share * self.demand * price.powf(1.0 - sigma) / self.foreign_weight;
         (q, (price - cost) * q)
     }
@@ -221,6 +227,7 @@ impl Economy {
             foreign_weight: 0.0,
             substitution: sigma,
             mean_weight: total / self.n_firms().max(1) as f64,
+            choke_price: m.choke_price,
         };
         let slack = 1.0 + self.config.production.spare_capacity;
         let world = self.world_market(0, 0.0);
@@ -320,8 +327,12 @@ impl Economy {
         let world = self.world_market(step, mean_appeal.ln());
         local_weight /= mean_appeal;
         let (mut foreign_weight, mut foreign_mean) = (0.0, 0.0);
+        // A product priced at or above the choke price finds no buyer.
         for &c in &self.foreign {
             let price = c * sigma / (sigma - 1.0);
+            if price >= m.choke_price {
+                continue;
+            }
             let w = price.powf(1.0 - sigma);
             foreign_weight += w;
             foreign_mean += w * price;
@@ -344,6 +355,7 @@ impl Economy {
             foreign_weight,
             substitution: sigma,
             mean_weight: local_weight / n,
+            choke_price: m.choke_price,
         };
         let local_demand = (1.0 - import_share) * demand;
         let wear = p.depreciation * p.capital_intensity;
@@ -359,7 +371,11 @@ impl Economy {
                 return;
             }
             let (c, price_i, capacity) = (f.unit_cost[s], f.price[s], f.production_capacity[s]);
-            let wanted = f.share[s] * local_demand;
+            let wanted = if price_i < m.choke_price {
+                f.share[s] * local_demand
+            } else {
+                0.0
+            };
             let local = wanted.min(capacity);
             let unfilled = if wanted > 0.0 {
                 1.0 - local / wanted
@@ -380,9 +396,13 @@ impl Economy {
                     wanted_abroad = units;
                 }
             }
-            let weight = (f.appeal[s] - log_mean_appeal).exp()
-                * price_i.powf(1.0 - sigma)
-                * (1.0 - unfilled).powf(omega);
+            let weight = if price_i < m.choke_price {
+                (f.appeal[s] - log_mean_appeal).exp()
+                    * price_i.powf(1.0 - sigma)
+                    * (1.0 - unfilled).powf(omega)
+            } else {
+                0.0
+            };
             *sale = Sale {
                 local,
                 export,
@@ -569,6 +589,7 @@ mod tests {
             foreign_weight: w,
             substitution: sigma,
             mean_weight: 0.0,
+            choke_price: 20.0,
         };
         let total: f64 = costs.iter().map(|&c| lm.import_sale(c).0).sum();
         assert!((total - 300.0).abs() < 1e-9);
