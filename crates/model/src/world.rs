@@ -121,6 +121,9 @@ pub struct World {
     padded_index: Vec<u32>,
     /// Per group, `1 − cost_gain` by state value (index 0: none).
     cost_factors: Vec<Vec<f64>>,
+    /// Whether firms weigh adoption costs (an economy with a market, and some technology
+    /// that costs something to adopt).
+    adoption_priced: bool,
     /// Every technology's external influence `p` as the scenario gives it.
     base_p: Vec<f64>,
     /// Per technology, in a cluster economy: a bit per cell id marking the firms that were
@@ -458,12 +461,16 @@ impl World {
             showing: Vec::new(),
             padded_index: Vec::new(),
             cost_factors: Vec::new(),
+            adoption_priced: false,
             arrival_laggards: vec![Vec::new(); scenario.technologies.len()],
             base_p: scenario.technologies.iter().map(|t| t.p).collect(),
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
         }
+        world.adoption_priced = world.economy.is_some()
+            && scenario.processes.market
+            && world.technologies.iter().any(|t| t.adoption_cost > 0.0);
         world.cost_factors = world
             .groups
             .iter()
@@ -911,6 +918,16 @@ impl World {
             for (m, &k) in group.members.iter().enumerate() {
                 self.adopters[k] = self.bands.iter().map(|b| b.tally[m]).sum();
             }
+            if let Some(economy) = self.economy.as_mut().filter(|_| self.adoption_priced) {
+                vet_adoptions(
+                    economy,
+                    &grid,
+                    group,
+                    &self.technologies,
+                    &self.cost_factors[g],
+                    &mut self.adopters,
+                );
+            }
             std::mem::swap(&mut group.current, &mut group.next);
         }
     }
@@ -1275,6 +1292,60 @@ fn refresh_tech_factors(
                 .map(|(g, f)| f.get(usize::from(g.current[i])).copied().unwrap_or(1.0))
                 .product();
         });
+}
+
+/// Adoption as an investment (Karshenas & Stoneman 1993; Griliches 1957): the automaton has
+/// told each firm of a technology (epidemic information: its neighbours, partners and
+/// intermediaries), and an informed firm whose cell the step would switch to technology `k`
+/// adopts only when its expected saving covers the adoption cost and it can pay it:
+/// `a_i · Δc_i · q_i · H ≥ cost_k` and `W_i ≥ cost_k`, with `Δc_i = c_i (1 − f_new/f_held)` the
+/// cut in its unit cost (`f` the cost factors `1 − cost_gain`), `q_i` its output last market
+/// step, `a_i` its absorptive capacity (how much of the saving it realises) and `H` the
+/// payback horizon (`production.adoption_horizon`). It pays the cost from its capital; a firm
+/// that declines keeps what it held (and may be informed again later). Rank effects (large
+/// firms gain more), cost effects and the firm's own means thus decide who adopts, and a
+/// technology that does not pay for small firms stops short of them: a ceiling below one.
+fn vet_adoptions(
+    economy: &mut Economy,
+    grid: &Grid,
+    group: &mut Group,
+    technologies: &[Technology],
+    factors: &[f64],
+    adopters: &mut [u64],
+) {
+    let horizon = economy.config.production.adoption_horizon;
+    let width = grid.width();
+    let f = &mut economy.firms;
+    for slot in 0..f.slots() {
+        if !f.alive[slot] {
+            continue;
+        }
+        let cell = f.cell[slot] as usize;
+        let at = grid.index(cell % width, cell / width);
+        let (held, next) = (group.current[at], group.next[at]);
+        if next == held || next == 0 || next == EMPTY {
+            continue;
+        }
+        let k = group.members[usize::from(next) - 1];
+        let cost = technologies[k].adoption_cost;
+        if cost <= 0.0 {
+            continue;
+        }
+        let f_held = factors.get(usize::from(held)).copied().unwrap_or(1.0);
+        let f_next = factors.get(usize::from(next)).copied().unwrap_or(1.0);
+        let saving = f.unit_cost[slot] * (1.0 - f_next / f_held);
+        let output = f.output_local[slot] + f.output_export[slot];
+        let gain = f.capacity[slot] * saving * output * horizon;
+        if gain >= cost && f.capital[slot] >= cost {
+            f.capital[slot] -= cost;
+        } else {
+            group.next[at] = held;
+            adopters[k] -= 1;
+            if held != 0 {
+                adopters[group.members[usize::from(held) - 1]] += 1;
+            }
+        }
+    }
 }
 
 /// Writes every firm's current absorptive capacity into the per-cell level layer.

@@ -72,6 +72,8 @@ section! {
             "capacity a firm plans beyond its demand, as a share of demand";
         borrowing: f64 = 0.5 => "0.5", "a number of at least 0",
             "λ: a firm's investment per step is at most its cash flow plus λ times its capital (financing constraint)";
+        adoption_horizon: f64 = 8.0 => "8.0", "a number of at least 0",
+            "steps over which a firm expects to reap a technology's saving when it weighs the technology's adoption cost (its payback period: 8 quarters = 2 years)";
         leader_share: f64 = 0.2 => "0.2", "a number in [0, 1]",
             "share of firms with the lowest unit cost that are technology leaders";
         laggard_share: f64 = 0.3 => "0.3", "a number in [0, 1 − leader_share]",

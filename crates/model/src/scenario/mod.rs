@@ -358,6 +358,8 @@ pub struct Technology {
     pub seed_cells: Vec<(u32, u32)>,
     /// Share by which holding it lowers unit cost.
     pub cost_gain: f64,
+    /// What adopting it costs a firm (0: adoption is free).
+    pub adoption_cost: f64,
     /// Created by a radical innovation during the run (its `arrival` is then unknown).
     pub radical: bool,
 }

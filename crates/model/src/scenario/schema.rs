@@ -166,6 +166,12 @@ pub const FIELDS: &[FieldDoc] = &[
         default: "0.0",
         meaning: "share by which holding the technology lowers a firm's unit cost (with `market`)",
     },
+    FieldDoc {
+        path: "technology[].adoption_cost",
+        expected: "a number of at least 0",
+        default: "0.0",
+        meaning: "what adopting the technology costs a firm, paid from its capital: with `market`, a firm the automaton has informed adopts only when its expected saving over `production.adoption_horizon` steps covers this cost and it can pay it (0: every informed firm adopts, as in the pure automaton)",
+    },
 ];
 
 /// Every documented field: [`FIELDS`] and the economy's sections.
@@ -549,6 +555,9 @@ pub struct TechnologySection {
     /// Unit-cost reduction for holders.
     #[serde(default)]
     pub cost_gain: f64,
+    /// What adopting it costs a firm.
+    #[serde(default)]
+    pub adoption_cost: f64,
 }
 
 impl Default for TechnologySection {
@@ -563,6 +572,7 @@ impl Default for TechnologySection {
             group: None,
             quality: default_quality(),
             cost_gain: 0.0,
+            adoption_cost: 0.0,
         }
     }
 }

@@ -320,9 +320,11 @@ pub fn validate(
             seed_adopters: t.seed_adopters,
             seed_cells,
             cost_gain: t.cost_gain,
+            adoption_cost: t.adoption_cost,
             radical: false,
         });
         c.in_range(&at("cost_gain"), t.cost_gain, 0.0, 1.0 - f64::EPSILON);
+        c.at_least(&at("adoption_cost"), t.adoption_cost, 0.0);
     }
 
     // The economy: processes, sections, and the slots of radical technologies.
@@ -428,9 +430,10 @@ fn add_radical_slots(
 ) {
     let n = &economy.innovation;
     let in_group = technologies.iter().filter(|t| t.group == n.radical_group);
-    let (best_quality, best_gain) = in_group.fold((0.0f64, 0.0f64), |(q, g), t| {
-        (q.max(t.quality), g.max(t.cost_gain))
-    });
+    let (best_quality, best_gain, dearest) = in_group
+        .fold((0.0f64, 0.0f64, 0.0f64), |(q, g, a), t| {
+            (q.max(t.quality), g.max(t.cost_gain), a.max(t.adoption_cost))
+        });
     for i in 1..=n.max_radical {
         let id = format!("radical-{i}");
         if technologies.iter().any(|t| t.id == id) {
@@ -450,6 +453,8 @@ fn add_radical_slots(
             seed_adopters: 0,
             seed_cells: Vec::new(),
             cost_gain: 1.0 - (1.0 - best_gain) * (1.0 - n.radical_cost_gain).powi(i as i32),
+            // The next generation costs as much to adopt as the dearest of its group.
+            adoption_cost: dearest,
             radical: true,
         });
         *group_sizes.entry(n.radical_group.clone()).or_default() += 1;

@@ -86,6 +86,7 @@ pub(super) fn check_economy(
         p.efficiency_persistence,
     );
     c.probability("production.depreciation", p.depreciation);
+    c.at_least("production.adoption_horizon", p.adoption_horizon, 0.0);
     c.probability("production.spare_capacity", p.spare_capacity);
     c.at_least("production.borrowing", p.borrowing, 0.0);
     c.probability("production.leader_share", p.leader_share);
