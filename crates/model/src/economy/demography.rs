@@ -5,7 +5,8 @@
 //!   fallen below `exit_share` of the mean firm's (a vanishing share: K+S, Dosi et al. 2010);
 //!   its cell empties and its ties go.
 //! - **Entry by expected profit** (Jovanovic 1982; Klepper 1996): `entry_rate · n` potential
-//!   entrants come each step (the fraction drawn). Each looks for an empty cell, near an
+//!   entrants come each step, plus `entrants` from outside however many firms there are
+//!   (Klepper's pool of would-be producers; the fraction drawn). Each looks for an empty cell, near an
 //!   incumbent drawn in proportion to its output with probability `agglomeration` (Baptista &
 //!   Swann 1998), else anywhere; knows `inheritance · (w·K̄ + (1 − w)·K_out) · (0.5 + u)` (the
 //!   cluster's mean knowledge `K̄` weighted by `local_pool` = w, the outside frontier `K_out`,
@@ -127,13 +128,13 @@ impl Economy {
     fn enter(&mut self, step: u32, turnover: &mut Turnover) {
         let d = self.config.demography.clone();
         let n = self.n_firms();
-        if d.entry_rate <= 0.0 || n == 0 {
+        if (d.entry_rate <= 0.0 && d.entrants <= 0.0) || n == 0 {
             return;
         }
         let seed = self.seed;
         let stream =
             move |k: u32, entity: u32| CellStream::new(seed, Purpose::Entry, step, k).unit(entity);
-        let expected = d.entry_rate * n as f64;
+        let expected = d.entry_rate * n as f64 + d.entrants;
         let potential = expected.floor() as u32 + u32::from(stream(0, 0) < expected.fract());
         if potential == 0 {
             return;

@@ -219,7 +219,9 @@ section! {
     /// losses or a vanishing market share.
     DemographySection at "demography" {
         entry_rate: f64 = 0.01 => "0.01", "a number in [0, 1]",
-            "potential entrants per step per firm alive: each enters when its expected profit is positive";
+            "potential entrants per step per firm alive (spin-outs, imitators drawn by the cluster): each enters when its expected profit is positive";
+        entrants: f64 = 0.0 => "0.0", "a number from 0 to 1000",
+            "potential entrants per step from outside, however many firms there are (Klepper's pool of would-be producers of a new product): each enters when its expected profit is positive";
         entrant_share: f64 = 0.25 => "0.25", "a number in (0, 1]",
             "an entrant's market share as a share of the mean firm's: entrants start small";
         local_pool: f64 = 0.7 => "0.7", "a number in [0, 1]",
