@@ -144,5 +144,27 @@ def main():
     print("ratio of means and its interval =", repr(r), repr(r - half), repr(r + half))
 
 
+def subbotin_at(x, mu):
+    """Shape and scale by maximum likelihood with the location given."""
+    n = len(x)
+
+    def negll(lb):
+        b = math.exp(lb)
+        a = np.mean(np.abs(x - mu) ** b) ** (1.0 / b)
+        return n * (math.log(2) + math.log(a) + math.log(b) / b + special.gammaln(1 + 1 / b) + 1 / b)
+
+    res = optimize.minimize_scalar(negll, bounds=(math.log(0.1), math.log(20)), method="bounded",
+                                   options={"xatol": 1e-12})
+    b = math.exp(res.x)
+    return dict(shape=b, scale=np.mean(np.abs(x - mu) ** b) ** (1.0 / b), log_likelihood=-res.fun)
+
+
+def main_location():
+    x = laplace(8, 2000)
+    print("subbotin_at(laplace(8, 2000), median) =", subbotin_at(x, np.median(x)))
+    print("subbotin_at(gaussian(9, 2000), 0) =", subbotin_at(gaussian(9, 2000), 0.0))
+
+
 if __name__ == "__main__":
     main()
+    main_location()

@@ -191,7 +191,7 @@ pub const FACTS: &[FactSpec] = &[
         statistics: &[
             judged(
                 "subbotin_b",
-                "maximum-likelihood Subbotin shape of g = ln(q_{y+1} / q_y) − (the year's mean g), pooled over firms selling in both years, ≥ 50 rates",
+                "Subbotin shape of g = ln(q_{y+1} / q_y) − (the year's mean g), pooled over firms selling in both years (≥ 50 rates), by maximum likelihood with the location at the median (none when the fit sits at its bound b = 0.1: the rates pile up at one value)",
                 Test::Below(1.5),
                 "≈ 1 (Bottazzi & Secchi 2006)",
             ),
@@ -799,9 +799,37 @@ fn growth_shape(d: &RunData) -> Measured {
             ),
         );
     }
-    let b = fd::subbotin(&g).map_or(f64::NAN, |s| s.shape);
-    Measured::new(vec![b, fd::kurtosis(&g)])
-        .explain(|_| Some("the growth rates have no spread".into()))
+    let median = quantile(&sorted(g.clone()), 0.5);
+    let fit = fd::subbotin_at(&g, median);
+    // A shape at the search's lower end is no tent: the rates pile up at one value.
+    let degenerate = fit.is_some_and(|s| s.shape <= fd::SUBBOTIN_SHAPES.0 * (1.0 + 1e-6));
+    let b = match fit {
+        Some(s) if !degenerate => s.shape,
+        _ => f64::NAN,
+    };
+    let tied = {
+        let mut v = g.clone();
+        v.sort_by(f64::total_cmp);
+        let mut most = 0;
+        let mut i = 0;
+        while i < v.len() {
+            let j = v[i..].iter().take_while(|&&x| x == v[i]).count();
+            most = most.max(j);
+            i += j;
+        }
+        most as f64 / v.len() as f64
+    };
+    Measured::new(vec![b, fd::kurtosis(&g)]).explain(|_| {
+        Some(if degenerate {
+            format!(
+                "the Subbotin fit degenerates (b at its bound {}): {:.0}% of the growth rates are one value",
+                fd::SUBBOTIN_SHAPES.0,
+                100.0 * tied
+            )
+        } else {
+            "the growth rates have no spread".into()
+        })
+    })
 }
 
 /// F3: the slope of ln sd(growth) on ln size across size classes of equal counts.
@@ -1965,6 +1993,22 @@ mod tests {
         );
         assert!((v[0] - 2.0).abs() < 0.25, "{v:?}");
         assert_eq!(assess(&[facts]).fact("F2").unwrap().holds, Holds::No);
+    }
+
+    /// F2: growth rates that pile up at one value (most firms never change) make the Subbotin
+    /// fit degenerate: no shape, and the reason.
+    #[test]
+    fn growth_piled_up_at_one_value_has_no_subbotin_shape() {
+        let facts = measure(&growth_panel(|g, _| {
+            if g.next_f64() < 0.9 {
+                0.0
+            } else {
+                laplace(g, 0.1)
+            }
+        }));
+        let f2 = &facts.facts[1];
+        assert!(f2.values[0].is_nan() && f2.values[1] > 4.0, "{f2:?}");
+        assert!(f2.why.as_deref().unwrap().contains("degenerates"), "{f2:?}");
     }
 
     /// F3: growth whose sd scales as size^-0.2 gives β = 0.2; size-independent growth gives
