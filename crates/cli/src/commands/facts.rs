@@ -73,7 +73,7 @@ fn table(group: &Group) -> String {
         b.burn_in_years
     );
     out.push_str(&format!(
-        "{:<4} {:<28} {:>10} {:>23}  {:<14} {}\n",
+        "{:<4} {:<28} {:>10} {:>23}  {:<16} {}\n",
         "fact", "statistic", "mean", "95% interval", "criterion", "passes"
     ));
     for fact in &b.facts {
@@ -103,7 +103,7 @@ fn table(group: &Group) -> String {
                 None => "",
             };
             out.push_str(&format!(
-                "{:<4} {:<28} {:>10} {:>23}  {:<14} {}\n",
+                "{:<4} {:<28} {:>10} {:>23}  {:<16} {}\n",
                 "",
                 s.name,
                 format_number(s.mean),
