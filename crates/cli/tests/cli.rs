@@ -1826,3 +1826,135 @@ fn sweeps_record_each_runs_firm_panel() {
         "bad.toml:2: panel: 0",
     );
 }
+
+/// Issue 16 (item 9): `facts` measures the stylised facts of a run made with `run --panel`
+/// (text and JSON), of several runs together (with intervals), and of a sweep with panels (per
+/// design point); it refuses a folder without a panel, a sweep that recorded none and a panel
+/// that misses a year's records, naming the file (exit 2).
+#[test]
+fn facts_measures_runs_and_sweeps_and_refuses_folders_without_a_panel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let scenario = examples().join("lifecycle.toml");
+    let scenario = scenario.to_str().unwrap();
+    for (seed, out) in [("5", "r"), ("6", "r2")] {
+        let o = clusterlab(
+            &[
+                "run", scenario, "--steps", "60", "--seed", seed, "--panel", "--quiet", "--out",
+                out,
+            ],
+            d,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // The run's report has the section, each fact with its verdict.
+    let o = clusterlab(&["report", "r"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    assert!(html.contains("<h2>Stylised facts</h2>"), "no section");
+    assert!(html.contains("<th>F5</th>") && html.contains("entry_rate"));
+    let o = clusterlab(&["facts", "r", "--quiet"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("r: 1 run (no intervals), 4 steps a year"),
+        "{text}"
+    );
+    for id in ["F1 ", "F5 ", "F11 ", "F13 "] {
+        assert!(text.contains(&format!("\n{id}")), "{id}: {text}");
+    }
+    assert!(
+        text.contains("entry_rate") && text.contains("facts hold;"),
+        "{text}"
+    );
+    // JSON: every fact, its statistics, criterion, source and verdict; one run has no interval.
+    let o = clusterlab(&["facts", "r", "--json"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let battery = &v["groups"][0]["battery"];
+    assert_eq!(battery["runs"], 1);
+    let facts = battery["facts"].as_array().unwrap();
+    assert_eq!(facts.len(), 13);
+    let f5 = &facts[4];
+    assert_eq!(f5["id"], "F5");
+    assert!(f5["holds"].is_boolean(), "{f5}");
+    assert!(f5["source"].as_str().unwrap().contains("Dunne"));
+    assert!(f5["statistics"][0]["mean"].is_f64() && f5["statistics"][0]["lo"].is_null());
+    assert_eq!(facts[12]["holds"], "not applicable");
+    // Two runs together: intervals.
+    let o = clusterlab(&["facts", "r", "r2", "--json", "--steps-per-year", "4"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = &v["groups"][0]["battery"]["facts"][4]["statistics"][0];
+    assert_eq!(entry["n"], 2);
+    let (lo, mean, hi) = (
+        entry["lo"].as_f64().unwrap(),
+        entry["mean"].as_f64().unwrap(),
+        entry["hi"].as_f64().unwrap(),
+    );
+    assert!(lo <= mean && mean <= hi, "{entry}");
+    // A sweep with panels: one battery per design point, its replications together.
+    std::fs::write(
+        d.join("e.toml"),
+        format!(
+            "scenario = {scenario:?}\nreplications = 2\nsteps = 40\npanel = 1\n[[parameter]]\npath = \"government.rd_subsidy\"\nvalues = [0.0, 0.5]\n"
+        ),
+    )
+    .unwrap();
+    let o = clusterlab(&["sweep", "e.toml", "--quiet", "--out", "s"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = clusterlab(&["facts", "s", "--json"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert!(groups[1]["label"].as_str().unwrap().contains("point 1"));
+    assert_eq!(groups[0]["battery"]["runs"], 2);
+    // The sweep's series carry the adoption shares and the clustering.
+    assert!(groups[0]["battery"]["facts"][8]["statistics"][0]["mean"].is_f64());
+    assert!(groups[0]["battery"]["facts"][10]["statistics"][0]["mean"].is_f64());
+    // Refusals.
+    let o = clusterlab(
+        &[
+            "run", scenario, "--steps", "20", "--report", "--quiet", "--out", "plain",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(d.join("plain/report.html")).unwrap();
+    assert!(
+        !html.contains("Stylised facts"),
+        "a run without a panel has no facts"
+    );
+    refused(&["facts", "plain"], d, "plain/panel.parquet: no firm panel");
+    refused(&["facts", "r", "plain"], d, "run --panel");
+    refused(&["facts", "nowhere"], d, "nowhere: no such directory");
+    std::fs::write(
+        d.join("np.toml"),
+        format!(
+            "scenario = {scenario:?}\nreplications = 1\nsteps = 8\n[[parameter]]\npath = \"government.rd_subsidy\"\nvalues = [0.0]\n"
+        ),
+    )
+    .unwrap();
+    let o = clusterlab(&["sweep", "np.toml", "--quiet", "--out", "np"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    refused(
+        &["facts", "np"],
+        d,
+        "run-000000.panel.parquet: no firm panel",
+    );
+    refused(&["facts", "np"], d, "panel = EVERY");
+    let o = clusterlab(
+        &[
+            "run", scenario, "--steps", "20", "--panel", "3", "--quiet", "--out", "every3",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    refused(&["facts", "every3"], d, "recorded every 3 steps");
+    refused(
+        &["facts", "r", "--steps-per-year", "0"],
+        d,
+        "--steps-per-year",
+    );
+}

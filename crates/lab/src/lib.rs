@@ -5,6 +5,8 @@
 //! - [`run`]: one run and its files ([`run::run_to_dir`]), with [`run::RunSummary`], the one
 //!   type summary.json is written and read as;
 //! - [`panel`]: the firm-level panel, one row per firm per recorded step;
+//! - [`facts`]: the stylised facts (F1–F13) measured on runs' panels and series, assessed
+//!   across seeds with 95% intervals, their criteria and sources;
 //! - [`series`]: what a run records per step ([`series::Series`]), the report's maps and
 //!   network view;
 //! - [`sweep`]: experiments' runs behind an [`sweep::Executor`] — [`sweep::Threads`] here,
@@ -30,6 +32,7 @@ pub mod diffuse;
 #[cfg(feature = "mpi")]
 pub mod distributed;
 pub mod error;
+pub mod facts;
 pub mod input;
 pub mod load;
 pub mod panel;

@@ -42,38 +42,83 @@ pub const COLUMNS: [&str; 19] = [
     "exit",
 ];
 
-/// One recorded step's rows, column by column.
-#[derive(Default)]
-struct Record {
-    firm: Vec<i64>,
-    step: Vec<i64>,
-    age: Vec<i64>,
-    class: Vec<i64>,
-    x: Vec<i64>,
-    y: Vec<i64>,
-    output: Vec<f64>,
-    price: Vec<f64>,
-    unit_cost: Vec<f64>,
-    margin: Vec<f64>,
-    profit: Vec<f64>,
-    capital: Vec<f64>,
-    knowledge: Vec<f64>,
-    rd_spending: Vec<f64>,
-    absorptive_capacity: Vec<f64>,
-    ties: Vec<i64>,
-    technologies: Vec<i64>,
-    entry: Vec<i64>,
+/// Rows of the panel, column by column (the columns of [`COLUMNS`], in order): one recorded
+/// step's, or a whole run's held in memory ([`PanelMemory`], or read back with
+/// [`PanelColumns::from_table`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PanelColumns {
+    /// The firm's id (its entry number, never reused).
+    pub firm: Vec<i64>,
+    /// The step recorded.
+    pub step: Vec<i64>,
+    /// Steps the firm has lived through, its entry step included.
+    pub age: Vec<i64>,
+    /// 0 laggard, 1 middle, 2 leader.
+    pub class: Vec<i64>,
+    /// Its cell's column.
+    pub x: Vec<i64>,
+    /// Its cell's row.
+    pub y: Vec<i64>,
+    /// Local plus export output.
+    pub output: Vec<f64>,
+    /// The output-weighted price it sold at.
+    pub price: Vec<f64>,
+    /// Its unit cost.
+    pub unit_cost: Vec<f64>,
+    /// (price − unit cost) / price; 0 when it sold nothing.
+    pub margin: Vec<f64>,
+    /// Market profit of the step.
+    pub profit: Vec<f64>,
+    /// Capital.
+    pub capital: Vec<f64>,
+    /// Knowledge stock.
+    pub knowledge: Vec<f64>,
+    /// R&D spending of the step.
+    pub rd_spending: Vec<f64>,
+    /// Absorptive capacity.
+    pub absorptive_capacity: Vec<f64>,
+    /// Ties to other firms.
+    pub ties: Vec<i64>,
+    /// Technologies held.
+    pub technologies: Vec<i64>,
+    /// 1 when it was not among the previous record's firms.
+    pub entry: Vec<i64>,
+    /// 1 when it is gone by the next recorded step (its last row).
+    pub exit: Vec<i64>,
 }
 
-impl Record {
-    /// The rows as a table, `exit` set for the firms not in `alive_next` (`None`: the run's
-    /// last record, where no firm has exited yet).
-    fn table(self, alive_next: Option<&HashSet<i64>>) -> Table {
-        let exit = self
-            .firm
-            .iter()
-            .map(|id| i64::from(alive_next.is_some_and(|alive| !alive.contains(id))))
-            .collect();
+impl PanelColumns {
+    /// Rows held.
+    pub fn rows(&self) -> usize {
+        self.firm.len()
+    }
+
+    /// Appends `other`'s rows.
+    fn append(&mut self, mut other: PanelColumns) {
+        self.firm.append(&mut other.firm);
+        self.step.append(&mut other.step);
+        self.age.append(&mut other.age);
+        self.class.append(&mut other.class);
+        self.x.append(&mut other.x);
+        self.y.append(&mut other.y);
+        self.output.append(&mut other.output);
+        self.price.append(&mut other.price);
+        self.unit_cost.append(&mut other.unit_cost);
+        self.margin.append(&mut other.margin);
+        self.profit.append(&mut other.profit);
+        self.capital.append(&mut other.capital);
+        self.knowledge.append(&mut other.knowledge);
+        self.rd_spending.append(&mut other.rd_spending);
+        self.absorptive_capacity
+            .append(&mut other.absorptive_capacity);
+        self.ties.append(&mut other.ties);
+        self.technologies.append(&mut other.technologies);
+        self.entry.append(&mut other.entry);
+        self.exit.append(&mut other.exit);
+    }
+
+    /// The rows as a table with the columns of [`COLUMNS`].
+    pub fn into_table(self) -> Table {
         let columns = [
             Column::Int(self.firm),
             Column::Int(self.step),
@@ -93,7 +138,7 @@ impl Record {
             Column::Int(self.ties),
             Column::Int(self.technologies),
             Column::Int(self.entry),
-            Column::Int(exit),
+            Column::Int(self.exit),
         ];
         let mut table = Table::default();
         for (name, column) in COLUMNS.iter().zip(columns) {
@@ -101,50 +146,81 @@ impl Record {
         }
         table
     }
+
+    /// The panel in `table` (a panel.parquet read back): every column of [`COLUMNS`] present
+    /// with its kind (integers where written as integers; numbers where written as doubles).
+    /// The error names the missing or mistyped column.
+    pub fn from_table(table: &Table) -> Result<PanelColumns, String> {
+        let ints = |name: &str| -> Result<Vec<i64>, String> {
+            match table.column(name) {
+                Some(Column::Int(v)) => Ok(v.clone()),
+                Some(Column::UInt(v)) => Ok(v.iter().map(|&u| u as i64).collect()),
+                Some(_) => Err(format!("column `{name}` is not of integers")),
+                None => Err(format!("no column `{name}`")),
+            }
+        };
+        let floats = |name: &str| -> Result<Vec<f64>, String> {
+            match table.column(name) {
+                Some(Column::Float(v)) => Ok(v.clone()),
+                Some(Column::Int(v)) => Ok(v.iter().map(|&i| i as f64).collect()),
+                Some(_) => Err(format!("column `{name}` is not of numbers")),
+                None => Err(format!("no column `{name}`")),
+            }
+        };
+        Ok(PanelColumns {
+            firm: ints("firm")?,
+            step: ints("step")?,
+            age: ints("age")?,
+            class: ints("class")?,
+            x: ints("x")?,
+            y: ints("y")?,
+            output: floats("output")?,
+            price: floats("price")?,
+            unit_cost: floats("unit_cost")?,
+            margin: floats("margin")?,
+            profit: floats("profit")?,
+            capital: floats("capital")?,
+            knowledge: floats("knowledge")?,
+            rd_spending: floats("rd_spending")?,
+            absorptive_capacity: floats("absorptive_capacity")?,
+            ties: ints("ties")?,
+            technologies: ints("technologies")?,
+            entry: ints("entry")?,
+            exit: ints("exit")?,
+        })
+    }
 }
 
-/// Records the panel of a run: call [`Panel::observe`] after every step (step 0 included),
-/// then [`Panel::finish`].
-pub struct Panel<P: Write + Send, C: Write> {
+/// What [`Panel`] and [`PanelMemory`] share: which steps are recorded, and each record held
+/// back until the next one says which of its firms exited.
+struct Recorder {
     every: u32,
-    parquet: Option<TableWriter<P>>,
-    parquet_out: Option<P>,
-    csv: Option<C>,
-    held: Option<Record>,
+    held: Option<PanelColumns>,
     /// The firms of the previous record (`None` before the first).
     previous: Option<HashSet<i64>>,
-    rows: u64,
 }
 
-impl<P: Write + Send, C: Write> Panel<P, C> {
-    /// A panel recorded every `every` steps (at least 1) into `parquet`, and as CSV into
-    /// `csv` when given.
-    pub fn new(every: u32, parquet: P, csv: Option<C>) -> Panel<P, C> {
-        Panel {
+impl Recorder {
+    fn new(every: u32) -> Recorder {
+        Recorder {
             every: every.max(1),
-            parquet: None,
-            parquet_out: Some(parquet),
-            csv,
             held: None,
             previous: None,
-            rows: 0,
         }
     }
 
-    /// Records the world's firms if its step is one of the recorded (every `every`-th); a
-    /// world without an economy has no firms to record.
-    pub fn observe(&mut self, world: &World) -> anyhow::Result<()> {
+    /// Records the world's firms if its step is one of the recorded; returns the previous
+    /// record, now complete with its exits.
+    fn observe(&mut self, world: &World) -> Option<PanelColumns> {
         let t = world.current_step();
         if !t.is_multiple_of(self.every) {
-            return Ok(());
+            return None;
         }
-        let Some(economy) = world.economy() else {
-            return Ok(());
-        };
+        let economy = world.economy()?;
         let f = &economy.firms;
         let width = world.grid().width();
         let techs = world.technologies().len();
-        let mut record = Record::default();
+        let mut record = PanelColumns::default();
         let mut alive = HashSet::new();
         let trade_cost = economy.trade_cost();
         for slot in f.live() {
@@ -194,11 +270,57 @@ impl<P: Write + Send, C: Write> Panel<P, C> {
                     .is_some_and(|before| !before.contains(&id)),
             ));
         }
-        if let Some(held) = self.held.take() {
-            self.write(held.table(Some(&alive)))?;
-        }
+        let done = self.held.take().map(|mut held| {
+            held.exit = held
+                .firm
+                .iter()
+                .map(|id| i64::from(!alive.contains(id)))
+                .collect();
+            held
+        });
         self.held = Some(record);
         self.previous = Some(alive);
+        done
+    }
+
+    /// The last record, with no exits (the run ends), or nothing when nothing was recorded.
+    fn finish(&mut self) -> Option<PanelColumns> {
+        self.held.take().map(|mut last| {
+            last.exit = vec![0; last.firm.len()];
+            last
+        })
+    }
+}
+
+/// Records the panel of a run: call [`Panel::observe`] after every step (step 0 included),
+/// then [`Panel::finish`].
+pub struct Panel<P: Write + Send, C: Write> {
+    recorder: Recorder,
+    parquet: Option<TableWriter<P>>,
+    parquet_out: Option<P>,
+    csv: Option<C>,
+    rows: u64,
+}
+
+impl<P: Write + Send, C: Write> Panel<P, C> {
+    /// A panel recorded every `every` steps (at least 1) into `parquet`, and as CSV into
+    /// `csv` when given.
+    pub fn new(every: u32, parquet: P, csv: Option<C>) -> Panel<P, C> {
+        Panel {
+            recorder: Recorder::new(every),
+            parquet: None,
+            parquet_out: Some(parquet),
+            csv,
+            rows: 0,
+        }
+    }
+
+    /// Records the world's firms if its step is one of the recorded (every `every`-th); a
+    /// world without an economy has no firms to record.
+    pub fn observe(&mut self, world: &World) -> anyhow::Result<()> {
+        if let Some(done) = self.recorder.observe(world) {
+            self.write(done.into_table())?;
+        }
         Ok(())
     }
 
@@ -228,8 +350,8 @@ impl<P: Write + Send, C: Write> Panel<P, C> {
     /// Parquet output and the rows written. A run that recorded nothing (no economy) writes
     /// the columns alone.
     pub fn finish(mut self) -> anyhow::Result<(P, u64)> {
-        let last = self.held.take().unwrap_or_default();
-        self.write(last.table(None))?;
+        let last = self.recorder.finish().unwrap_or_default();
+        self.write(last.into_table())?;
         let Some(writer) = self.parquet.take() else {
             anyhow::bail!("the panel's Parquet file was never started");
         };
@@ -239,5 +361,38 @@ impl<P: Write + Send, C: Write> Panel<P, C> {
             csv.flush()?;
         }
         Ok((out, self.rows))
+    }
+}
+
+/// The panel of a run held in memory, for measuring it without writing files
+/// ([`crate::facts`]): the same rows as [`Panel`] writes. Call [`PanelMemory::observe`] after
+/// every step (step 0 included), then [`PanelMemory::finish`].
+pub struct PanelMemory {
+    recorder: Recorder,
+    columns: PanelColumns,
+}
+
+impl PanelMemory {
+    /// A panel recorded every `every` steps (at least 1).
+    pub fn new(every: u32) -> PanelMemory {
+        PanelMemory {
+            recorder: Recorder::new(every),
+            columns: PanelColumns::default(),
+        }
+    }
+
+    /// Records the world's firms if its step is one of the recorded.
+    pub fn observe(&mut self, world: &World) {
+        if let Some(done) = self.recorder.observe(world) {
+            self.columns.append(done);
+        }
+    }
+
+    /// Every row recorded, the last record's with no exits.
+    pub fn finish(mut self) -> PanelColumns {
+        if let Some(last) = self.recorder.finish() {
+            self.columns.append(last);
+        }
+        self.columns
     }
 }

@@ -5,6 +5,9 @@
 //!   `global`-neighbourhood automaton follows in expectation;
 //! - [`mean_field`]: the mean-field recursion of the local (Goldenberg–Libai–Muller) rule,
 //!   the yardstick that spatial diffusion is compared with;
+//! - [`firm_dynamics`]: estimators of the stylised facts of firm dynamics — Pareto tails
+//!   (Hill; Clauset, Shalizi & Newman), kurtosis, the Subbotin law, log–log slopes, Spearman's
+//!   rank correlation, top shares, the logistic curve;
 //! - [`fit`]: the Bass model fitted to sales by OLS and by non-linear least squares;
 //! - [`metrics`]: the take-up times `t10`, `t50`, `t90` and the peak adoption rate of an
 //!   adoption curve;
@@ -17,7 +20,8 @@
 //! - [`performance`]: a run's diffusion performance as evaluation indicators;
 //! - [`sensitivity`]: Sobol' indices (Saltelli sampling, Jansen estimators) and Morris's
 //!   elementary effects, with bootstrap intervals;
-//! - [`stats`]: quantiles and a seeded resampling generator.
+//! - [`stats`]: quantiles, means with Student's t intervals (and of ratios of means), and a
+//!   seeded resampling generator.
 //!
 //! **Architecture invariant:** pure functions of numbers; no I/O, no model state.
 
@@ -25,6 +29,7 @@
 
 pub mod bass;
 pub mod evaluation;
+pub mod firm_dynamics;
 pub mod fit;
 pub mod gem;
 pub mod mcda;

@@ -70,6 +70,82 @@ impl Moments {
     }
 }
 
+/// A mean across replications with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    /// The estimate.
+    pub mean: f64,
+    /// The interval's lower end (NaN below two values: no interval).
+    pub lo: f64,
+    /// Its upper end (NaN below two values).
+    pub hi: f64,
+    /// Values it rests on.
+    pub n: usize,
+}
+
+/// The mean of the finite `values` with its 95% Student's t interval,
+/// `x̄ ± t(0.975, n − 1)·s/√n`; one value gives the value and no interval (NaN ends), none a
+/// NaN mean. SciPy: `scipy.stats.t.interval(0.95, n − 1, loc = x̄, scale = sem)`.
+pub fn mean_interval95(values: &[f64]) -> Interval {
+    let mut m = Moments::default();
+    for &x in values.iter().filter(|x| x.is_finite()) {
+        m.push(x);
+    }
+    let (lo, hi) = m.interval95();
+    Interval {
+        mean: m.mean(),
+        lo,
+        hi,
+        n: m.count() as usize,
+    }
+}
+
+/// The ratio of two means across replications, `R = ā / b̄`, with its 95% interval by the
+/// linearisation of the ratio estimator (Cochran 1977, §6.4): `R ± t(0.975, n − 1)·s_d /
+/// (√n·b̄)`, `s_d` the sample sd of `d_i = a_i − R·b_i`. Pairs with a non-finite side are
+/// dropped; one pair gives its ratio and no interval; `b̄ = 0` gives an infinite (or, with
+/// `ā = 0` too, NaN) ratio and no interval.
+pub fn ratio_interval95(a: &[f64], b: &[f64]) -> Interval {
+    let pairs: Vec<(f64, f64)> = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (x, y))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    let n = pairs.len();
+    if n == 0 {
+        return Interval {
+            mean: f64::NAN,
+            lo: f64::NAN,
+            hi: f64::NAN,
+            n,
+        };
+    }
+    let nf = n as f64;
+    let mean_a = pairs.iter().map(|p| p.0).sum::<f64>() / nf;
+    let mean_b = pairs.iter().map(|p| p.1).sum::<f64>() / nf;
+    let ratio = mean_a / mean_b;
+    if n < 2 || mean_b == 0.0 {
+        return Interval {
+            mean: ratio,
+            lo: f64::NAN,
+            hi: f64::NAN,
+            n,
+        };
+    }
+    let mut d = Moments::default();
+    for (x, y) in &pairs {
+        d.push(x - ratio * y);
+    }
+    let half = t_975(n as u64 - 1) * d.sd() / (nf.sqrt() * mean_b.abs());
+    Interval {
+        mean: ratio,
+        lo: ratio - half,
+        hi: ratio + half,
+        n,
+    }
+}
+
 /// The 0.975 quantile of Student's t with `df` degrees of freedom: exact table values to 30,
 /// then Fisher's expansion in `1/df` around the normal quantile (error below 1e-5).
 pub fn t_975(df: u64) -> f64 {
@@ -183,6 +259,31 @@ mod tests {
                 t_975(df)
             );
         }
+    }
+
+    #[test]
+    fn intervals_of_means_and_of_ratios_match_scipy() {
+        // tools/reference/firm_dynamics.py: scipy.stats.t.interval(0.95, 5, loc, sem).
+        let i = mean_interval95(&[0.31, 0.27, 0.45, 0.38, 0.29, 0.33, f64::NAN]);
+        assert_eq!(i.n, 6);
+        assert!((i.mean - 0.3383333333333334).abs() < 1e-15);
+        assert!((i.lo - 0.2685899324501396).abs() < 1e-6, "{i:?}");
+        assert!((i.hi - 0.4080767342165271).abs() < 1e-6, "{i:?}");
+        let one = mean_interval95(&[2.5]);
+        assert_eq!((one.mean, one.n), (2.5, 1));
+        assert!(one.lo.is_nan() && one.hi.is_nan());
+        assert!(mean_interval95(&[]).mean.is_nan());
+        // The ratio of means with the linearised interval (same script; t from SciPy).
+        let r = ratio_interval95(
+            &[0.20, 0.25, 0.18, 0.30, 0.22],
+            &[0.05, 0.08, 0.04, 0.10, 0.06],
+        );
+        assert!((r.mean - 3.4848484848484844).abs() < 1e-12, "{r:?}");
+        assert!((r.lo - 2.780246388657722).abs() < 1e-5, "{r:?}");
+        assert!((r.hi - 4.189450581039247).abs() < 1e-5, "{r:?}");
+        let inf = ratio_interval95(&[0.1, 0.2], &[0.0, 0.0]);
+        assert!(inf.mean.is_infinite() && inf.lo.is_nan());
+        assert!(ratio_interval95(&[0.0], &[0.0]).mean.is_nan());
     }
 
     #[test]

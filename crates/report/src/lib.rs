@@ -106,6 +106,72 @@ fn radar(scores: &[(String, f64)]) -> String {
     svg
 }
 
+/// The "Stylised facts" section of a run whose folder holds the firm panel: each fact's
+/// statistics on this one run (no intervals: that takes several seeds, `clusterlab facts`),
+/// the criterion, whether it passes, the verdict and the source. A panel that cannot be read
+/// is said so in the section.
+fn stylised_facts(html: &mut String, dir: &Path) {
+    use clusterlab_lab::facts::{assess, format_number, measure, read_run, Holds};
+    html.push_str("<h2>Stylised facts</h2>");
+    let battery = match read_run(dir, None) {
+        Ok(data) => assess(&[measure(&data)]),
+        Err(e) => {
+            let _ = write!(
+                html,
+                "<p>The firm panel could not be measured: {}</p>",
+                escape(&e.to_string())
+            );
+            return;
+        }
+    };
+    let _ = write!(
+        html,
+        "<p>The regularities of firm and industry dynamics (docs/validation.md) measured on this run's firm panel: {} steps a year, the firm-level facts after a {}-year burn-in. {} of {} facts hold on this one run; {} cannot be assessed. One run has no intervals: <code>clusterlab facts</code> on runs with several seeds gives means with 95% intervals.</p>",
+        battery.steps_per_year,
+        battery.burn_in_years,
+        battery.holding,
+        battery.facts.len(),
+        battery.facts.len() - battery.applicable
+    );
+    html.push_str("<table><tr><th>fact</th><th>statistic</th><th>value</th><th>criterion</th><th>passes</th></tr>");
+    for fact in &battery.facts {
+        let verdict = match fact.holds {
+            Holds::Yes => "holds".to_string(),
+            Holds::No => format!("does not hold ({})", fact.why.as_deref().unwrap_or("")),
+            Holds::NotApplicable => format!(
+                "not applicable: {}",
+                fact.why.as_deref().unwrap_or("no value")
+            ),
+        };
+        let _ = write!(
+            html,
+            "<tr><th>{}</th><td colspan=\"4\">{} — <strong>{}</strong><br><small>{}; {}</small></td></tr>",
+            escape(fact.id),
+            escape(fact.name),
+            escape(&verdict),
+            escape(fact.criterion),
+            escape(fact.source)
+        );
+        for s in &fact.statistics {
+            let passes = match s.passes {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            };
+            let _ = write!(
+                html,
+                "<tr><td></td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(s.meaning),
+                escape(s.name),
+                escape(&format_number(s.mean)),
+                escape(&s.test),
+                passes
+            );
+        }
+    }
+    html.push_str("</table>");
+}
+
 /// Writes the report of run directory `dir` to `out` (atomically).
 pub fn write_report(dir: &Path, out: &Path) -> LabResult {
     let series = clusterlab_lab::run::read_timeseries(dir)?;
@@ -286,6 +352,9 @@ pub fn write_report(dir: &Path, out: &Path) -> LabResult {
         );
     }
     html.push_str("</table>");
+    if dir.join(clusterlab_lab::run::PANEL).is_file() {
+        stylised_facts(&mut html, dir);
+    }
     // As a JSON value, keys in alphabetical order.
     let scenario = serde_json::to_value(&summary.scenario)
         .and_then(|v| serde_json::to_string_pretty(&v))

@@ -2,6 +2,7 @@
 
 pub mod diffuse;
 pub mod evaluate;
+pub mod facts;
 pub mod fit;
 pub mod game;
 pub mod gem;
