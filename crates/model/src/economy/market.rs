@@ -22,7 +22,11 @@
 //! - **Demand shocks**: `ln A_i` takes an independent normal step of standard deviation `ν`
 //!   each step (customers come and go; Gibrat's law for demand), appeal measured against the
 //!   mean firm's. With exit at a lower size and entry of small firms, random growth of this kind
-//!   gives a Pareto upper tail of sizes (Gabaix 1999; Luttmer 2007).
+//!   gives a Pareto upper tail of sizes (Gabaix 1999; Luttmer 2007). Demand is also lumpy: with
+//!   probability `contract_rate` a firm wins or loses (even odds) a large contract of volume
+//!   `v = contract_size · q̄` (the mean firm's output `q̄`), moving `ln A_i` by `± ln(1 + v/q_i)`:
+//!   much for a small firm, little for a large one — granular demand makes small firms' growth
+//!   more volatile and its distribution fat-tailed (Sutton 2002; Gabaix 2011).
 //! - **Exports** (Melitz 2003): the world market buys `X_t` units, shared by CES weight among the
 //!   pipeline firms' products at `p_x = (c + τ)·σ/(σ − 1)` (trade cost `τ`) and `n_R` rival
 //!   products abroad at the world price `p_w` (falling with the outside frontier's unit cost):
@@ -432,6 +436,12 @@ impl Economy {
             CellStream::new(self.seed, Purpose::Appeal, step, 0),
             CellStream::new(self.seed, Purpose::Appeal, step, 1),
         );
+        let contracts = (
+            CellStream::new(self.seed, Purpose::Appeal, step, 2),
+            CellStream::new(self.seed, Purpose::Appeal, step, 3),
+        );
+        let contract_rate = m.contract_rate;
+        let contract = m.contract_size * (output_local + output_export) / n;
         let (rho, dispersion) = (p.efficiency_persistence, p.efficiency_dispersion);
         let innovation = (1.0 - rho * rho).sqrt() * dispersion;
         let efficiency_shocks = (
@@ -486,12 +496,21 @@ impl Economy {
                     if total_weight > 0.0 {
                         *share = (1.0 - chi) * *share + chi * sale.weight / total_weight;
                     }
+                    *appeal -= log_mean_appeal;
                     if volatility > 0.0 {
                         let z =
                             standard_normal(shocks.0.unit(slot as u32), shocks.1.unit(slot as u32));
-                        *appeal += volatility * z - log_mean_appeal;
-                    } else {
-                        *appeal -= log_mean_appeal;
+                        *appeal += volatility * z;
+                    }
+                    if contract > 0.0 && contracts.0.unit(slot as u32) < contract_rate {
+                        // A contract of volume `contract` won or lost: the factor 1 + v/q.
+                        let output = sale.local + sale.export;
+                        let jump = (contract / output.max(contract * 1e-3)).ln_1p();
+                        if contracts.1.unit(slot as u32) < 0.5 {
+                            *appeal += jump;
+                        } else {
+                            *appeal -= jump;
+                        }
                     }
                     if innovation > 0.0 {
                         let z = standard_normal(

@@ -58,7 +58,7 @@ section! {
             "the unit cost approached as knowledge grows without bound";
         learning_elasticity: f64 = 0.5 => "0.5", "a number of at least 0",
             "κ in c = floor + (ceiling − floor)·exp(−κ·K): how fast knowledge K lowers cost";
-        efficiency_dispersion: f64 = 0.2 => "0.2", "a number in [0, 2]",
+        efficiency_dispersion: f64 = 0.15 => "0.15", "a number in [0, 2]",
             "s: standard deviation of the log efficiency that scales each firm's unit cost, c = c(K)·Π(1 − gain)·e^{−z} (management, organisation, location: Syverson 2011)";
         efficiency_persistence: f64 = 0.98 => "0.98", "a number in [0, 1]",
             "ρ: per-step persistence of a firm's log efficiency z ← ρ z + √(1 − ρ²) s ε; entrants draw theirs, spin-offs inherit their parent's";
@@ -101,6 +101,10 @@ section! {
             "ω: how much unfilled demand (capacity shortfall) lowers a firm's competitiveness";
         appeal_volatility: f64 = 0.1 => "0.1", "a number in [0, 1]",
             "ν: standard deviation per step of the random shocks to the log appeal of a firm's product (demand shocks: its customers come and go)";
+        contract_rate: f64 = 0.2 => "0.2", "a number in [0, 1]",
+            "probability per step that a firm wins or loses (even odds) a large contract: lumpy demand";
+        contract_size: f64 = 0.25 => "0.25", "a number of at least 0",
+            "a large contract's volume as a share of the mean firm's output: it moves a firm of output q by the factor 1 + size·q̄/q (or its inverse), much for small firms, little for large ones";
         export_size: f64 = 80000.0 => "80000.0", "a number of at least 0 (0: no export market)",
             "external market: units the world market buys per step, from the cluster's exporters and their rivals abroad";
         world_price: f64 = 14.0 => "14.0", "a positive number",
@@ -218,7 +222,7 @@ section! {
     /// `[demography]`: entry by expected profit, spin-offs near successful firms, exit on
     /// losses or a vanishing market share.
     DemographySection at "demography" {
-        entry_rate: f64 = 0.01 => "0.01", "a number in [0, 1]",
+        entry_rate: f64 = 0.02 => "0.02", "a number in [0, 1]",
             "potential entrants per step per firm alive (spin-outs, imitators drawn by the cluster): each enters when its expected profit is positive";
         entrants: f64 = 0.0 => "0.0", "a number from 0 to 1000",
             "potential entrants per step from outside, however many firms there are (Klepper's pool of would-be producers of a new product): each enters when its expected profit is positive";

@@ -125,6 +125,8 @@ pub(super) fn check_economy(
     c.in_range("market.selection", m.selection, 0.0, 1.0 - f64::EPSILON);
     c.at_least("market.delivery_weight", m.delivery_weight, 0.0);
     c.probability("market.appeal_volatility", m.appeal_volatility);
+    c.probability("market.contract_rate", m.contract_rate);
+    c.at_least("market.contract_size", m.contract_size, 0.0);
     c.at_least("market.export_size", m.export_size, 0.0);
     c.positive("market.world_price", m.world_price);
     c.at_least("market.world_rivals", m.world_rivals, 0.0);
