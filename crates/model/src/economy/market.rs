@@ -127,6 +127,19 @@ impl WorldMarket {
     }
 }
 
+/// A firm's offer on the markets in a step: its CES weights at its prices.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Offer {
+    /// `A`, the appeal.
+    appeal: f64,
+    /// `A p^{1−σ}` on the local market (0 at or above the choke price).
+    local: f64,
+    /// `A p_x^{1−σ}` abroad (0 without a pipeline).
+    export: f64,
+    /// `s p`: its part of the mean price.
+    paid: f64,
+}
+
 /// What one firm did on the markets in a step.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Sale {
@@ -163,9 +176,9 @@ impl Economy {
         }
     }
 
-    /// The world market at `step` for the pipeline firms alive now (their offers at their
-    /// current unit costs).
-    fn world_market(&self, step: u32, log_mean_appeal: f64) -> WorldMarket {
+    /// The world market at `step`, the exporters' CES weights (appeal against the mean firm's
+    /// times `p_x^{1−σ}`) summing to `exporters`.
+    fn world_market(&self, step: u32, exporters: f64) -> WorldMarket {
         let m = &self.config.market;
         let demand = self.export_size(step);
         if demand <= 0.0 {
@@ -174,19 +187,9 @@ impl Economy {
                 weight: 0.0,
             };
         }
-        let sigma = m.substitution;
-        let f = &self.firms;
-        let exporters: f64 = f
-            .live()
-            .filter(|&s| f.pipeline[s])
-            .map(|s| {
-                (f.appeal[s] - log_mean_appeal).exp()
-                    * export_offer(f.unit_cost[s], m.trade_cost, sigma).1
-            })
-            .sum();
         WorldMarket {
             demand,
-            weight: exporters + m.world_rivals * self.world_price(step).powf(1.0 - sigma),
+            weight: exporters + m.world_rivals * self.world_price(step).powf(1.0 - m.substitution),
         }
     }
 
@@ -234,7 +237,14 @@ impl Economy {
             choke_price: m.choke_price,
         };
         let slack = 1.0 + self.config.production.spare_capacity;
-        let world = self.world_market(0, 0.0);
+        let exporters: f64 = {
+            let f = &self.firms;
+            f.live()
+                .filter(|&s| f.pipeline[s])
+                .map(|s| export_offer(f.unit_cost[s], m.trade_cost, sigma).1)
+                .sum()
+        };
+        let world = self.world_market(0, exporters);
         let f = &mut self.firms;
         for s in 0..f.slots() {
             if f.alive[s] {
@@ -304,23 +314,58 @@ impl Economy {
                 }
             }
         }
-        // Prices from shares, in parallel; means and CES weights summed in slot order.
-        f.price
+        // Prices and CES weights from shares, in parallel over slots; their sums over fixed
+        // chunks of slots, added in chunk order: the same bits on any number of threads.
+        let (trade_cost, choke) = (m.trade_cost, m.choke_price);
+        let mut offers = std::mem::take(&mut self.offers);
+        offers.resize(f.slots(), Offer::default());
+        offers
             .par_iter_mut()
-            .zip(f.unit_cost.par_iter().zip(f.share.par_iter()))
-            .zip(f.alive.par_iter())
-            .for_each(|((price_i, (&c, &s)), &alive)| {
-                if alive {
-                    *price_i = price(c, margin(sigma, eta, s));
+            .zip(f.price.par_iter_mut())
+            .enumerate()
+            .for_each(|(s, (offer, price_i))| {
+                if !f.alive[s] {
+                    *offer = Offer::default();
+                    return;
                 }
+                let c = f.unit_cost[s];
+                *price_i = price(c, margin(sigma, eta, f.share[s]));
+                let appeal = f.appeal[s].exp();
+                *offer = Offer {
+                    appeal,
+                    local: if *price_i < choke {
+                        appeal * price_i.powf(1.0 - sigma)
+                    } else {
+                        0.0
+                    },
+                    export: if f.pipeline[s] {
+                        appeal * export_offer(c, trade_cost, sigma).1
+                    } else {
+                        0.0
+                    },
+                    paid: f.share[s] * *price_i,
+                };
             });
-        let (mut local_mean, mut local_weight, mut appeal_sum) = (0.0, 0.0, 0.0);
-        for s in f.live() {
-            let a = f.appeal[s].exp();
-            local_mean += f.share[s] * f.price[s];
-            local_weight += a * f.price[s].powf(1.0 - sigma);
-            appeal_sum += a;
-        }
+        let sums = offers
+            .par_chunks(4096)
+            .map(|chunk| {
+                chunk.iter().fold([0.0; 4], |mut t, o| {
+                    t[0] += o.paid;
+                    t[1] += o.local;
+                    t[2] += o.appeal;
+                    t[3] += o.export;
+                    t
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .fold([0.0; 4], |mut t, c| {
+                for (a, b) in t.iter_mut().zip(c) {
+                    *a += b;
+                }
+                t
+            });
+        let [local_mean, mut local_weight, appeal_sum, export_weight] = sums;
         let n = f.count().max(1) as f64;
         // Appeal against the mean firm's, so foreign products (of mean appeal) compare.
         let mean_appeal = if appeal_sum > 0.0 {
@@ -328,7 +373,7 @@ impl Economy {
         } else {
             1.0
         };
-        let world = self.world_market(step, mean_appeal.ln());
+        let world = self.world_market(step, export_weight / mean_appeal);
         local_weight /= mean_appeal;
         let (mut foreign_weight, mut foreign_mean) = (0.0, 0.0);
         // A product priced at or above the choke price finds no buyer.
@@ -389,8 +434,8 @@ impl Economy {
             let (mut export, mut export_price, mut export_profit, mut wanted_abroad) =
                 (0.0, 0.0, 0.0, 0.0);
             if f.pipeline[s] && world.demand > 0.0 {
-                let (px, w) = export_offer(c, m.trade_cost, sigma);
-                let units = world.units((f.appeal[s] - log_mean_appeal).exp() * w);
+                let px = (c + m.trade_cost) * sigma / (sigma - 1.0);
+                let units = world.units(offers[s].export / mean_appeal);
                 let sold = units.min(capacity - local);
                 let margin_abroad = (px - c - m.trade_cost) * sold;
                 if margin_abroad > m.export_fixed_cost {
@@ -400,12 +445,10 @@ impl Economy {
                     wanted_abroad = units;
                 }
             }
-            let weight = if price_i < m.choke_price {
-                (f.appeal[s] - log_mean_appeal).exp()
-                    * price_i.powf(1.0 - sigma)
-                    * (1.0 - unfilled).powf(omega)
+            let weight = if omega == 1.0 {
+                offers[s].local / mean_appeal * (1.0 - unfilled)
             } else {
-                0.0
+                offers[s].local / mean_appeal * (1.0 - unfilled).powf(omega)
             };
             *sale = Sale {
                 local,
@@ -528,6 +571,7 @@ impl Economy {
                 },
             );
         self.sales = sales;
+        self.offers = offers;
         let stats = &mut self.stats;
         stats.output_local = output_local;
         stats.output_export = output_export;

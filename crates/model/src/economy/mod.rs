@@ -303,6 +303,8 @@ pub struct Economy {
     pub(crate) market_on: bool,
     /// Scratch: each firm's sales of the step.
     pub(crate) sales: Vec<market::Sale>,
+    /// Scratch: each firm's offer (prices' CES weights) of the step.
+    pub(crate) offers: Vec<market::Offer>,
     /// The layer of each research body and each intermediary.
     pub(crate) research_layers: Vec<Layer>,
     pub(crate) intermediary_layers: Vec<Layer>,
@@ -496,6 +498,7 @@ impl Economy {
             local_market: market::LocalMarket::default(),
             market_on: false,
             sales: Vec::new(),
+            offers: Vec::new(),
             research_layers: config
                 .research_bodies
                 .iter()
