@@ -433,7 +433,7 @@ fn with_intermediaries(tie_boost: f64, relay: u32) -> String {
 #[test]
 fn removing_intermediaries_lowers_density_and_slows_diffusion() {
     let runs = |toml: &str| -> (Vec<f64>, Vec<f64>) {
-        (0..8).map(|seed| density_and_share(toml, seed)).unzip()
+        (0..16).map(|seed| density_and_share(toml, seed)).unzip()
     };
     let (density_none, share_none) = runs(BROKERED);
     let (density_brokers, share_brokers) = runs(&with_intermediaries(2.0, 0));

@@ -338,6 +338,22 @@ relay = 9
             "s.toml:27: intermediary[0].relay: 9 is out of range (expected a whole number from 0 to 8)",
         ],
     );
+    // The network's rates: a used tie decays at most as fast as an unused one.
+    check_errors(
+        "processes = [\"network\", \"market\"]\n[network]\ntriadic_share = 1.5\ndecay = 0.05\nused_decay = 0.1\ncapacity_exponent = -1.0\n",
+        &[
+            "s.toml:3: network.triadic_share: 1.5 is not a probability (expected a number in [0, 1])",
+            "s.toml:5: network.used_decay: 0.1 is out of range (expected a number in [0, decay])",
+            "s.toml:6: network.capacity_exponent: -1 is out of range (expected a number of at least 0)",
+        ],
+    );
+    check_errors(
+        "processes = [\"network\", \"market\"]\n[network]\nused_decay = nan\ncapacity_exponent = inf\n",
+        &[
+            "s.toml:3: network.used_decay: NaN is out of range (expected a number in [0, decay])",
+            "s.toml:4: network.capacity_exponent: inf is out of range (expected a number of at least 0)",
+        ],
+    );
     check_errors(
         "processes = [\"rnd\", \"demography\"]\n",
         &[

@@ -197,14 +197,20 @@ section! {
 section! {
     /// `[network]`: ties between firms.
     NetworkSection at "network" {
-        formation: f64 = 0.05 => "0.05", "a number in [0, 1]",
-            "probability per step that a firm proposes a tie to a nearby firm of complementary knowledge";
+        formation: f64 = 0.2 => "0.2", "a number in [0, 1]",
+            "probability per step (a quarter) that a firm with no ties looks for a partner (scaled down by the soft capacity as its ties grow)";
         radius: u32 = 6 => "6", "a whole number from 1 to 64",
-            "cells within which a firm looks for partners";
+            "cells within which a firm looks for partners by proximity";
+        triadic_share: f64 = 0.5 => "0.5", "a number in [0, 1]",
+            "m: share of searches that meet a partner's partner (triadic closure, Jackson & Rogers 2007) instead of a firm nearby; a firm without ties always searches nearby";
         decay: f64 = 0.05 => "0.05", "a number in [0, 1]",
-            "probability per step that an unused tie dissolves";
+            "probability per step (a quarter) that a tie over which no knowledge flowed in the step dissolves";
+        used_decay: f64 = 0.02 => "0.02", "a number in [0, decay]",
+            "probability per step (a quarter) that a tie over which knowledge flowed dissolves (every tie ages out; none is exempt)";
+        capacity_exponent: f64 = 1.0 => "1.0", "a number of at least 0",
+            "γ: a firm with k ties proposes and accepts ties with probability scaled by (1 − k/max_degree)^γ (0: only the hard bound)";
         max_degree: u32 = 12 => "12", "a whole number from 1 to 64",
-            "most ties a firm keeps";
+            "most ties a firm can hold (the hard bound and the storage per firm)";
     }
 }
 

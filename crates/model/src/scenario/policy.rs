@@ -193,7 +193,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         name: "broker-network",
         failure: Failure::LimitedInteraction,
         response: "brokers and network agents; networking programmes; platforms for dialogue",
-        mechanism: "tie formation is multiplied by 1 + s, and unused ties dissolve 1 + s times less often",
+        mechanism: "tie formation is multiplied by 1 + s, and ties (used or not) dissolve 1 + s times less often",
         default_strength: 1.0,
         default_cost: 10.0,
         source: "Den Hertog et al.",
@@ -315,6 +315,7 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
             Policy::BrokerNetwork => {
                 c.network.formation = (c.network.formation * (1.0 + s)).min(1.0);
                 c.network.decay /= 1.0 + s;
+                c.network.used_decay /= 1.0 + s;
             }
             Policy::TechnologyTransfer => {
                 for r in &mut c.research_bodies {

@@ -198,7 +198,15 @@ pub(super) fn check_economy(
     let nw = &file.network;
     c.probability("network.formation", nw.formation);
     c.count_in("network.radius", nw.radius, 1, 64);
+    c.probability("network.triadic_share", nw.triadic_share);
     c.probability("network.decay", nw.decay);
+    c.in_range(
+        "network.used_decay",
+        nw.used_decay,
+        0.0,
+        nw.decay.clamp(0.0, 1.0),
+    );
+    c.at_least("network.capacity_exponent", nw.capacity_exponent, 0.0);
     c.count_in("network.max_degree", nw.max_degree, 1, 64);
 
     let g = &file.government;
