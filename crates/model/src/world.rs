@@ -700,6 +700,7 @@ impl World {
                 economy.outside_learning(t);
                 lap(&mut self.timings, 3);
             }
+            economy.accumulate_stocks();
             economy.update_capacities();
             if p.mobility {
                 economy.mobility(t);
@@ -731,6 +732,7 @@ impl World {
         self.arrive(self.step);
         self.introduce_radical();
         if let Some(economy) = &mut self.economy {
+            economy.raise_frontier();
             economy.charge_policies(t);
             economy.add_to_totals();
             economy.record_factors(self.step);

@@ -132,6 +132,10 @@ pub struct Firms {
     pub profit: Vec<f64>,
     /// R&D spending this step, subsidy included.
     pub rd_spending: Vec<f64>,
+    /// R&D stock: spending accumulated with depreciation, `S ← (1 − δ)S + R`.
+    pub rd_stock: Vec<f64>,
+    /// Sales stock: revenue accumulated with the same depreciation (the firm's scale).
+    pub sales_stock: Vec<f64>,
     /// Close rivals counted this step.
     pub rivals: Vec<u16>,
     /// Free slots, most recently freed last.
@@ -207,6 +211,8 @@ impl Firms {
         self.output_export[slot] = 0.0;
         self.profit[slot] = 0.0;
         self.rd_spending[slot] = 0.0;
+        self.rd_stock[slot] = 0.0;
+        self.sales_stock[slot] = 0.0;
         self.rivals[slot] = 0;
         slot
     }
@@ -246,6 +252,8 @@ impl Firms {
         self.output_export.push(0.0);
         self.profit.push(0.0);
         self.rd_spending.push(0.0);
+        self.rd_stock.push(0.0);
+        self.sales_stock.push(0.0);
         self.rivals.push(0);
     }
 

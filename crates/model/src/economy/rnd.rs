@@ -3,16 +3,25 @@
 //! - **Rivalry** (Porter 1990): `r_i` = firms within `rivalry_radius` cells whose unit cost is
 //!   within `rivalry_similarity` (relative) of the firm's; R&D intensity
 //!   `ρ_i = min(1, ρ₀_i · (1 + γ · r_i / (r_i + r½)))`.
-//! - **Budget**: own R&D `ρ_i · max(π_i, 0)` from profit, paid from capital; the government adds
-//!   `s` per unit, scaled down so the subsidies stay within its budget.
+//! - **Budget**: own R&D [`own_rd_budget`], paid from capital; the government adds `s` per
+//!   unit, scaled down so the subsidies stay within its budget.
 //! - **Knowledge production** (Griliches 1979, in the hazard form of agent-based innovation
 //!   models): hazard `h_i = α · R_i^β · (K_i + η · K̄_partners)^φ`, success with probability
 //!   `1 − e^{−h_i}`. A success is radical with probability `radical_share` (a new technology,
-//!   while slots remain), else incremental; either adds `knowledge_gain` to `K_i`.
+//!   while slots remain), else incremental; either closes the share `gap_share` of the gap to
+//!   the reachable knowledge `F⁺` ([`super::frontier`]): `K_i ← K_i + g · (F⁺ − K_i)`.
 
+use super::frontier::innovation_step;
 use super::Economy;
 use crate::rng::{CellStream, Purpose};
 use rayon::prelude::*;
+
+/// A firm's own R&D budget this step, before the subsidy: its R&D intensity times its market
+/// profit, `ρ_i · max(π_i, 0)`. The one place the R&D base is defined.
+#[inline]
+pub(crate) fn own_rd_budget(rd_intensity: f64, profit: f64) -> f64 {
+    rd_intensity * profit.max(0.0)
+}
 
 /// An innovation outcome of one firm in one step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +76,7 @@ impl Economy {
             let r = f64::from(f.rivals[slot]);
             f.rd_intensity[slot] =
                 (f.base_rd[slot] * (1.0 + n.rivalry_effect * r / (r + n.rivalry_half))).min(1.0);
-            own_total += f.rd_intensity[slot] * f.profit[slot].max(0.0);
+            own_total += own_rd_budget(f.rd_intensity[slot], f.profit[slot]);
         }
         // The subsidy per unit of own R&D, within the budget.
         let rate = if own_total > 0.0 {
@@ -85,7 +94,7 @@ impl Economy {
                 if !f.alive[slot] {
                     return (0.0, Outcome::None);
                 }
-                let own = f.rd_intensity[slot] * f.profit[slot].max(0.0);
+                let own = own_rd_budget(f.rd_intensity[slot], f.profit[slot]);
                 let spending = own * (1.0 + rate);
                 if spending <= 0.0 {
                     return (0.0, Outcome::None);
@@ -118,6 +127,7 @@ impl Economy {
                 (spending, kind)
             })
             .collect();
+        let reachable = self.reachable();
         let f = &mut self.firms;
         let (mut spending_total, mut incremental, mut radical_count) = (0.0, 0, 0);
         for (slot, &(spending, outcome)) in outcomes.iter().enumerate() {
@@ -125,16 +135,16 @@ impl Economy {
                 continue;
             }
             f.rd_spending[slot] = spending;
-            f.capital[slot] -= f.rd_intensity[slot] * f.profit[slot].max(0.0);
+            f.capital[slot] -= own_rd_budget(f.rd_intensity[slot], f.profit[slot]);
             spending_total += spending;
             match outcome {
                 Outcome::None => {}
                 Outcome::Incremental => {
-                    f.knowledge[slot] += n.knowledge_gain;
+                    f.knowledge[slot] = innovation_step(f.knowledge[slot], reachable, n.gap_share);
                     incremental += 1;
                 }
                 Outcome::Radical => {
-                    f.knowledge[slot] += n.knowledge_gain;
+                    f.knowledge[slot] = innovation_step(f.knowledge[slot], reachable, n.gap_share);
                     radical.push((slot, f.cell[slot]));
                     radical_count += 1;
                 }
