@@ -8,7 +8,7 @@
 //! shared by the tests of this file.
 
 use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
-use clusterlab_model::World;
+use clusterlab_model::{TechId, World};
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
@@ -37,6 +37,13 @@ struct Run {
     /// The frontier's parameters: F₀, g and ν.
     initial_frontier: f64,
     step_bound: f64,
+    /// Radical technologies created, and the slots for them.
+    radical_introduced: u64,
+    max_radical: u32,
+    /// Slot reuses seen, and problems found right after one (a technology's adopters not the
+    /// firms holding it, the newest not the best of its group, the list of technologies grown).
+    reuses: u32,
+    reuse_problems: Vec<String>,
 }
 
 fn default_scenario(seed: u64) -> clusterlab_model::Scenario {
@@ -68,7 +75,13 @@ fn run(seed: u64) -> Run {
         spending: Vec::new(),
         initial_frontier,
         step_bound,
+        radical_introduced: 0,
+        max_radical: n.max_radical,
+        reuses: 0,
+        reuse_problems: Vec::new(),
     };
+    let n_technologies = world.technologies().len();
+    let mut generations = vec![0u32; n_technologies];
     // Followed firms: (id, slot, capacity above the floor at CAPACITY_FROM, spent every step,
     // spent at some step).
     let mut followed: Vec<(u64, usize, f64, bool, bool)> = Vec::new();
@@ -86,6 +99,19 @@ fn run(seed: u64) -> Run {
             out.body_excess = out.body_excess.max(b.knowledge - e.frontier());
             out.bodies_fell |= b.knowledge < *before;
             *before = b.knowledge;
+        }
+        let mut renewed = Vec::new();
+        for (k, seen) in generations.iter_mut().enumerate() {
+            let generation = w.generation(TechId(k));
+            if generation != *seen {
+                *seen = generation;
+                renewed.push(k);
+            }
+        }
+        if !renewed.is_empty() {
+            out.reuses += renewed.len() as u32;
+            out.reuse_problems
+                .extend(reuse_problems(w, &renewed, n_technologies));
         }
         if t == CAPACITY_FROM {
             followed = f
@@ -111,6 +137,7 @@ fn run(seed: u64) -> Run {
             }
         }
     });
+    out.radical_introduced = world.radical_introduced();
     out.bodies_end = world
         .economy()
         .unwrap()
@@ -119,6 +146,49 @@ fn run(seed: u64) -> Run {
         .map(|b| b.knowledge)
         .collect();
     out
+}
+
+/// What is wrong with the world right after the radical slots `renewed` were reused in a
+/// step: a technology whose adopters are not the firms holding it, a renewed one not above
+/// every other of its group, one that did not arrive at its innovator, the list grown.
+fn reuse_problems(w: &World, renewed: &[usize], n_technologies: usize) -> Vec<String> {
+    let mut problems = Vec::new();
+    let techs = w.technologies();
+    if techs.len() != n_technologies {
+        problems.push(format!(
+            "{} technologies, not {n_technologies}",
+            techs.len()
+        ));
+    }
+    let grid = w.grid();
+    for (k, t) in techs.iter().enumerate() {
+        let holders = (0..grid.height())
+            .flat_map(|y| (0..grid.width()).map(move |x| (x, y)))
+            .filter(|&(x, y)| w.holds(x, y, TechId(k)))
+            .count() as u64;
+        if holders != w.adopters(TechId(k)) {
+            problems.push(format!(
+                "{}: {holders} holders, {} adopters",
+                t.id,
+                w.adopters(TechId(k))
+            ));
+        }
+    }
+    for &r in renewed {
+        let newest = &techs[r];
+        for (k, t) in techs.iter().enumerate() {
+            if t.group == newest.group
+                && !renewed.contains(&k)
+                && (t.quality >= newest.quality || t.cost_gain >= newest.cost_gain)
+            {
+                problems.push(format!("{} is not below the newest {}", t.id, newest.id));
+            }
+        }
+        if newest.arrival != w.current_step() || w.adopters(TechId(r)) == 0 {
+            problems.push(format!("{} did not arrive at its innovator", newest.id));
+        }
+    }
+    problems
 }
 
 fn runs() -> &'static [Run] {
@@ -235,4 +305,26 @@ fn capacity_responds_to_spent_rd() {
     );
     let (gap, se) = mean_se(&spending_ratio);
     assert!(gap > 3.0 * se && gap > 0.0, "{gap} (se {se})");
+}
+
+/// Radical innovations open new technologies without a fixed count: once the slots are
+/// taken, a new one takes the slot of a radical technology nobody holds any more, as the best
+/// of its group, and the holders, adopters and cost factors stay consistent; the number of
+/// technologies, and the memory they take, stays fixed.
+#[test]
+fn radical_technologies_reuse_the_slots_of_extinct_ones() {
+    for r in runs() {
+        assert!(
+            r.radical_introduced > u64::from(r.max_radical) && r.reuses > 0,
+            "{} radical technologies in {} slots, {} reuses",
+            r.radical_introduced,
+            r.max_radical,
+            r.reuses
+        );
+        assert_eq!(
+            r.radical_introduced,
+            u64::from(r.max_radical) + u64::from(r.reuses)
+        );
+        assert!(r.reuse_problems.is_empty(), "{:?}", r.reuse_problems);
+    }
 }

@@ -110,7 +110,7 @@ section! {
         radical_share: f64 = 0.0005 => "0.0005", "a number in [0, 1]",
             "share of successful innovations that are radical: a new technology";
         max_radical: u32 = 5 => "5", "a whole number from 0 to 200",
-            "radical technologies a run can create (their columns are in the time series from the start)";
+            "radical technologies a run holds at once (a column each in the time series from the start): when all are taken, a new one takes the slot, and column, of one no firm holds any more";
         radical_group: String = "core".to_string() => "\"core\"", "a string",
             "the competition group radical technologies join, each better than the last";
         radical_cost_gain: f64 = 0.15 => "0.15", "a number in [0, 1)",
