@@ -96,7 +96,8 @@ pub struct TechnologySummary {
     pub id: String,
     /// Its competition group.
     pub group: String,
-    /// The step it arrived; `None` for a radical technology that no innovation created.
+    /// The step it arrived; `None` for a radical technology that no innovation created. For a
+    /// radical slot reused by a newer technology, the newest's arrival.
     pub arrival: Option<u32>,
     /// First step at which its share reached 10% (`None`: never).
     pub t10: Option<usize>,
@@ -169,7 +170,8 @@ pub struct EconomySummary {
     pub entries: u64,
     /// Exits over the run.
     pub exits: u64,
-    /// Radical technologies innovations created.
+    /// Radical technologies innovations created (those that reused an extinct one's slot
+    /// included).
     pub radical_technologies: usize,
     /// Welfare summed over the run.
     pub welfare_total: f64,
@@ -350,11 +352,7 @@ pub fn run_to_dir(loaded: &Loaded, options: &RunOptions) -> LabResult<RunOutput>
             initial_firms: e.initial_firms(),
             entries: e.total_entries(),
             exits: e.total_exits(),
-            radical_technologies: world
-                .technologies()
-                .iter()
-                .filter(|t| t.radical && t.arrival != u32::MAX)
-                .count(),
+            radical_technologies: world.radical_introduced() as usize,
             welfare_total: e.totals().welfare,
             fiscal_cost: e.totals().subsidy,
             fiscal_cost_per_firm: e.totals().subsidy / e.initial_firms().max(1) as f64,

@@ -129,6 +129,10 @@ pub struct World {
     /// Per technology, in a cluster economy: a bit per cell id marking the firms that were
     /// laggards when it arrived and have not exited since (empty before its arrival).
     arrival_laggards: Vec<Vec<u64>>,
+    /// Radical technologies created so far, slots reused included.
+    radical_introduced: u64,
+    /// Per technology: how many times its (radical) slot was taken by a newer technology.
+    radical_generations: Vec<u32>,
 }
 
 /// A firm on the move.
@@ -464,6 +468,8 @@ impl World {
             adoption_priced: false,
             arrival_laggards: vec![Vec::new(); scenario.technologies.len()],
             base_p: scenario.technologies.iter().map(|t| t.p).collect(),
+            radical_introduced: 0,
+            radical_generations: vec![0; scenario.technologies.len()],
         };
         for k in 0..world.technologies.len() {
             world.refresh_thresholds(k);
@@ -559,6 +565,18 @@ impl World {
     pub fn technologies(&self) -> &[Technology] {
         &self.technologies
     }
+    /// Radical technologies created by innovations so far, those that took the slot of an
+    /// extinct one included.
+    pub fn radical_introduced(&self) -> u64 {
+        self.radical_introduced
+    }
+
+    /// How many times technology `tech`'s slot was reused by a newer radical technology (0
+    /// for every other technology): its column then follows the newest.
+    pub fn generation(&self, tech: TechId) -> u32 {
+        self.radical_generations[tech.0]
+    }
+
     /// Firms holding technology `tech`.
     pub fn adopters(&self, tech: TechId) -> u64 {
         self.adopters[tech.0]
@@ -710,6 +728,7 @@ impl World {
                 economy.outside_learning(t);
                 lap(&mut self.timings, 3);
             }
+            economy.accumulate_stocks();
             economy.update_capacities();
             if p.mobility {
                 economy.mobility(t);
@@ -741,6 +760,7 @@ impl World {
         self.arrive(self.step);
         self.introduce_radical();
         if let Some(economy) = &mut self.economy {
+            economy.raise_frontier();
             economy.charge_policies(t);
             economy.add_to_totals();
             economy.record_factors(self.step);
@@ -1071,25 +1091,31 @@ impl World {
     }
 
     /// Radical innovations of the step become technologies, seeded at their innovators' cells,
-    /// while slots remain; the rest count as incremental, and so does the innovation of a firm
-    /// that exited in the same step (it goes with the firm).
+    /// in a free radical slot, else in the slot of a radical technology that died out (it
+    /// arrived before this step and no firm holds it), the oldest first; when neither is left
+    /// the rest count as incremental, and so does the innovation of a firm that exited in the
+    /// same step (it goes with the firm).
     fn introduce_radical(&mut self) {
-        let Some(economy) = &mut self.economy else {
+        if self.economy.is_none() {
             return;
-        };
+        }
         let width = self.grid.width();
         let mut introduced = 0;
-        for &(slot, cell) in &self.radical {
-            let Some(k) = self
+        let radical = std::mem::take(&mut self.radical);
+        for &(slot, cell) in &radical {
+            // The innovator may have exited, and its slot gone to a spin-off elsewhere.
+            if self.economy.as_ref().and_then(|e| e.firm_at(cell)) != Some(slot) {
+                continue;
+            }
+            let free = self
                 .technologies
                 .iter()
-                .position(|t| t.radical && t.arrival == u32::MAX)
-            else {
+                .position(|t| t.radical && t.arrival == u32::MAX);
+            let Some(k) = free.or_else(|| self.extinct_radical()) else {
                 break;
             };
-            // The innovator may have exited, and its slot gone to a spin-off elsewhere.
-            if economy.firm_at(cell) != Some(slot) {
-                continue;
+            if free.is_none() {
+                self.renew_radical_slot(k);
             }
             let cell = cell as usize;
             let tech = &mut self.technologies[k];
@@ -1097,13 +1123,94 @@ impl World {
             tech.seed_cells = vec![((cell % width) as u32, (cell / width) as u32)];
             introduced += 1;
         }
-        let stats = &mut economy.stats;
-        stats.innovations_incremental += stats.innovations_radical - introduced;
-        stats.innovations_radical = introduced;
+        self.radical_introduced += introduced;
+        if let Some(economy) = &mut self.economy {
+            let stats = &mut economy.stats;
+            stats.innovations_incremental += stats.innovations_radical - introduced;
+            stats.innovations_radical = introduced;
+        }
+        self.radical = radical;
         self.radical.clear();
         if introduced > 0 {
             self.arrive(self.step);
         }
+    }
+
+    /// The radical technology of lowest quality that arrived before this step and that no
+    /// firm holds any more, if any.
+    fn extinct_radical(&self) -> Option<usize> {
+        (0..self.technologies.len())
+            .filter(|&k| {
+                let t = &self.technologies[k];
+                t.radical && t.arrival < self.step && self.adopters[k] == 0
+            })
+            .min_by(|&a, &b| {
+                self.technologies[a]
+                    .quality
+                    .total_cmp(&self.technologies[b].quality)
+            })
+    }
+
+    /// Makes the extinct radical technology `k` its group's newest generation: of quality one
+    /// above the group's best and cost gain `1 − (1 − g_best)(1 − radical_cost_gain)`, `g_best`
+    /// the best cost gain of the others. Its state value moves to the top of the group: the
+    /// values above its old one shift down by one in every layer (no cell holds it), and the
+    /// kernels and cost factors follow. It arrives again through [`Self::arrive`].
+    fn renew_radical_slot(&mut self, k: usize) {
+        let g = self.tech_group[k];
+        let Some(pos) = self.groups[g].members.iter().position(|&m| m == k) else {
+            return;
+        };
+        let old_value = pos as u8 + 1;
+        let gain = self
+            .economy
+            .as_ref()
+            .map_or(0.0, |e| e.config.innovation.radical_cost_gain);
+        let group = &mut self.groups[g];
+        let others = group.members.iter().filter(|&&m| m != k);
+        let best_quality = others
+            .clone()
+            .map(|&m| self.technologies[m].quality)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let best_gain = others
+            .map(|&m| self.technologies[m].cost_gain)
+            .fold(0.0, f64::max);
+        let tech = &mut self.technologies[k];
+        tech.quality = if best_quality.is_finite() {
+            best_quality + 1.0
+        } else {
+            tech.quality
+        };
+        tech.cost_gain = 1.0 - (1.0 - best_gain) * (1.0 - gain);
+        for layer in [&mut group.current, &mut group.next] {
+            layer.par_iter_mut().for_each(|v| {
+                if *v != EMPTY && *v > old_value {
+                    *v -= 1;
+                }
+            });
+        }
+        group.members.remove(pos);
+        group.members.push(k);
+        group.arrived.retain(|&a| a != k);
+        for (p, &m) in group.members.iter().enumerate() {
+            let quality = self.technologies[m].quality;
+            let first_equal = group
+                .members
+                .iter()
+                .position(|&j| self.technologies[j].quality == quality)
+                .unwrap_or(p);
+            self.kernels[m].value = p as u8 + 1;
+            self.kernels[m].eligible_below = first_equal as u8;
+        }
+        self.cost_factors[g] = std::iter::once(1.0)
+            .chain(
+                group
+                    .members
+                    .iter()
+                    .map(|&m| 1.0 - self.technologies[m].cost_gain),
+            )
+            .collect();
+        self.radical_generations[k] += 1;
     }
 
     /// Steps until [`Self::current_step`] is `until`, calling `observe` after each step.

@@ -362,7 +362,6 @@ fn learning_peaks_at_intermediate_cognitive_distance() {
         [spillover]
         radius = 1
         optimal_distance = 0.25
-        capacity_knowledge = 0.0
         capacity_rd = 0.0
         "#,
         Some(&csv),

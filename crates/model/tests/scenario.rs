@@ -407,3 +407,64 @@ fn layers_and_weighting_are_checked() {
         &["s.toml:3: diagnosis.core_comparisons: comparisons are given but `weighting = \"entropy\"`"],
     );
 }
+
+/// The frontier and the knowledge fields: a frontier below the firms' initial knowledge, a
+/// research body's or a listed firm's is refused with the knowledge it must reach; shares,
+/// Jones's elasticity, the R&D stock's depreciation and funding out of range are refused.
+#[test]
+fn knowledge_fields_are_checked() {
+    check_errors(
+        r#"processes = ["market", "rnd", "spillover"]
+[region]
+width = 10
+height = 10
+[firms]
+knowledge = { min = 1.0, max = 4.0 }
+[innovation]
+frontier = 3.0
+gap_share = 1.5
+frontier_step = -1.0
+frontier_elasticity = 1.0
+[spillover]
+rd_depreciation = 0.0
+[[research_body]]
+funding = -2.0
+knowledge = 2.0
+"#,
+        &[
+            "s.toml:8: innovation.frontier: 3 is below the firms' initial knowledge (`firms.knowledge`), 4: no knowledge lies beyond the frontier (expected a number of at least 4)",
+            "s.toml:9: innovation.gap_share: 1.5 is not a probability (expected a number in [0, 1])",
+            "s.toml:10: innovation.frontier_step: -1 is out of range (expected a number of at least 0)",
+            "s.toml:11: innovation.frontier_elasticity: 1 is out of range (expected a number from −5 to below 1)",
+            "s.toml:13: spillover.rd_depreciation: 0 is out of range (expected a number in (0, 1])",
+            "s.toml:15: research_body[0].funding: -2 is out of range (expected a number of at least 0)",
+        ],
+    );
+    // A research body's knowledge bounds it too, and so does a listed firm's.
+    check_errors(
+        "processes = [\"market\"]\n[region]\nwidth = 10\nheight = 10\n[innovation]\nfrontier = 5.0\n[[research_body]]\nknowledge = 6.0\n",
+        &["s.toml:6: innovation.frontier: 5 is below a research body's knowledge, 6: no knowledge lies beyond the frontier (expected a number of at least 6)"],
+    );
+    let csv = "x,y,knowledge\n1,1,0.5\n2,2,9.5\n";
+    let toml = "processes = [\"market\"]\n[region]\nwidth = 5\nheight = 5\n[firms]\ncsv = \"firms.csv\"\n[innovation]\nfrontier = 8.0\n";
+    let problems = load(toml, Some(csv), Limits::default()).unwrap_err();
+    assert_eq!(
+        problems.errors().map(|p| p.to_string()).collect::<Vec<_>>(),
+        ["s.toml:8: innovation.frontier: 8 is below a listed firm's knowledge, 9.5: no knowledge lies beyond the frontier (expected a number of at least 9.5)"]
+    );
+    // By default the frontier is twice the largest initial knowledge, at least 1.
+    let (s, _) = load(
+        "processes = [\"market\"]\n[region]\nwidth = 10\nheight = 10\n[firms]\nknowledge = { min = 0.2, max = 3.0 }\n[[research_body]]\nknowledge = 4.5\n",
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(s.economy().frontier, 9.0);
+    let (s, _) = load(
+        "processes = [\"market\"]\n[region]\nwidth = 10\nheight = 10\n[firms]\nknowledge = 0.0\n",
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(s.economy().frontier, 1.0);
+}

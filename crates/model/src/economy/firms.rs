@@ -150,6 +150,10 @@ pub struct Firms {
     pub unfilled: Vec<f64>,
     /// R&D spending this step, subsidy included.
     pub rd_spending: Vec<f64>,
+    /// R&D stock: spending accumulated with depreciation, `S ← (1 − δ)S + R`.
+    pub rd_stock: Vec<f64>,
+    /// Sales stock: revenue accumulated with the same depreciation (the firm's scale).
+    pub sales_stock: Vec<f64>,
     /// Close rivals counted this step.
     pub rivals: Vec<u16>,
     /// Free slots, most recently freed last.
@@ -232,6 +236,8 @@ impl Firms {
         self.revenue[slot] = 0.0;
         self.unfilled[slot] = 0.0;
         self.rd_spending[slot] = 0.0;
+        self.rd_stock[slot] = 0.0;
+        self.sales_stock[slot] = 0.0;
         self.rivals[slot] = 0;
         slot
     }
@@ -281,6 +287,8 @@ impl Firms {
         self.revenue.push(0.0);
         self.unfilled.push(0.0);
         self.rd_spending.push(0.0);
+        self.rd_stock.push(0.0);
+        self.sales_stock.push(0.0);
         self.rivals.push(0);
     }
 

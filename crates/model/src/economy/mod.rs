@@ -16,6 +16,7 @@ pub mod demography;
 pub mod diagnosis;
 pub mod external;
 pub mod firms;
+pub mod frontier;
 pub mod layers;
 pub mod lifecycle;
 pub mod market;
@@ -93,6 +94,8 @@ columns::columns! {
         pub knowledge_mean: f64,
         /// Standard deviation of firms' knowledge stocks.
         pub knowledge_sd: f64,
+        /// The cluster's technological frontier F after the step.
+        pub knowledge_frontier: f64,
         /// Mean unit cost of firms.
         pub unit_cost_mean: f64,
         /// Standard deviation of firms' unit costs.
@@ -213,10 +216,10 @@ pub const NO_FIRM: u32 = u32::MAX;
 pub struct ResearchBody {
     /// Cell id.
     pub cell: u32,
-    /// Knowledge stock, growing each step.
+    /// Knowledge stock, growing with funding and interaction toward the frontier.
     pub knowledge: f64,
-    /// Per-step growth of the stock.
-    pub growth: f64,
+    /// Public budget per step for its research.
+    pub funding: f64,
     /// Knowledge position.
     pub position: f64,
     /// Reach in cells.
@@ -274,6 +277,10 @@ pub struct Economy {
     pub network: Network,
     /// Research bodies.
     pub research: Vec<ResearchBody>,
+    /// Per research body: the cell ids within its reach.
+    pub(crate) research_cells: Vec<Vec<u32>>,
+    /// The cluster's technological frontier F: at least every firm's knowledge.
+    pub(crate) frontier: f64,
     /// Per cell id: the largest tie boost of the intermediaries serving it (0 if none).
     pub(crate) tie_boost: Vec<f64>,
     /// Per cell id: whether an intermediary serves it.
@@ -424,7 +431,7 @@ impl Economy {
             .map(|r| ResearchBody {
                 cell: (r.y as usize * width + r.x as usize) as u32,
                 knowledge: r.knowledge,
-                growth: r.growth,
+                funding: r.funding,
                 position: r.position,
                 reach: r.reach,
                 weight: r.weight,
@@ -464,13 +471,17 @@ impl Economy {
                 layer_reach[c] |= bit;
             });
         }
+        let mut research_cells = Vec::with_capacity(config.research_bodies.len());
         for r in &config.research_bodies {
             let bit = layer_of(&r.layer).bit();
+            let mut cells = Vec::new();
             disk(r.x, r.y, r.reach, &mut |c| {
                 grounded[c] = true;
                 research_reach[c] = true;
                 layer_reach[c] |= bit;
+                cells.push(c as u32);
             });
+            research_cells.push(cells);
         }
         let n = firms.count();
         let network = Network::new(config.network.max_degree as usize, firms.slots());
@@ -484,6 +495,8 @@ impl Economy {
             cell_firm,
             network,
             research,
+            research_cells,
+            frontier: config.frontier,
             tie_boost,
             served,
             grounded,
@@ -529,6 +542,7 @@ impl Economy {
             sort_keys: Vec::new(),
             sources: Vec::new(),
         };
+        economy.raise_frontier();
         economy.update_capacities();
         economy.update_costs_and_classes();
         economy.open_market();
@@ -537,12 +551,12 @@ impl Economy {
         economy
     }
 
-    /// Resets the step's indicators and lets research bodies' knowledge grow.
+    /// Resets the step's indicators, raises the frontier to knowledge that arrived from
+    /// elsewhere (migrants) and lets research bodies do their research.
     pub(crate) fn begin_step(&mut self) {
         self.stats = StepStats::default();
-        for body in &mut self.research {
-            body.knowledge *= 1.0 + body.growth;
-        }
+        self.raise_frontier();
+        self.research_bodies();
         self.network.ensure_slots(self.firms.slots());
     }
 
@@ -707,7 +721,7 @@ impl Economy {
         self.config = crate::scenario::policy::apply(&self.base_config, &active);
         for (body, section) in self.research.iter_mut().zip(&self.config.research_bodies) {
             body.weight = section.weight;
-            body.growth = section.growth;
+            body.funding = section.funding;
         }
         self.openness_boost = crate::scenario::policy::openness_boost(&active);
         self.refresh_openness();
@@ -932,19 +946,58 @@ impl Economy {
         unit_cost(&self.config.production, knowledge, factor)
     }
 
-    /// Absorptive capacity grows with own knowledge and R&D (Cohen & Levinthal 1990):
-    /// `a = a₀ + (1 − a₀)(1 − exp(−ξ_K·K − ξ_R·ρ))`.
-    pub(crate) fn update_capacities(&mut self) {
-        let s = &self.config.spillover;
-        let (xi_k, xi_r) = (s.capacity_knowledge, s.capacity_rd);
+    /// Accumulates the R&D and sales stocks with the step's spending and revenue:
+    /// `S ← (1 − δ)S + R`, `Y ← (1 − δ)Y + p·q` (Griliches 1979's perpetual inventory).
+    pub(crate) fn accumulate_stocks(&mut self) {
+        let delta = self.config.spillover.rd_depreciation;
         let f = &mut self.firms;
+        f.rd_stock
+            .par_iter_mut()
+            .zip(f.sales_stock.par_iter_mut())
+            .zip(f.rd_spending.par_iter())
+            .zip(f.revenue.par_iter())
+            .zip(f.alive.par_iter())
+            .for_each(|((((s, y), &r), &sales), &alive)| {
+                if alive {
+                    *s = accumulate(*s, delta, r);
+                    *y = accumulate(*y, delta, sales);
+                }
+            });
+    }
+
+    /// Absorptive capacity from R&D actually spent (Cohen & Levinthal 1989, the second face
+    /// of R&D): `a = a₀ + (1 − a₀)(1 − exp(−ξ_R · S / (Y + Ȳ)))`, `S` the R&D stock, `Y` the
+    /// firm's sales stock and `Ȳ` the mean sales stock of live firms. For a large firm the
+    /// ratio is its stock-weighted R&D intensity; a small firm is measured against the typical
+    /// firm's scale; a firm that stops spending falls back to its floor `a₀`.
+    pub(crate) fn update_capacities(&mut self) {
+        let xi_r = self.config.spillover.capacity_rd;
+        let f = &mut self.firms;
+        let n = f.count();
+        let mean_sales = if n == 0 {
+            0.0
+        } else {
+            // Over fixed chunks, added in chunk order: the same bits on any number of threads.
+            f.sales_stock
+                .par_chunks(4096)
+                .zip(f.alive.par_chunks(4096))
+                .map(|(y, a)| {
+                    y.iter()
+                        .zip(a)
+                        .map(|(&y, &a)| if a { y } else { 0.0 })
+                        .sum::<f64>()
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .sum::<f64>()
+                / n as f64
+        };
         f.capacity
             .par_iter_mut()
             .zip(f.base_capacity.par_iter())
-            .zip(f.knowledge.par_iter().zip(f.rd_intensity.par_iter()))
-            .for_each(|((a, &a0), (&k, &rd))| {
-                let grow = 1.0 - (-xi_k * k - xi_r * rd).exp();
-                *a = (a0 + (1.0 - a0) * grow).clamp(0.0, 1.0);
+            .zip(f.rd_stock.par_iter().zip(f.sales_stock.par_iter()))
+            .for_each(|((a, &a0), (&s, &y))| {
+                *a = capacity(a0, xi_r, s, y, mean_sales);
             });
     }
 
@@ -990,6 +1043,7 @@ impl Economy {
             innovations_radical: st.innovations_radical as f64,
             knowledge_mean,
             knowledge_sd,
+            knowledge_frontier: self.frontier,
             unit_cost_mean: cost_mean,
             unit_cost_sd: cost_sd,
             rd_spending: st.rd_spending,
@@ -1027,6 +1081,21 @@ impl Economy {
         }
         counts
     }
+}
+
+/// One step of the perpetual inventory: `(1 − δ) · stock + flow`.
+#[inline]
+pub fn accumulate(stock: f64, delta: f64, flow: f64) -> f64 {
+    (1.0 - delta) * stock + flow
+}
+
+/// Absorptive capacity `a₀ + (1 − a₀)(1 − exp(−ξ_R · S / (Y + Ȳ)))` of a firm with floor
+/// `a0`, R&D stock `s`, sales stock `y`, the mean sales stock being `mean_sales` (the ratio is
+/// 0 where no firm has sold), clamped to [0, 1].
+pub fn capacity(a0: f64, xi_r: f64, s: f64, y: f64, mean_sales: f64) -> f64 {
+    let scale = y + mean_sales;
+    let ratio = if scale > 0.0 { s / scale } else { 0.0 };
+    (a0 + (1.0 - a0) * (1.0 - (-xi_r * ratio).exp())).clamp(0.0, 1.0)
 }
 
 /// The cell `(dx, dy)` away from `cell` on a `width × height` region, or `None` beyond a
@@ -1083,6 +1152,37 @@ mod tests {
     use crate::grid::Grid;
     use crate::scenario::{parse_scenario_text, validate, Limits};
 
+    /// The R&D stock by the perpetual inventory (Griliches 1979): constant spending `R` from
+    /// zero gives `S_n = R (1 − (1 − δ)^n) / δ`, tending to `R/δ`. With the sales stock built
+    /// the same way, a large firm's capacity depends on its R&D-to-sales ratio, not its size,
+    /// and equals `a₀ + (1 − a₀)(1 − e^{−ξ R/Y})` in the limit; a firm without R&D sits at
+    /// its floor.
+    #[test]
+    fn stocks_follow_the_perpetual_inventory_and_capacity_the_intensity() {
+        let (delta, r) = (0.04, 3.0);
+        let mut s = 0.0;
+        for n in 1..=200 {
+            s = super::accumulate(s, delta, r);
+            let closed = r * (1.0 - (1.0 - delta).powi(n)) / delta;
+            assert!((s - closed).abs() < 1e-9 * closed, "step {n}");
+        }
+        assert!((s / (r / delta) - 1.0).abs() < 1e-3);
+        let (a0, xi, mean_sales) = (0.4, 40.0, 10.0);
+        let steady = |spending: f64, sales: f64| {
+            super::capacity(a0, xi, spending / delta, sales / delta, mean_sales)
+        };
+        let limit = a0 + (1.0 - a0) * (1.0 - (-xi * 0.03f64).exp());
+        let (big, bigger) = (steady(0.03 * 1e4, 1e4), steady(0.03 * 1e5, 1e5));
+        assert!((big - bigger).abs() < 1e-3 && (bigger - limit).abs() < 1e-3);
+        assert!(
+            steady(0.03 * 1.0, 1.0) < big,
+            "a small firm needs a minimum effort"
+        );
+        assert_eq!(super::capacity(a0, xi, 0.0, 50.0, mean_sales), a0);
+        assert_eq!(super::capacity(a0, xi, 5.0, 0.0, 0.0), a0);
+        assert!(super::capacity(1.0, 1e9, 1e9, 0.0, 1.0) <= 1.0);
+    }
+
     #[test]
     fn mean_and_sd_are_stable_for_large_close_values() {
         let (mean, sd) = super::mean_sd(std::iter::repeat_n(1_234_567.891, 851));
@@ -1099,7 +1199,7 @@ mod tests {
     #[test]
     fn observation_columns_keep_their_order_and_pair_with_their_values() {
         use super::{Indicators, Observation};
-        const COLUMNS: [&str; 59] = [
+        const COLUMNS: [&str; 60] = [
             "firms",
             "leaders",
             "middle_firms",
@@ -1110,6 +1210,7 @@ mod tests {
             "innovations_radical",
             "knowledge_mean",
             "knowledge_sd",
+            "knowledge_frontier",
             "unit_cost_mean",
             "unit_cost_sd",
             "rd_spending",
@@ -1161,9 +1262,9 @@ mod tests {
             "laggards_share_with_middle",
         ];
         assert!(Observation::columns(true).eq(COLUMNS));
-        assert!(Observation::columns(false).eq(COLUMNS[..53].iter().copied()));
-        assert_eq!(Indicators::NAMES, &COLUMNS[..28]);
-        for (strategy, n) in [(", \"strategy\"", 59), ("", 53)] {
+        assert!(Observation::columns(false).eq(COLUMNS[..54].iter().copied()));
+        assert_eq!(Indicators::NAMES, &COLUMNS[..29]);
+        for (strategy, n) in [(", \"strategy\"", 60), ("", 54)] {
             let text = format!(
                 "processes = [\"market\", \"rnd\", \"network\"{strategy}]\n[region]\nwidth = 12\nheight = 12\n"
             );
@@ -1180,7 +1281,7 @@ mod tests {
             let mut visited = Vec::new();
             o.for_each_column(|name, value| visited.push((name, value)));
             assert_eq!(visited, pairs);
-            assert_eq!(pairs[27], ("phase", f64::from(e.phase() as u8)));
+            assert_eq!(pairs[28], ("phase", f64::from(e.phase() as u8)));
             assert_eq!(o.indicators, e.indicators(3));
         }
     }

@@ -9,8 +9,10 @@
 //! - **Knowledge production** (Griliches 1979, in the hazard form of agent-based innovation
 //!   models): hazard `h_i = α · R_i^β · (K_i + η · K̄_partners)^φ`, success with probability
 //!   `1 − e^{−h_i}`. A success is radical with probability `radical_share` (a new technology,
-//!   while slots remain), else incremental; either adds `knowledge_gain` to `K_i`.
+//!   while slots remain), else incremental; either closes the share `gap_share` of the gap to
+//!   the reachable knowledge `F⁺` ([`super::frontier`]): `K_i ← K_i + g · (F⁺ − K_i)`.
 
+use super::frontier::innovation_step;
 use super::Economy;
 use crate::rng::{CellStream, Purpose};
 use rayon::prelude::*;
@@ -131,6 +133,7 @@ impl Economy {
                 (spending, kind)
             })
             .collect();
+        let reachable = self.reachable();
         let f = &mut self.firms;
         let (mut spending_total, mut incremental, mut radical_count) = (0.0, 0, 0);
         for (slot, &(spending, outcome)) in outcomes.iter().enumerate() {
@@ -143,11 +146,11 @@ impl Economy {
             match outcome {
                 Outcome::None => {}
                 Outcome::Incremental => {
-                    f.knowledge[slot] += n.knowledge_gain;
+                    f.knowledge[slot] = innovation_step(f.knowledge[slot], reachable, n.gap_share);
                     incremental += 1;
                 }
                 Outcome::Radical => {
-                    f.knowledge[slot] += n.knowledge_gain;
+                    f.knowledge[slot] = innovation_step(f.knowledge[slot], reachable, n.gap_share);
                     radical.push((slot, f.cell[slot]));
                     radical_count += 1;
                 }

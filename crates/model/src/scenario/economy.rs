@@ -133,12 +133,18 @@ section! {
             "φ: returns to the knowledge the R&D builds on";
         partner_weight: f64 = 0.5 => "0.5", "a number of at least 0",
             "η: weight of R&D partners' mean knowledge (co-opetition)";
-        knowledge_gain: f64 = 0.3 => "0.3", "a number of at least 0",
-            "knowledge added by an incremental innovation";
+        gap_share: f64 = 0.05 => "0.05", "a number in [0, 1]",
+            "g: share of the gap to the reachable knowledge F⁺ = F + ν·F^φ_F an innovation closes: ΔK = g·(F⁺ − K)";
+        frontier: Option<f64> = None => "twice the largest initial knowledge, at least 1", "a positive number, at least the largest initial knowledge of firms and research bodies",
+            "F₀: the cluster's technological frontier at the start (best practice reachable with today's ideas)";
+        frontier_step: f64 = 1.0 => "1.0", "a number of at least 0",
+            "ν: the next idea beyond the frontier, ν·F^φ_F: how far past the frontier an innovation at the frontier reaches";
+        frontier_elasticity: f64 = 0.0 => "0.0", "a number from −5 to below 1",
+            "φ_F (Jones 1995): the next idea's size scales with F^φ_F; below 1 the frontier's growth rate falls as it advances (ideas get harder to find)";
         radical_share: f64 = 0.0005 => "0.0005", "a number in [0, 1]",
             "share of successful innovations that are radical: a new technology";
         max_radical: u32 = 5 => "5", "a whole number from 0 to 200",
-            "radical technologies a run can create (their columns are in the time series from the start)";
+            "radical technologies a run holds at once (a column each in the time series from the start): when all are taken, a new one takes the slot, and column, of one no firm holds any more";
         radical_group: String = "core".to_string() => "\"core\"", "a string",
             "the competition group radical technologies join, each better than the last";
         radical_cost_gain: f64 = 0.15 => "0.15", "a number in [0, 1)",
@@ -175,10 +181,10 @@ section! {
             "cognitive distance with the most learning: learning ∝ d(2D − d)/D² for d < 2D (Nooteboom)";
         convergence: f64 = 0.05 => "0.05", "a number in [0, 1]",
             "how far learning moves a firm's knowledge position toward its source";
-        capacity_knowledge: f64 = 0.2 => "0.2", "a number of at least 0",
-            "ξ_K: growth of absorptive capacity with own knowledge";
-        capacity_rd: f64 = 5.0 => "5.0", "a number of at least 0",
-            "ξ_R: growth of absorptive capacity with R&D intensity";
+        capacity_rd: f64 = 40.0 => "40.0", "a number of at least 0",
+            "ξ_R: growth of absorptive capacity with the R&D stock relative to the firm's scale, a = a₀ + (1 − a₀)(1 − exp(−ξ_R·S/(Y + Ȳ)))";
+        rd_depreciation: f64 = 0.04 => "0.04", "a number in (0, 1]",
+            "δ: per-step (a quarter) depreciation of the R&D stock S ← (1 − δ)S + R and of the sales stock Y (0.04 a quarter is 15% a year)";
     }
 }
 
@@ -258,8 +264,8 @@ section! {
         y: u32 = 0 => "0", "a row of the region", "its cell's row";
         knowledge: f64 = 5.0 => "5.0", "a number of at least 0",
             "its knowledge stock at the start";
-        growth: f64 = 0.01 => "0.01", "a number of at least 0",
-            "per-step growth of its knowledge";
+        funding: f64 = 10.0 => "10.0", "a number of at least 0",
+            "public budget per step (a quarter) for its research: its knowledge grows with it toward the frontier";
         position: f64 = 0.5 => "0.5", "a number in [0, 1)",
             "its knowledge position on the circle of specialisations";
         reach: u32 = 10 => "10", "a whole number from 1 to 64",

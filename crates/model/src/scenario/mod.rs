@@ -21,6 +21,7 @@ pub use toml_text::{parse_scenario_text, parse_toml, LineIndex, Parsed, ParsedSc
 pub use validate::{human_bytes, validate, Limits, MAX_GROUP_SIZE, MAX_TECHNOLOGIES};
 
 mod validate_economy;
+pub(crate) use validate_economy::MAX_STOCK;
 
 pub use crate::grid::{Boundary, Region};
 pub use crate::hint::did_you_mean;
@@ -251,6 +252,8 @@ pub struct FirmAttributes {
 /// The checked parameters of the cluster's economy (see `docs/scenario.md`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EconomyConfig {
+    /// The technological frontier at the start: `innovation.frontier` or its default.
+    pub frontier: f64,
     /// Firms' attributes at the start.
     pub attributes: FirmAttributes,
     /// `[production]`.

@@ -203,7 +203,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         name: "technology-transfer",
         failure: Failure::KnowledgeMismatch,
         response: "technology-transfer programmes; industry–research centres of excellence",
-        mechanism: "research bodies' weight as knowledge sources and their knowledge growth are multiplied by 1 + s",
+        mechanism: "research bodies' weight as knowledge sources and their funding are multiplied by 1 + s",
         default_strength: 1.0,
         default_cost: 15.0,
         source: "Den Hertog et al.",
@@ -320,7 +320,7 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
             Policy::TechnologyTransfer => {
                 for r in &mut c.research_bodies {
                     r.weight *= 1.0 + s;
-                    r.growth *= 1.0 + s;
+                    r.funding *= 1.0 + s;
                 }
             }
             Policy::GenericTechnology => {

@@ -329,7 +329,14 @@ pub fn validate(
 
     // The economy: processes, sections, and the slots of radical technologies.
     let processes = check_processes(&mut c, file);
-    let economy = check_economy(&mut c, file, region, processes);
+    // Listed firms' own knowledge bounds the frontier from below like the drawn one.
+    let listed_knowledge = match &firms {
+        FirmPlacement::Listed { firms, .. } => {
+            firms.iter().filter_map(|f| f.knowledge).fold(0.0, f64::max)
+        }
+        FirmPlacement::Density { .. } => 0.0,
+    };
+    let economy = check_economy(&mut c, file, region, processes, listed_knowledge);
     if processes.rnd && c.problems.iter().all(|p| p.warning) {
         add_radical_slots(&mut c, &economy, &mut technologies, &mut group_sizes);
     }

@@ -2,7 +2,7 @@
 
 use super::checker::{attribute, Checker};
 use super::schema::ScenarioFile;
-use super::{EconomyConfig, FirmAttributes, Processes, Region};
+use super::{Attribute, EconomyConfig, FirmAttributes, Processes, Region};
 
 /// The largest knowledge or capital stock a firm may start with: far beyond any sensible
 /// value, far below where sums of them would overflow.
@@ -50,12 +50,14 @@ pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Proce
     processes
 }
 
-/// Checks every economy section and the firm attributes.
+/// Checks every economy section and the firm attributes; `listed_knowledge` is the largest
+/// knowledge a listed firm is given (0 without).
 pub(super) fn check_economy(
     c: &mut Checker<'_>,
     file: &ScenarioFile,
     region: Region,
     processes: Processes,
+    listed_knowledge: f64,
 ) -> EconomyConfig {
     let attributes = FirmAttributes {
         knowledge: attribute(c, "firms.knowledge", file.firms.knowledge, 0.0, MAX_STOCK),
@@ -144,7 +146,14 @@ pub(super) fn check_economy(
     c.probability("innovation.rd_elasticity", n.rd_elasticity);
     c.probability("innovation.knowledge_elasticity", n.knowledge_elasticity);
     c.at_least("innovation.partner_weight", n.partner_weight, 0.0);
-    c.at_least("innovation.knowledge_gain", n.knowledge_gain, 0.0);
+    c.probability("innovation.gap_share", n.gap_share);
+    c.at_least("innovation.frontier_step", n.frontier_step, 0.0);
+    c.in_range(
+        "innovation.frontier_elasticity",
+        n.frontier_elasticity,
+        -5.0,
+        1.0 - f64::EPSILON,
+    );
     c.probability("innovation.radical_share", n.radical_share);
     c.count_in("innovation.max_radical", n.max_radical, 0, 200);
     if n.radical_group.is_empty() {
@@ -187,8 +196,13 @@ pub(super) fn check_economy(
         );
     }
     c.probability("spillover.convergence", s.convergence);
-    c.at_least("spillover.capacity_knowledge", s.capacity_knowledge, 0.0);
     c.at_least("spillover.capacity_rd", s.capacity_rd, 0.0);
+    if !(s.rd_depreciation > 0.0 && s.rd_depreciation <= 1.0) {
+        c.error(
+            "spillover.rd_depreciation",
+            format!("{} is out of range", s.rd_depreciation),
+        );
+    }
 
     let mo = &file.mobility;
     c.probability("mobility.rate", mo.rate);
@@ -250,7 +264,7 @@ pub(super) fn check_economy(
         let at = |f: &str| format!("research_body[{i}].{f}");
         place(c, &at("x"), r.x, r.y);
         c.at_least(&at("knowledge"), r.knowledge, 0.0);
-        c.at_least(&at("growth"), r.growth, 0.0);
+        c.at_least(&at("funding"), r.funding, 0.0);
         c.in_range(&at("position"), r.position, 0.0, 1.0 - f64::EPSILON);
         c.count_in(&at("reach"), r.reach, 1, 64);
         c.at_least(&at("weight"), r.weight, 0.0);
@@ -264,6 +278,8 @@ pub(super) fn check_economy(
         c.count_in(&at("relay"), m.relay, 0, 8);
         layer_name(c, &at("layer"), &m.layer);
     }
+
+    let frontier = check_frontier(c, file, &attributes, listed_knowledge);
 
     let ex = &file.external;
     c.probability("external.pipeline_share", ex.pipeline_share);
@@ -337,6 +353,7 @@ pub(super) fn check_economy(
     };
 
     EconomyConfig {
+        frontier,
         diagnosis: super::DiagnosisWeights {
             core,
             auxiliary,
@@ -357,6 +374,56 @@ pub(super) fn check_economy(
         strategy: file.strategy.clone(),
         external: file.external.clone(),
         policies: check_policies(c, file, processes),
+    }
+}
+
+/// The frontier at the start: `innovation.frontier`, refused below the largest initial
+/// knowledge of firms (drawn or listed) and research bodies, or by default twice that
+/// knowledge and at least 1.
+fn check_frontier(
+    c: &mut Checker<'_>,
+    file: &ScenarioFile,
+    attributes: &FirmAttributes,
+    listed_knowledge: f64,
+) -> f64 {
+    let drawn = match attributes.knowledge {
+        Attribute::Fixed(v) => v,
+        Attribute::Uniform { max, .. } => max,
+    };
+    let bodies = file
+        .research_bodies
+        .iter()
+        .map(|r| r.knowledge)
+        .fold(0.0, f64::max);
+    // NaN or out-of-range knowledge is refused by its own field's check.
+    let largest = [drawn, listed_knowledge, bodies]
+        .into_iter()
+        .filter(|k| k.is_finite())
+        .fold(0.0, f64::max)
+        .min(MAX_STOCK);
+    match file.innovation.frontier {
+        None => (2.0 * largest).max(1.0),
+        Some(f) => {
+            if !(f > 0.0 && f <= MAX_STOCK) {
+                c.error("innovation.frontier", format!("{f} is out of range"));
+            } else if f < largest {
+                let what = if largest == bodies {
+                    "a research body's knowledge"
+                } else if largest == listed_knowledge {
+                    "a listed firm's knowledge"
+                } else {
+                    "the firms' initial knowledge (`firms.knowledge`)"
+                };
+                c.push(
+                    "innovation.frontier",
+                    format!(
+                        "{f} is below {what}, {largest}: no knowledge lies beyond the frontier (expected a number of at least {largest})"
+                    ),
+                    false,
+                );
+            }
+            f
+        }
     }
 }
 
