@@ -203,18 +203,29 @@ impl Economy {
         self.local_market
     }
 
-    /// Shares and capacities at the start: shares in proportion to the competitiveness at the
-    /// small firm's price, `(c·σ/(σ − 1))^{1−σ}`, capacities the planned capacity for that
-    /// demand.
+    /// Shares and capacities at the start: shares in proportion to the CES weight at the small
+    /// firm's price, `A (c·σ/(σ − 1))^{1−σ}` (appeal `A` drawn lognormal), capacities the
+    /// planned capacity for that demand.
     pub(crate) fn open_market(&mut self) {
         let m = self.config.market.clone();
         let sigma = m.substitution;
         let f = &mut self.firms;
+        // Appeal against the mean firm's.
+        let n = f.count().max(1) as f64;
+        let mean_appeal = f.live().map(|s| f.appeal[s].exp()).sum::<f64>() / n;
+        if mean_appeal > 0.0 {
+            let log_mean = mean_appeal.ln();
+            for s in 0..f.slots() {
+                if f.alive[s] {
+                    f.appeal[s] -= log_mean;
+                }
+            }
+        }
         let mut total = 0.0;
         for s in 0..f.slots() {
             if f.alive[s] {
                 let p = f.unit_cost[s] * sigma / (sigma - 1.0);
-                f.share[s] = p.powf(1.0 - sigma);
+                f.share[s] = f.appeal[s].exp() * p.powf(1.0 - sigma);
                 total += f.share[s];
             }
         }
@@ -241,7 +252,7 @@ impl Economy {
             let f = &self.firms;
             f.live()
                 .filter(|&s| f.pipeline[s])
-                .map(|s| export_offer(f.unit_cost[s], m.trade_cost, sigma).1)
+                .map(|s| f.appeal[s].exp() * export_offer(f.unit_cost[s], m.trade_cost, sigma).1)
                 .sum()
         };
         let world = self.world_market(0, exporters);
@@ -249,7 +260,9 @@ impl Economy {
         for s in 0..f.slots() {
             if f.alive[s] {
                 let exports = if f.pipeline[s] {
-                    world.units(export_offer(f.unit_cost[s], m.trade_cost, sigma).1)
+                    world.units(
+                        f.appeal[s].exp() * export_offer(f.unit_cost[s], m.trade_cost, sigma).1,
+                    )
                 } else {
                     0.0
                 };

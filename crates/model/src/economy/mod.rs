@@ -419,6 +419,11 @@ impl Economy {
                 outside_anchor: draw(seed, Purpose::Outside, cell),
             });
             cell_firm[cell as usize] = slot as u32;
+            firms.appeal[slot] = efficiency_draw(
+                config.market.initial_appeal_dispersion,
+                CellStream::new(seed, Purpose::Appeal, 0, 10).unit(cell),
+                CellStream::new(seed, Purpose::Appeal, 0, 11).unit(cell),
+            );
             firms.efficiency[slot] = efficiency_draw(
                 config.production.efficiency_dispersion,
                 CellStream::new(seed, Purpose::Efficiency, 0, 0).unit(cell),

@@ -4,7 +4,8 @@
 //!   within `rivalry_similarity` (relative) of the firm's; R&D intensity
 //!   `ρ_i = min(1, ρ₀_i · (1 + γ · r_i / (r_i + r½)))`.
 //! - **Budget**: own R&D `ρ_i · revenue_i`, a share of the step's sales (the R&D intensity of
-//!   firm surveys; K+S), paid from capital; the government adds
+//!   firm surveys; K+S), at most what the firm can finance (its profit plus `borrowing` times
+//!   its capital), none below `minimum_rd` (a laboratory's fixed cost), paid from capital; the government adds
 //!   `s` per unit, scaled down so the subsidies stay within its budget.
 //! - **Knowledge production** (Griliches 1979, in the hazard form of agent-based innovation
 //!   models): hazard `h_i = α · R_i^β · (K_i + η · K̄_partners)^φ`, success with probability
@@ -27,13 +28,19 @@ pub(crate) enum Outcome {
 
 /// A firm's own R&D budget this step: its R&D intensity times its revenue, at most what it can
 /// finance — its profit of the step plus `borrowing` times its capital (R&D is financed from
-/// internal funds first: Hall 2002).
+/// internal funds first: Hall 2002) — and nothing when that is below `minimum`, the smallest
+/// budget worth a laboratory (R&D has fixed costs: Cohen & Klepper 1996).
 #[inline]
-fn own_rd(f: &super::firms::Firms, slot: usize, borrowing: f64) -> f64 {
+fn own_rd(f: &super::firms::Firms, slot: usize, borrowing: f64, minimum: f64) -> f64 {
     let wanted = f.rd_intensity[slot] * f.revenue[slot];
     // The profit is already in the capital: what remains of the capital before it, at most.
     let before = f.capital[slot] - f.profit[slot];
-    wanted.min((f.profit[slot].max(0.0) + borrowing * before.max(0.0)).max(0.0))
+    let budget = wanted.min((f.profit[slot].max(0.0) + borrowing * before.max(0.0)).max(0.0));
+    if budget < minimum {
+        0.0
+    } else {
+        budget
+    }
 }
 
 impl Economy {
@@ -73,6 +80,7 @@ impl Economy {
         let n = self.config.innovation.clone();
         let g = self.config.government.clone();
         let borrowing = self.config.production.borrowing;
+        let minimum_rd = self.config.innovation.minimum_rd;
         let f = &mut self.firms;
         let mut own_total = 0.0;
         for slot in 0..f.alive.len() {
@@ -82,7 +90,7 @@ impl Economy {
             let r = f64::from(f.rivals[slot]);
             f.rd_intensity[slot] =
                 (f.base_rd[slot] * (1.0 + n.rivalry_effect * r / (r + n.rivalry_half))).min(1.0);
-            own_total += own_rd(f, slot, borrowing);
+            own_total += own_rd(f, slot, borrowing, minimum_rd);
         }
         // The subsidy per unit of own R&D, within the budget.
         let rate = if own_total > 0.0 {
@@ -100,7 +108,7 @@ impl Economy {
                 if !f.alive[slot] {
                     return (0.0, Outcome::None);
                 }
-                let own = own_rd(f, slot, borrowing);
+                let own = own_rd(f, slot, borrowing, minimum_rd);
                 let spending = own * (1.0 + rate);
                 if spending <= 0.0 {
                     return (0.0, Outcome::None);
@@ -141,7 +149,7 @@ impl Economy {
                 continue;
             }
             f.rd_spending[slot] = spending;
-            f.capital[slot] -= own_rd(f, slot, borrowing);
+            f.capital[slot] -= own_rd(f, slot, borrowing, minimum_rd);
             spending_total += spending;
             match outcome {
                 Outcome::None => {}

@@ -58,7 +58,7 @@ section! {
             "the unit cost approached as knowledge grows without bound";
         learning_elasticity: f64 = 0.5 => "0.5", "a number of at least 0",
             "κ in c = floor + (ceiling − floor)·exp(−κ·K): how fast knowledge K lowers cost";
-        efficiency_dispersion: f64 = 0.15 => "0.15", "a number in [0, 2]",
+        efficiency_dispersion: f64 = 0.2 => "0.2", "a number in [0, 2]",
             "s: standard deviation of the log efficiency that scales each firm's unit cost, c = c(K)·Π(1 − gain)·e^{−z} (management, organisation, location: Syverson 2011)";
         efficiency_persistence: f64 = 0.98 => "0.98", "a number in [0, 1]",
             "ρ: per-step persistence of a firm's log efficiency z ← ρ z + √(1 − ρ²) s ε; entrants draw theirs, spin-offs inherit their parent's";
@@ -99,8 +99,10 @@ section! {
             "χ: speed at which market shares move toward the more competitive firms per step (replicator dynamics)";
         delivery_weight: f64 = 1.0 => "1.0", "a number of at least 0",
             "ω: how much unfilled demand (capacity shortfall) lowers a firm's competitiveness";
-        appeal_volatility: f64 = 0.1 => "0.1", "a number in [0, 1]",
+        appeal_volatility: f64 = 0.16 => "0.16", "a number in [0, 1]",
             "ν: standard deviation per step of the random shocks to the log appeal of a firm's product (demand shocks: its customers come and go)";
+        initial_appeal_dispersion: f64 = 1.0 => "1.0", "a number from 0 to 3",
+            "standard deviation of firms' log appeal at the start: a cluster begins with firms of unequal size (lognormal), as observed";
         contract_rate: f64 = 0.2 => "0.2", "a number in [0, 1]",
             "probability per step that a firm wins or loses (even odds) a large contract: lumpy demand";
         contract_size: f64 = 0.25 => "0.25", "a number of at least 0",
@@ -133,6 +135,8 @@ section! {
             "φ: returns to the knowledge the R&D builds on";
         partner_weight: f64 = 0.5 => "0.5", "a number of at least 0",
             "η: weight of R&D partners' mean knowledge (co-opetition)";
+        minimum_rd: f64 = 12.0 => "12.0", "a number of at least 0",
+            "the smallest R&D budget per step worth a laboratory: a firm whose budget would be smaller does no R&D (fixed costs of R&D, Cohen & Klepper 1996)";
         gap_share: f64 = 0.05 => "0.05", "a number in [0, 1]",
             "g: share of the gap to the reachable knowledge F⁺ = F + ν·F^φ_F an innovation closes: ΔK = g·(F⁺ − K)";
         frontier: Option<f64> = None => "twice the largest initial knowledge, at least 1", "a positive number, at least the largest initial knowledge of firms and research bodies",
@@ -147,7 +151,7 @@ section! {
             "radical technologies a run holds at once (a column each in the time series from the start): when all are taken, a new one takes the slot, and column, of one no firm holds any more";
         radical_group: String = "core".to_string() => "\"core\"", "a string",
             "the competition group radical technologies join, each better than the last";
-        radical_cost_gain: f64 = 0.15 => "0.15", "a number in [0, 1)",
+        radical_cost_gain: f64 = 0.08 => "0.08", "a number in [0, 1)",
             "share by which holding a radical technology lowers unit cost";
         radical_p: f64 = 0.002 => "0.002", "a number in [0, 1]",
             "external-influence rate p of a radical technology";
@@ -234,7 +238,7 @@ section! {
     /// `[demography]`: entry by expected profit, spin-offs near successful firms, exit on
     /// losses or a vanishing market share.
     DemographySection at "demography" {
-        entry_rate: f64 = 0.02 => "0.02", "a number in [0, 1]",
+        entry_rate: f64 = 0.03 => "0.03", "a number in [0, 1]",
             "potential entrants per step per firm alive (spin-outs, imitators drawn by the cluster): each enters when its expected profit is positive";
         entrants: f64 = 0.0 => "0.0", "a number from 0 to 1000",
             "potential entrants per step from outside, however many firms there are (Klepper's pool of would-be producers of a new product): each enters when its expected profit is positive";

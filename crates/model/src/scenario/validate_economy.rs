@@ -128,6 +128,12 @@ pub(super) fn check_economy(
     c.at_least("market.delivery_weight", m.delivery_weight, 0.0);
     c.probability("market.appeal_volatility", m.appeal_volatility);
     c.probability("market.contract_rate", m.contract_rate);
+    c.in_range(
+        "market.initial_appeal_dispersion",
+        m.initial_appeal_dispersion,
+        0.0,
+        3.0,
+    );
     c.at_least("market.contract_size", m.contract_size, 0.0);
     c.at_least("market.export_size", m.export_size, 0.0);
     c.positive("market.world_price", m.world_price);
@@ -146,6 +152,7 @@ pub(super) fn check_economy(
     c.probability("innovation.rd_elasticity", n.rd_elasticity);
     c.probability("innovation.knowledge_elasticity", n.knowledge_elasticity);
     c.at_least("innovation.partner_weight", n.partner_weight, 0.0);
+    c.at_least("innovation.minimum_rd", n.minimum_rd, 0.0);
     c.probability("innovation.gap_share", n.gap_share);
     c.at_least("innovation.frontier_step", n.frontier_step, 0.0);
     c.in_range(
