@@ -1271,12 +1271,21 @@ fn the_policy_lab_lists_diagnoses_and_compares() {
     let o = clusterlab(&["policy", "diagnose", &types[2], "--json"], d);
     assert!(o.status.success(), "{}", stderr(&o));
     let diagnosis: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let first = &diagnosis[0]["failures"][0];
+    // A cluster without a research body: the infrastructure failure scores the worst (1), among
+    // the top failures (on the rebuilt economy information failure ties with it: adoption that
+    // must pay keeps its technologies below 10% of firms), with technology transfer among the
+    // responses.
+    let failures = diagnosis[0]["failures"].as_array().unwrap();
+    let infrastructure = failures
+        .iter()
+        .find(|f| f["failure"] == "public knowledge infrastructure mismatched to demand")
+        .expect("the infrastructure failure is diagnosed");
     assert_eq!(
-        first["failure"], "public knowledge infrastructure mismatched to demand",
-        "a cluster without a research body"
+        infrastructure["score"], failures[0]["score"],
+        "{failures:?}"
     );
-    assert!(first["responses"]
+    assert_eq!(infrastructure["score"].as_f64(), Some(1.0));
+    assert!(infrastructure["responses"]
         .as_array()
         .unwrap()
         .contains(&serde_json::json!("technology-transfer")));
@@ -1301,16 +1310,17 @@ fn the_policy_lab_lists_diagnoses_and_compares() {
         .iter()
         .map(|r| r["best"].as_str().unwrap_or("none"))
         .collect();
-    assert_eq!(
-        best,
-        ["technology-transfer", "broker-network", "venture-capital"]
-    );
+    // On the rebuilt economy (issue 16) only venture capital's gain in the advanced cluster is
+    // significant in 5 replications; the others need service, not intervention (issue 17
+    // re-grounds the policies on this economy).
+    assert_eq!(best, ["venture-capital", "none", "none"]);
     for r in results.as_array().unwrap() {
-        assert!(
-            r["why"].as_str().unwrap().contains("innovations by"),
-            "{}",
-            r["why"]
-        );
+        let why = r["why"].as_str().unwrap();
+        if r["best"].is_string() {
+            assert!(why.contains("innovations by"), "{why}");
+        } else {
+            assert!(why.contains("needs service, not intervention"), "{why}");
+        }
         // The variance common random numbers save is reported for every policy (null: the
         // paired differences do not vary at all; tested in crates/model/tests/policy.rs).
         for a in r["alternatives"].as_array().unwrap() {

@@ -1498,7 +1498,8 @@ pub fn format_number(v: f64) -> String {
 }
 
 /// Steps per year as a run or scenario says: a top-level `steps_per_year`, or one in a
-/// `calendar` table, or (in a summary) in its `scenario`; `None` when none says.
+/// `calendar` table, or its `period` (`month`, `quarter`, `year`), or (in a summary) in its
+/// `scenario`; `None` when none says.
 fn steps_per_year_in(value: &serde_json::Value) -> Option<u32> {
     let read = |v: &serde_json::Value| {
         v.get("steps_per_year")
@@ -1506,6 +1507,13 @@ fn steps_per_year_in(value: &serde_json::Value) -> Option<u32> {
             .and_then(serde_json::Value::as_u64)
             .and_then(|n| u32::try_from(n).ok())
             .filter(|&n| n > 0)
+            .or_else(|| {
+                // A scenario's `period`: a month, a quarter or a year a step.
+                v.get("period")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(clusterlab_model::scenario::Period::parse)
+                    .map(|p| p.steps_per_year())
+            })
     };
     read(value).or_else(|| value.get("scenario").and_then(read))
 }

@@ -64,6 +64,7 @@ fn identical_firms_share_the_market_at_the_nested_ces_price() {
         learning_elasticity = 0.5
         efficiency_dispersion = 0.0
         [market]
+        initial_appeal_dispersion = 0.0
         choke_price = 20.0
         size = 400.0
         substitution = 4.0
@@ -127,7 +128,8 @@ fn different_costs_give_different_shares_and_every_firm_sells() {
         [production]
         efficiency_dispersion = 0.0
         [market]
-        choke_price = 15.0
+        initial_appeal_dispersion = 0.0
+        choke_price = 20.0
         size = 10.0
         selection = 0.5
         appeal_volatility = 0.0
@@ -573,8 +575,10 @@ fn radical_technologies_are_seeded_at_their_innovators() {
         [market]
         size = 6.0
         export_size = 0.0
+        initial_appeal_dispersion = 0.0
         [innovation]
         productivity = 1e6
+        minimum_rd = 0.0
         radical_share = 1.0
         [demography]
         spinoff_rate = 1.0

@@ -10,7 +10,7 @@
 //!   incumbent drawn in proportion to its output with probability `agglomeration` (Baptista &
 //!   Swann 1998), else anywhere; knows `inheritance · (w·K̄ + (1 − w)·K_out) · (0.5 + u)` (the
 //!   cluster's mean knowledge `K̄` weighted by `local_pool` = w, the outside frontier `K_out`,
-//!   `u` uniform); and enters when its expected profit at the entrant's share is positive.
+//!   `u` uniform; at most the frontier); and enters when its expected profit at the entrant's share is positive.
 //!   It starts small (`entrant_share` of the mean firm's share), with `entry_capital`, no
 //!   technologies, and the cluster's mean absorptive capacity as its floor.
 //! - **Spin-offs**: each leader with a positive profit spawns a spin-off with probability
@@ -183,9 +183,12 @@ impl Economy {
                 (self.cell_firm[cell as usize] == NO_FIRM).then_some(cell)
             });
             let Some(cell) = place else { continue };
-            let knowledge = d.inheritance
+            // What the entrant knows, at most the cluster's frontier (it brings what is
+            // reachable; the frontier then moves with the cluster's own discoveries).
+            let knowledge = (d.inheritance
                 * (d.local_pool * mean_knowledge + (1.0 - d.local_pool) * outside)
-                * (0.5 + u(2));
+                * (0.5 + u(2)))
+            .min(self.frontier());
             let efficiency =
                 super::efficiency_draw(self.config.production.efficiency_dispersion, u(8), u(9));
             let cost = self.unit_cost_of(knowledge, 1.0) * (-efficiency).exp();

@@ -211,7 +211,7 @@ section! {
             "probability per step (a quarter) that a firm with no ties looks for a partner (scaled down by the soft capacity as its ties grow)";
         radius: u32 = 6 => "6", "a whole number from 1 to 64",
             "cells within which a firm looks for partners by proximity";
-        triadic_share: f64 = 0.5 => "0.5", "a number in [0, 1]",
+        triadic_share: f64 = 0.6 => "0.6", "a number in [0, 1]",
             "m: share of searches that meet a partner's partner (triadic closure, Jackson & Rogers 2007) instead of a firm nearby; a firm without ties always searches nearby";
         decay: f64 = 0.05 => "0.05", "a number in [0, 1]",
             "probability per step (a quarter) that a tie over which no knowledge flowed in the step dissolves";

@@ -163,7 +163,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         name: "competition-reform",
         failure: Failure::MarketFunction,
         response: "reform competition rules and regulation",
-        mechanism: "the fixed cost every firm pays is divided by 1 + s, and spin-offs are (1 + s/2) times as frequent",
+        mechanism: "the fixed cost every firm pays is divided by 1 + s, and spin-offs and would-be entrants are (1 + s/2) times as frequent (lower barriers to entry)",
         default_strength: 1.0,
         default_cost: 5.0,
         source: "Den Hertog et al.",
@@ -311,6 +311,8 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
             Policy::CompetitionReform => {
                 c.production.fixed_cost /= 1.0 + s;
                 c.demography.spinoff_rate = (c.demography.spinoff_rate * (1.0 + s / 2.0)).min(1.0);
+                // Lower barriers to entry: more would-be entrants try.
+                c.demography.entry_rate = (c.demography.entry_rate * (1.0 + s / 2.0)).min(1.0);
             }
             Policy::BrokerNetwork => {
                 c.network.formation = (c.network.formation * (1.0 + s)).min(1.0);

@@ -1,0 +1,77 @@
+//! Issue 16: the cluster economy holds the stylised facts of firm and industry dynamics
+//! (`docs/economics.md`, F1–F13; criteria and sources in `docs/validation.md`) **jointly**, at
+//! a bundled scenario's own parameters with every process on, over 20 seeds — and on a second,
+//! disjoint seed range, so that nothing rests on one range. A fact holds when the across-seed
+//! estimate of each of its statistics meets the published criterion (`lab::facts::assess`).
+
+use clusterlab_lab::facts::{of_scenario, Battery, ScenarioRuns};
+use std::path::PathBuf;
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+fn battery(name: &str, first_seed: u64) -> Battery {
+    let seeds: Vec<u64> = (first_seed..first_seed + 20).collect();
+    of_scenario(&example(name), &seeds, &ScenarioRuns::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The facts that hold, and a line per fact for the failure message.
+fn holding(b: &Battery) -> (Vec<&'static str>, String) {
+    let mut report = String::new();
+    let mut held = Vec::new();
+    for f in &b.facts {
+        report.push_str(&format!(
+            "{} {:?} ({} of {} runs){}\n",
+            f.id,
+            f.holds,
+            f.runs_holding,
+            f.runs,
+            f.why
+                .as_deref()
+                .map(|w| format!(": {w}"))
+                .unwrap_or_default()
+        ));
+        if b.fact(f.id)
+            .is_some_and(|a| matches!(a.holds, clusterlab_lab::facts::Holds::Yes))
+        {
+            held.push(f.id);
+        }
+    }
+    (held, report)
+}
+
+/// The facts a mature cluster must show whatever its type: sizes, growth, exit by age,
+/// turnover, margins, productivity, innovation, diffusion, networks, agglomeration (F10, the
+/// life cycle of a young industry, and F13, not measured, apart).
+const MATURE: [&str; 11] = [
+    "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F11", "F12",
+];
+
+fn check(name: &str, at_least: usize) {
+    for first in [1, 1001] {
+        let b = battery(name, first);
+        let (held, report) = holding(&b);
+        let mature = held.iter().filter(|id| MATURE.contains(id)).count();
+        assert!(
+            mature >= at_least,
+            "{name}, seeds {first}–{}: {mature} facts hold jointly, fewer than {at_least}\n{report}",
+            first + 19
+        );
+    }
+}
+
+/// The bundled default (3,000 machinery firms, 50 years in quarters).
+#[test]
+fn the_default_holds_ten_facts_jointly_over_twenty_seeds() {
+    check("default.toml", 10);
+}
+
+/// The ordinary cluster of the policy lab's three types.
+#[test]
+fn the_ordinary_cluster_holds_ten_facts_jointly_over_twenty_seeds() {
+    check("policy/ordinary.toml", 10);
+}
