@@ -468,3 +468,49 @@ knowledge = 2.0
     .unwrap();
     assert_eq!(s.economy().frontier, 1.0);
 }
+
+/// The rebuilt economy's fields (issue 16): elasticities that would give infinite prices,
+/// shares outside their ranges, a negative adoption cost and an unknown period are refused
+/// with file, line, field and the expected value.
+#[test]
+fn the_markets_and_demographys_fields_are_checked() {
+    check_errors(
+        r#"processes = ["market", "diffusion", "demography"]
+period = "week"
+[region]
+width = 10
+height = 10
+[production]
+capital_intensity = 0.0
+efficiency_dispersion = 3.0
+depreciation = 1.5
+[market]
+size = -5.0
+demand_elasticity = 0.8
+substitution = 0.5
+selection = 1.0
+world_rivals = -1.0
+[demography]
+entrant_share = 0.0
+exit_share = 1.0
+entrants = -2.0
+[[technology]]
+adoption_cost = -1.0
+"#,
+        &[
+            "s.toml:2: period: unknown period `week` (expected `month`, `quarter` or `year`)",
+            "s.toml:7: production.capital_intensity: 0 is not positive (expected a positive number)",
+            "s.toml:8: production.efficiency_dispersion: 3 is out of range (expected a number in [0, 2])",
+            "s.toml:9: production.depreciation: 1.5 is not a probability (expected a number in [0, 1])",
+            "s.toml:11: market.size: -5 is not positive (expected a positive number)",
+            "s.toml:12: market.demand_elasticity: 0.8 would let a firm with the whole market set an infinite price (expected a number greater than 1)",
+            "s.toml:13: market.substitution: 0.5 is not above demand_elasticity (0.8): products must substitute for each other more than for other goods (expected a number greater than 1)",
+            "s.toml:14: market.selection: 1 is out of range (expected a number in [0, 1))",
+            "s.toml:15: market.world_rivals: -1 is out of range (expected a number of at least 0)",
+            "s.toml:17: demography.entrant_share: 0 is out of range (expected a number in (0, 1])",
+            "s.toml:18: demography.exit_share: 1 is out of range (expected a number in [0, 1))",
+            "s.toml:19: demography.entrants: -2 is out of range (expected a number from 0 to 1000)",
+            "s.toml:21: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
+        ],
+    );
+}
