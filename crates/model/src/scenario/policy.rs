@@ -243,7 +243,7 @@ pub const POLICIES: [PolicyDef; 11] = [
         name: "venture-capital",
         failure: Failure::LockIn,
         response: "venture capital",
-        mechanism: "spin-offs are (1 + s) times as frequent and start with (1 + s) times the capital",
+        mechanism: "spin-offs are (1 + s) times as frequent and start with (1 + s) times the capital, and (1 + s) times as many would-be entrants try (funded start-ups)",
         default_strength: 1.0,
         default_cost: 20.0,
         source: "Thomas et al.",
@@ -337,6 +337,9 @@ pub fn apply(base: &EconomyConfig, active: &[AppliedPolicy]) -> EconomyConfig {
             Policy::VentureCapital => {
                 c.demography.spinoff_rate = (c.demography.spinoff_rate * (1.0 + s)).min(1.0);
                 c.demography.entry_capital *= 1.0 + s;
+                // Funded start-ups: more would-be entrants try.
+                c.demography.entry_rate = (c.demography.entry_rate * (1.0 + s)).min(1.0);
+                c.demography.entrants = (c.demography.entrants * (1.0 + s)).min(1000.0);
             }
             Policy::GlobalPipelines => {
                 let e = &mut c.external;
