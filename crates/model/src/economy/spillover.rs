@@ -127,6 +127,11 @@ impl Economy {
                 let centre = (fy as usize + r) * padded_width + fx as usize + r;
                 for &(delta, w) in &offsets {
                     let (k_j, x_j, o_j) = source_grid[centre.wrapping_add_signed(delta)];
+                    // A source that knows no more (an empty cell among them) or is closed
+                    // teaches +0, which leaves every sum's bits as they are: skip it.
+                    if k_j <= k || o_j == 0.0 {
+                        continue;
+                    }
                     learn(k_j, f64::from(x_j), w * f64::from(o_j));
                 }
                 for (t, &p) in this.network.partners(slot).iter().enumerate() {
