@@ -141,8 +141,10 @@ impl Economy {
         }
         // The cumulative output of the live firms, to draw incumbents in proportion to it.
         let f = &self.firms;
-        let mut cumulative = Vec::with_capacity(n);
-        let mut slots = Vec::with_capacity(n);
+        let mut cumulative = std::mem::take(&mut self.entry_cumulative);
+        let mut slots = std::mem::take(&mut self.entry_slots);
+        cumulative.clear();
+        slots.clear();
         let (mut total, mut knowledge, mut capacity) = (0.0, 0.0, 0.0);
         for s in f.live() {
             total += f.output_local[s] + f.output_export[s];
@@ -220,5 +222,7 @@ impl Economy {
             self.settle_entrant(slot);
             turnover.entrants.push(cell);
         }
+        self.entry_cumulative = cumulative;
+        self.entry_slots = slots;
     }
 }

@@ -321,11 +321,11 @@ impl Economy {
         let f = &mut self.firms;
         let total: f64 = f.live().map(|s| f.share[s]).sum();
         if total > 0.0 {
-            for s in 0..f.slots() {
-                if f.alive[s] {
-                    f.share[s] /= total;
-                }
-            }
+            f.share
+                .par_iter_mut()
+                .zip(f.alive.par_iter())
+                .filter(|(_, &alive)| alive)
+                .for_each(|(share, _)| *share /= total);
         }
         // Prices and CES weights from shares, in parallel over slots; their sums over fixed
         // chunks of slots, added in chunk order: the same bits on any number of threads.

@@ -335,6 +335,9 @@ pub struct Economy {
     /// Scratch: knowledge and position after learning; (cost, slot) pairs; proposals.
     pub(crate) knowledge_next: Vec<f64>,
     pub(crate) position_next: Vec<f64>,
+    /// Scratch: the live firms' cumulative output and their slots, to draw entrants' anchors.
+    pub(crate) entry_cumulative: Vec<f64>,
+    pub(crate) entry_slots: Vec<usize>,
     pub(crate) cost_order: Vec<(f64, u32)>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
@@ -541,6 +544,8 @@ impl Economy {
             stats: StepStats::default(),
             knowledge_next: Vec::new(),
             position_next: Vec::new(),
+            entry_cumulative: Vec::new(),
+            entry_slots: Vec::new(),
             cost_order: Vec::new(),
             cost_grid: Vec::new(),
             class_bounds: ClassBounds::default(),
