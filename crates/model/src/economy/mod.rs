@@ -332,13 +332,12 @@ pub struct Economy {
     pub(crate) totals: RunTotals,
     /// The last step's indicators.
     pub stats: StepStats,
-    /// Scratch: knowledge and position after learning; (cost, slot) pairs; proposals.
+    /// Scratch: knowledge and position after learning; proposals.
     pub(crate) knowledge_next: Vec<f64>,
     pub(crate) position_next: Vec<f64>,
     /// Scratch: the live firms' cumulative output and their slots, to draw entrants' anchors.
     pub(crate) entry_cumulative: Vec<f64>,
     pub(crate) entry_slots: Vec<usize>,
-    pub(crate) cost_order: Vec<(f64, u32)>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
     /// The class boundaries of the step's ranking (spin-offs are classed by them).
@@ -546,7 +545,6 @@ impl Economy {
             position_next: Vec::new(),
             entry_cumulative: Vec::new(),
             entry_slots: Vec::new(),
-            cost_order: Vec::new(),
             cost_grid: Vec::new(),
             class_bounds: ClassBounds::default(),
             sort_keys: Vec::new(),
@@ -926,21 +924,25 @@ impl Economy {
                 .live()
                 .map(|slot| (u128::from(firms.unit_cost[slot].to_bits()) << 32) | slot as u128),
         );
-        self.sort_keys.par_sort_unstable();
-        self.cost_order.clear();
-        self.cost_order.extend(self.sort_keys.iter().map(|&key| {
-            let slot = key as u32;
-            (firms.unit_cost[slot as usize], slot)
-        }));
-        let n = self.cost_order.len();
+        // Only the keys at the two class boundaries' ranks are needed, and the keys are
+        // distinct (the slot is in them): selecting each rank finds the same key a full sort
+        // would put there.
+        let n = self.sort_keys.len();
         let p = &self.config.production;
         let leaders = (p.leader_share * n as f64).round() as usize;
         let laggards = (p.laggard_share * n as f64).round() as usize;
+        let keys = &mut self.sort_keys;
+        let mut at_rank = |rank: usize| {
+            (rank < keys.len()).then(|| {
+                let slot = *keys.select_nth_unstable(rank).1 as u32;
+                (firms.unit_cost[slot as usize], slot)
+            })
+        };
         // By comparison with the (cost, slot) at the class boundaries, in parallel and in slot
         // order: the same classes as by rank, without scattered writes.
         self.class_bounds = ClassBounds {
-            leader: self.cost_order.get(leaders).copied(),
-            laggard: self.cost_order.get(n - laggards.min(n)).copied(),
+            leader: at_rank(leaders),
+            laggard: at_rank(n - laggards.min(n)),
         };
         let bounds = self.class_bounds;
         let f = &mut self.firms;
