@@ -136,6 +136,8 @@ pub(crate) struct Offer {
     local: f64,
     /// `A p_x^{1−σ}` abroad (0 without a pipeline).
     export: f64,
+    /// `p_x`, its export price.
+    export_price: f64,
     /// `s p`: its part of the mean price.
     paid: f64,
 }
@@ -344,6 +346,11 @@ impl Economy {
                 let c = f.unit_cost[s];
                 *price_i = price(c, margin(sigma, eta, f.share[s]));
                 let appeal = f.appeal[s].exp();
+                let (export_price, export_weight) = if f.pipeline[s] {
+                    export_offer(c, trade_cost, sigma)
+                } else {
+                    (0.0, 0.0)
+                };
                 *offer = Offer {
                     appeal,
                     local: if *price_i < choke {
@@ -351,11 +358,8 @@ impl Economy {
                     } else {
                         0.0
                     },
-                    export: if f.pipeline[s] {
-                        appeal * export_offer(c, trade_cost, sigma).1
-                    } else {
-                        0.0
-                    },
+                    export: appeal * export_weight,
+                    export_price,
                     paid: f.share[s] * *price_i,
                 };
             });
@@ -447,7 +451,7 @@ impl Economy {
             let (mut export, mut export_price, mut export_profit, mut wanted_abroad) =
                 (0.0, 0.0, 0.0, 0.0);
             if f.pipeline[s] && world.demand > 0.0 {
-                let px = (c + m.trade_cost) * sigma / (sigma - 1.0);
+                let px = offers[s].export_price;
                 let units = world.units(offers[s].export / mean_appeal);
                 let sold = units.min(capacity - local);
                 let margin_abroad = (px - c - m.trade_cost) * sold;
