@@ -137,9 +137,13 @@ impl Series {
     pub fn new(scenario: &Scenario) -> Series {
         let economy = scenario.processes().economy();
         let mut columns: Vec<String> = if economy {
-            Observation::columns(scenario.processes().strategy)
-                .map(String::from)
-                .collect()
+            Observation::columns(
+                scenario
+                    .processes()
+                    .has(clusterlab_model::scenario::Process::Strategy),
+            )
+            .map(String::from)
+            .collect()
         } else {
             Vec::new()
         };

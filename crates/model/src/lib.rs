@@ -25,6 +25,7 @@ pub mod reference;
 pub mod regions;
 pub mod rng;
 pub mod scenario;
+pub mod schedule;
 mod world;
 
 pub use neighbourhood::Neighbourhood;

@@ -18,31 +18,27 @@ use crate::grid::{Grid, EMPTY};
 use crate::neighbourhood::Neighbourhood;
 use crate::rng::{probability_threshold, serial_stream, CellStream, Purpose};
 use crate::scenario::{Capacity, FirmPlacement, Processes, Region, Scenario, Technology};
+use crate::schedule::{Process, Stage, SCHEDULE};
 use rayon::prelude::*;
 
 /// Wall-clock seconds spent per process of the step (for profiling a scenario).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ProcessTimings {
     /// Seconds per process, in the order of [`ProcessTimings::NAMES`].
-    pub seconds: [f64; 9],
+    pub seconds: [f64; 1 + Process::COUNT],
 }
 
 impl ProcessTimings {
     /// The processes timed: `bookkeeping` (costs, classes, capacities and arrivals), then the
     /// processes of the step in their order.
-    pub const NAMES: [&'static str; 9] = {
-        let p = Processes::NAMES;
-        [
-            "bookkeeping",
-            p[0],
-            p[1],
-            p[2],
-            p[3],
-            p[4],
-            p[5],
-            p[6],
-            p[7],
-        ]
+    pub const NAMES: [&'static str; 1 + Process::COUNT] = {
+        let mut names = ["bookkeeping"; 1 + Process::COUNT];
+        let mut i = 0;
+        while i < Process::ALL.len() {
+            names[1 + i] = Process::ALL[i].name();
+            i += 1;
+        }
+        names
     };
 }
 
@@ -358,7 +354,7 @@ impl World {
         // neighbourhood: partners (when ties form) and intermediaries' relays.
         let coupled = economy.is_some() && neighbourhood != Neighbourhood::Global;
         let extra_contacts = if coupled {
-            let partners = if scenario.processes.network {
+            let partners = if scenario.processes.has(Process::Network) {
                 scenario.economy.network.max_degree as usize
             } else {
                 0
@@ -475,7 +471,7 @@ impl World {
             world.refresh_thresholds(k);
         }
         world.adoption_priced = world.economy.is_some()
-            && scenario.processes.market
+            && scenario.processes.has(Process::Market)
             && world.technologies.iter().any(|t| t.adoption_cost > 0.0);
         world.cost_factors = world
             .groups
@@ -530,9 +526,9 @@ impl World {
             refresh_tech_factors(economy, &world.grid, &world.groups, &world.cost_factors);
             economy.update_costs_and_classes();
             // Shares and capacities from the costs with the seeds' technologies.
-            economy.market_on = world.processes.market;
+            economy.market_on = world.processes.has(Process::Market);
             economy.open_market();
-            if world.processes.strategy {
+            if world.processes.has(Process::Strategy) {
                 economy.strategy_on = true;
                 economy.refresh_openness();
             }
@@ -697,75 +693,97 @@ impl World {
         path.is_supported()
     }
 
-    /// One synchronous step of the diffusion automaton, then the arrivals of the new step.
+    /// One step: the stages of [`SCHEDULE`] in order — the costs, the scenario's processes
+    /// (the economy's, one synchronous round of the diffusion automaton, entry and exit) with
+    /// the accounting between them, then the arrivals of the new step.
     pub fn step(&mut self) {
         let t = self.step;
-        let p = self.processes;
         let mut clock = self.timings.as_ref().map(|_| std::time::Instant::now());
-        let mut lap = |timings: &mut Option<ProcessTimings>, process: usize| {
-            if let (Some(timings), Some(clock)) = (timings.as_mut(), clock.as_mut()) {
+        for stage in SCHEDULE {
+            let timed = match stage {
+                Stage::Run(process) if self.processes.has(process) => {
+                    self.run_process(process, t);
+                    1 + process.index()
+                }
+                Stage::Run(_) => continue,
+                _ => {
+                    self.account(stage, t);
+                    0
+                }
+            };
+            if let (Some(timings), Some(clock)) = (self.timings.as_mut(), clock.as_mut()) {
                 let now = std::time::Instant::now();
-                timings.seconds[process] += (now - *clock).as_secs_f64();
+                timings.seconds[timed] += (now - *clock).as_secs_f64();
                 *clock = now;
             }
-        };
-        self.activate_policies(t);
-        if let Some(economy) = &mut self.economy {
-            refresh_tech_factors(economy, &self.grid, &self.groups, &self.cost_factors);
-            economy.begin_step();
-            economy.update_costs_and_classes();
-            lap(&mut self.timings, 0);
-            if p.market {
-                economy.market(t);
-                lap(&mut self.timings, 1);
-            }
-            if p.rnd {
-                economy.rnd(t, &mut self.radical);
-                lap(&mut self.timings, 2);
-            }
-            if p.spillover {
-                economy.spillover();
-                economy.outside_learning(t);
-                lap(&mut self.timings, 3);
-            }
-            economy.accumulate_stocks();
-            economy.update_capacities();
-            if p.mobility {
-                economy.mobility(t);
-                lap(&mut self.timings, 4);
-            }
-            if p.network {
-                economy.network(t);
-                lap(&mut self.timings, 5);
-            }
-            if p.strategy {
-                economy.strategy(t);
-                lap(&mut self.timings, 6);
-            }
-            if let CapacityLayer::Levels(levels) = &mut self.capacity {
-                write_capacity_levels(&self.grid, economy, levels);
-            }
-            lap(&mut self.timings, 0);
         }
-        if p.diffusion {
-            self.feed_diffusion(t);
-            self.diffuse(t);
-            lap(&mut self.timings, 7);
+    }
+
+    /// Runs `process` for step `t`: each process's line of the schedule.
+    fn run_process(&mut self, process: Process, t: u32) {
+        match process {
+            Process::Diffusion => {
+                self.feed_diffusion(t);
+                self.diffuse(t);
+            }
+            Process::Demography => self.turn_over(t),
+            _ => {
+                let Some(economy) = &mut self.economy else {
+                    return;
+                };
+                match process {
+                    Process::Market => economy.market(t),
+                    Process::Rnd => economy.rnd(t, &mut self.radical),
+                    Process::Spillover => {
+                        economy.spillover();
+                        economy.outside_learning(t);
+                    }
+                    Process::Mobility => economy.mobility(t),
+                    Process::Network => economy.network(t),
+                    Process::Strategy => economy.strategy(t),
+                    Process::Diffusion | Process::Demography => {}
+                }
+            }
         }
-        if p.demography {
-            self.turn_over(t);
-            lap(&mut self.timings, 8);
+    }
+
+    /// The accounting of stage `stage` in step `t` (every stage but a process's).
+    fn account(&mut self, stage: Stage, t: u32) {
+        match stage {
+            Stage::Costs => {
+                self.activate_policies(t);
+                if let Some(economy) = &mut self.economy {
+                    refresh_tech_factors(economy, &self.grid, &self.groups, &self.cost_factors);
+                    economy.begin_step();
+                    economy.update_costs_and_classes();
+                }
+            }
+            Stage::Stocks => {
+                if let Some(economy) = &mut self.economy {
+                    economy.accumulate_stocks();
+                    economy.update_capacities();
+                }
+            }
+            Stage::Levels => {
+                if let (Some(economy), CapacityLayer::Levels(levels)) =
+                    (&self.economy, &mut self.capacity)
+                {
+                    write_capacity_levels(&self.grid, economy, levels);
+                }
+            }
+            Stage::Close => {
+                self.step += 1;
+                self.arrive(self.step);
+                self.introduce_radical();
+                if let Some(economy) = &mut self.economy {
+                    economy.raise_frontier();
+                    economy.charge_policies(t);
+                    economy.add_to_totals();
+                    economy.record_factors(self.step);
+                }
+            }
+            Stage::Run(_) => {}
         }
-        self.step += 1;
-        self.arrive(self.step);
-        self.introduce_radical();
-        if let Some(economy) = &mut self.economy {
-            economy.raise_frontier();
-            economy.charge_policies(t);
-            economy.add_to_totals();
-            economy.record_factors(self.step);
-        }
-        lap(&mut self.timings, 0);
     }
 
     /// Applies the policies active in step `t`: the economy's parameters and openness, and

@@ -26,6 +26,7 @@ pub(crate) use validate_economy::MAX_STOCK;
 pub use crate::grid::{Boundary, Region};
 pub use crate::hint::did_you_mean;
 use crate::neighbourhood::Neighbourhood;
+pub use crate::schedule::{Process, Processes};
 use std::fmt;
 
 /// The most steps a run may take.
@@ -173,68 +174,6 @@ impl Attribute {
 /// A firm's absorptive capacity (Cohen & Levinthal 1990): the share of what reaches it that
 /// it can take in. Scales every adoption probability.
 pub type Capacity = Attribute;
-
-/// Which processes of the step run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Processes {
-    /// Cournot competition on the local and the external market.
-    pub market: bool,
-    /// R&D and innovation.
-    pub rnd: bool,
-    /// Learning and spillover.
-    pub spillover: bool,
-    /// Labour mobility.
-    pub mobility: bool,
-    /// Network ties.
-    pub network: bool,
-    /// The diffusion automaton.
-    pub diffusion: bool,
-    /// Exit and spin-offs.
-    pub demography: bool,
-    /// Sharing strategies revised by imitation (the diffusion game's replicator dynamics).
-    pub strategy: bool,
-}
-
-impl Processes {
-    /// The names accepted in `processes`, in step order.
-    pub const NAMES: [&'static str; 8] = [
-        "market",
-        "rnd",
-        "spillover",
-        "mobility",
-        "network",
-        "strategy",
-        "diffusion",
-        "demography",
-    ];
-
-    /// Whether any process of the economy runs (so firms carry economic state).
-    pub fn economy(&self) -> bool {
-        self.market
-            || self.rnd
-            || self.spillover
-            || self.mobility
-            || self.network
-            || self.demography
-            || self.strategy
-    }
-
-    pub(crate) fn set(&mut self, name: &str) -> bool {
-        let slot = match name {
-            "market" => &mut self.market,
-            "rnd" => &mut self.rnd,
-            "spillover" => &mut self.spillover,
-            "mobility" => &mut self.mobility,
-            "network" => &mut self.network,
-            "diffusion" => &mut self.diffusion,
-            "demography" => &mut self.demography,
-            "strategy" => &mut self.strategy,
-            _ => return false,
-        };
-        *slot = true;
-        true
-    }
-}
 
 /// Firms' economic attributes at the start.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -337,7 +337,7 @@ pub fn validate(
         FirmPlacement::Density { .. } => 0.0,
     };
     let economy = check_economy(&mut c, file, region, processes, listed_knowledge);
-    if processes.rnd && c.problems.iter().all(|p| p.warning) {
+    if processes.has(super::Process::Rnd) && c.problems.iter().all(|p| p.warning) {
         add_radical_slots(&mut c, &economy, &mut technologies, &mut group_sizes);
     }
     for (group, size) in &group_sizes {

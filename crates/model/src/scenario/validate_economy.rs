@@ -2,7 +2,7 @@
 
 use super::checker::{attribute, Checker};
 use super::schema::ScenarioFile;
-use super::{Attribute, EconomyConfig, FirmAttributes, Processes, Region};
+use super::{Attribute, EconomyConfig, FirmAttributes, Process, Processes, Region};
 
 /// The largest knowledge or capital stock a firm may start with: far beyond any sensible
 /// value, far below where sums of them would overflow.
@@ -15,7 +15,9 @@ pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Proce
         let field = format!("processes[{i}]");
         if file.processes[..i].contains(name) {
             c.push(&field, format!("`{name}` is listed twice"), false);
-        } else if !processes.set(name) {
+        } else if let Some(process) = Process::from_name(name) {
+            processes.insert(process);
+        } else {
             let hint = super::did_you_mean(name, Processes::NAMES);
             c.push(
                 &field,
@@ -27,25 +29,24 @@ pub(super) fn check_processes(c: &mut Checker<'_>, file: &ScenarioFile) -> Proce
             );
         }
     }
-    for (process, on) in [
-        ("rnd", processes.rnd),
-        ("demography", processes.demography),
-        ("strategy", processes.strategy),
-    ] {
-        if on && !processes.market {
-            c.push(
-                "processes",
-                format!(
-                    "`{process}` needs `market`: {}",
-                    if process == "strategy" {
-                        "the stage game's payoffs come from its demand and costs"
-                    } else {
-                        "it spends and tests the profits the market makes"
-                    }
-                ),
-                false,
-            );
-        }
+    for process in processes.iter() {
+        let Some(needed) = process.needs().filter(|&n| !processes.has(n)) else {
+            continue;
+        };
+        c.push(
+            "processes",
+            format!(
+                "`{}` needs `{}`: {}",
+                process.name(),
+                needed.name(),
+                if process == Process::Strategy {
+                    "the stage game's payoffs come from its demand and costs"
+                } else {
+                    "it spends and tests the profits the market makes"
+                }
+            ),
+            false,
+        );
     }
     processes
 }
@@ -184,7 +185,7 @@ pub(super) fn check_economy(
     c.count_in("spillover.radius", s.radius, 0, 64);
     let span = 2 * s.radius + 1;
     let torus = region.boundary == super::Boundary::Torus;
-    if processes.spillover && torus && (region.width < span || region.height < span) {
+    if processes.has(Process::Spillover) && torus && (region.width < span || region.height < span) {
         c.push(
             "spillover.radius",
             format!(
