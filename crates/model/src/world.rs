@@ -1110,7 +1110,7 @@ impl World {
 
     /// Radical innovations of the step become technologies, seeded at their innovators' cells,
     /// in a free radical slot, else in the slot of a radical technology that died out (it
-    /// arrived before this step and no firm holds it), the oldest first; when neither is left
+    /// arrived before this step and no firm holds it), the one of lowest quality first; when neither is left
     /// the rest count as incremental, and so does the innovation of a firm that exited in the
     /// same step (it goes with the firm).
     fn introduce_radical(&mut self) {

@@ -1,4 +1,4 @@
-//! Process 7, entry and exit. `docs/ODD.md`, S12.
+//! Process 7, entry and exit. `docs/ODD.md`, S13.
 //!
 //! - **Exit** on economics, not on a timer: a firm leaves when its capital is below zero (its
 //!   losses have eaten its net worth) or, with the market running, when its market share has

@@ -1,6 +1,6 @@
 //! Process 1, the market: differentiated products on a local market whose shares move toward
 //! the more competitive firms, an external (export) market, and growth of production capacity
-//! from reinvested profits within a financing limit. `docs/ODD.md`, S6.
+//! from reinvested profits within a financing limit. `docs/ODD.md`, S7.
 //!
 //! - **Prices** (Atkeson & Burstein 2008, Bertrand with nested CES demand): a firm with local
 //!   market share `s` faces the elasticity `ε(s) = σ − (σ − η)·s` (σ between the cluster's

@@ -82,7 +82,7 @@ columns::columns! {
         pub middle_firms: f64,
         /// Firms classed as laggards (the highest unit costs).
         pub laggards: f64,
-        /// Spin-offs this step.
+        /// Entrants and spin-offs this step.
         pub entries: f64,
         /// Exits this step.
         pub exits: f64,
@@ -253,7 +253,7 @@ pub struct StepStats {
     pub profits: f64,
     /// Consumer surplus of the local market.
     pub consumer_surplus: f64,
-    /// Spin-offs this step.
+    /// Entrants and spin-offs this step.
     pub entries: u64,
     /// Exits this step.
     pub exits: u64,
@@ -599,7 +599,7 @@ impl Economy {
         self.initial_firms
     }
 
-    /// Spin-offs since the start.
+    /// Entrants and spin-offs since the start.
     pub fn total_entries(&self) -> u64 {
         self.total_entries
     }
