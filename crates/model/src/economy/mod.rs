@@ -340,6 +340,9 @@ pub struct Economy {
     pub(crate) entry_slots: Vec<usize>,
     /// Scratch: the step's potential entrants, priced before they are placed.
     pub(crate) entry_candidates: Vec<demography::Candidate>,
+    /// Scratch: each slot's own R&D budget and innovation outcome of the step.
+    pub(crate) rd_own: Vec<f64>,
+    pub(crate) rd_outcomes: Vec<(f64, rnd::Outcome)>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
     /// The class boundaries of the step's ranking (spin-offs are classed by them).
@@ -548,6 +551,8 @@ impl Economy {
             entry_cumulative: Vec::new(),
             entry_slots: Vec::new(),
             entry_candidates: Vec::new(),
+            rd_own: Vec::new(),
+            rd_outcomes: Vec::new(),
             cost_grid: Vec::new(),
             class_bounds: ClassBounds::default(),
             sort_keys: Vec::new(),
