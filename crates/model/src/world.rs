@@ -1094,8 +1094,16 @@ impl World {
                 group.current[at(cell)] = 0;
             }
         }
+        // Only the new firms' capacities are new: the others' did not change since the step's
+        // economy wrote them (an exit's cell keeps its level, as it did).
         if let CapacityLayer::Levels(levels) = &mut self.capacity {
-            write_capacity_levels(&grid, economy, levels);
+            let new_cells = self.turnover.spinoffs.iter().map(|&(_, child)| child);
+            write_capacity_levels_at(
+                &grid,
+                economy,
+                levels,
+                new_cells.chain(self.turnover.entrants.iter().copied()),
+            );
         }
         self.n_firms = economy.n_firms() as u64;
         if !self.turnover.exits.is_empty()
@@ -1439,45 +1447,75 @@ fn vet_adoptions(
     adopters: &mut [u64],
 ) {
     let horizon = economy.config.production.adoption_horizon;
-    let width = grid.width();
+    let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
     let f = &mut economy.firms;
-    for slot in 0..f.slots() {
-        if !f.alive[slot] {
-            continue;
-        }
-        let cell = f.cell[slot] as usize;
-        let at = grid.index(cell % width, cell / width);
-        let (held, next) = (group.current[at], group.next[at]);
-        if next == held || next == 0 || next == EMPTY {
-            continue;
-        }
-        let k = group.members[usize::from(next) - 1];
-        let cost = technologies[k].adoption_cost;
-        if cost <= 0.0 {
-            continue;
-        }
-        let f_held = factors.get(usize::from(held)).copied().unwrap_or(1.0);
-        let f_next = factors.get(usize::from(next)).copied().unwrap_or(1.0);
-        let saving = f.unit_cost[slot] * (1.0 - f_next / f_held);
-        let output = f.output_local[slot] + f.output_export[slot];
-        let gain = f.capacity[slot] * saving * output * horizon;
-        if gain >= cost && f.capital[slot] >= cost {
-            f.capital[slot] -= cost;
-        } else {
-            group.next[at] = held;
-            adopters[k] -= 1;
-            if held != 0 {
-                adopters[group.members[usize::from(held) - 1]] += 1;
+    // The cells the step would switch, row by row (each firm decides alone, so the order of
+    // the cells does not matter).
+    for y in 0..grid.height() {
+        let start = (y + halo) * stride + halo;
+        for x in 0..width {
+            let at = start + x;
+            let (held, next) = (group.current[at], group.next[at]);
+            if next == held || next == 0 || next == EMPTY {
+                continue;
+            }
+            let slot = economy.cell_firm[y * width + x];
+            if slot == crate::economy::NO_FIRM {
+                continue;
+            }
+            let slot = slot as usize;
+            let k = group.members[usize::from(next) - 1];
+            let cost = technologies[k].adoption_cost;
+            if cost <= 0.0 {
+                continue;
+            }
+            let f_held = factors.get(usize::from(held)).copied().unwrap_or(1.0);
+            let f_next = factors.get(usize::from(next)).copied().unwrap_or(1.0);
+            let saving = f.unit_cost[slot] * (1.0 - f_next / f_held);
+            let output = f.output_local[slot] + f.output_export[slot];
+            let gain = f.capacity[slot] * saving * output * horizon;
+            if gain >= cost && f.capital[slot] >= cost {
+                f.capital[slot] -= cost;
+            } else {
+                group.next[at] = held;
+                adopters[k] -= 1;
+                if held != 0 {
+                    adopters[group.members[usize::from(held) - 1]] += 1;
+                }
             }
         }
     }
 }
 
-/// Writes every firm's current absorptive capacity into the per-cell level layer.
+/// Writes every firm's current absorptive capacity into the per-cell level layer: row by row
+/// in parallel, each cell from the firm on it (cells without a firm keep their level).
 fn write_capacity_levels(grid: &Grid, economy: &Economy, levels: &mut [u8]) {
+    let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
+    let (cell_firm, capacity) = (&economy.cell_firm, &economy.firms.capacity);
+    levels[halo * stride..(halo + grid.height()) * stride]
+        .par_chunks_mut(stride)
+        .zip(cell_firm.par_chunks(width))
+        .for_each(|(row, firms)| {
+            for (level, &slot) in row[halo..halo + width].iter_mut().zip(firms) {
+                if slot != crate::economy::NO_FIRM {
+                    *level = level_of(capacity[slot as usize]);
+                }
+            }
+        });
+}
+
+/// Writes the absorptive capacity of the firms on cell ids `cells` into the level layer.
+fn write_capacity_levels_at(
+    grid: &Grid,
+    economy: &Economy,
+    levels: &mut [u8],
+    cells: impl Iterator<Item = u32>,
+) {
     let width = grid.width();
-    for slot in economy.firms.live() {
-        let cell = economy.firms.cell[slot] as usize;
-        levels[grid.index(cell % width, cell / width)] = level_of(economy.firms.capacity[slot]);
+    for cell in cells {
+        if let Some(slot) = economy.firm_at(cell) {
+            let cell = cell as usize;
+            levels[grid.index(cell % width, cell / width)] = level_of(economy.firms.capacity[slot]);
+        }
     }
 }

@@ -23,6 +23,7 @@
 use super::firms::{FirmClass, NewFirm};
 use super::{Economy, NO_FIRM};
 use crate::rng::{CellStream, Purpose};
+use rayon::prelude::*;
 
 /// What changed on the grid: the world updates the diffusion layers from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -124,18 +125,22 @@ impl Economy {
         self.total_exits += self.stats.exits;
     }
 
-    /// Entry by expected profit (see the module's documentation).
+    /// Entry by expected profit (see the module's documentation). What follows from a
+    /// candidate's own draws (its anchor, knowledge, efficiency, cost and offer) is found for
+    /// every candidate in parallel; placing them and the profit test, which depend on the
+    /// firms that entered before, then run in the candidates' order.
     fn enter(&mut self, step: u32, turnover: &mut Turnover) {
         let d = self.config.demography.clone();
         let n = self.n_firms();
         if (d.entry_rate <= 0.0 && d.entrants <= 0.0) || n == 0 {
             return;
         }
-        let seed = self.seed;
-        let stream =
-            move |k: u32, entity: u32| CellStream::new(seed, Purpose::Entry, step, k).unit(entity);
+        // Stream `j` of the step's entry draws: 0 the count, 1–10 a candidate's attributes,
+        // 20–27 its placement attempts.
+        let streams: [CellStream; 20 + SPINOFF_TRIES as usize] =
+            std::array::from_fn(|j| CellStream::new(self.seed, Purpose::Entry, step, j as u32));
         let expected = d.entry_rate * n as f64 + d.entrants;
-        let potential = expected.floor() as u32 + u32::from(stream(0, 0) < expected.fract());
+        let potential = expected.floor() as u32 + u32::from(streams[0].unit(0) < expected.fract());
         if potential == 0 {
             return;
         }
@@ -143,6 +148,7 @@ impl Economy {
         let f = &self.firms;
         let mut cumulative = std::mem::take(&mut self.entry_cumulative);
         let mut slots = std::mem::take(&mut self.entry_slots);
+        let mut candidates = std::mem::take(&mut self.entry_candidates);
         cumulative.clear();
         slots.clear();
         let (mut total, mut knowledge, mut capacity) = (0.0, 0.0, 0.0);
@@ -160,46 +166,64 @@ impl Economy {
         let side = (2 * r + 1) as u64;
         let attributes = self.config.attributes;
         let share = self.config.external.pipeline_share;
-        for k in 0..potential {
-            let u = |j: u32| stream(1 + j, k);
-            let near = u(0) < d.agglomeration && total > 0.0;
-            let anchor = if near {
-                let target = u(1) * total;
-                let i = cumulative
-                    .partition_point(|&c| c <= target)
-                    .min(slots.len() - 1);
-                Some(self.firms.cell[slots[i]])
-            } else {
-                None
-            };
+        let frontier = self.frontier();
+        let dispersion = self.config.production.efficiency_dispersion;
+        candidates.clear();
+        candidates.resize(potential as usize, Candidate::default());
+        let this = &*self;
+        candidates
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(k, candidate)| {
+                let k = k as u32;
+                let u = |j: u32| streams[1 + j as usize].unit(k);
+                let anchor = if u(0) < d.agglomeration && total > 0.0 {
+                    let target = u(1) * total;
+                    let i = cumulative
+                        .partition_point(|&c| c <= target)
+                        .min(slots.len() - 1);
+                    this.firms.cell[slots[i]]
+                } else {
+                    NO_ANCHOR
+                };
+                // What the entrant knows, at most the cluster's frontier (it brings what is
+                // reachable; the frontier then moves with the cluster's own discoveries).
+                let knowledge = (d.inheritance
+                    * (d.local_pool * mean_knowledge + (1.0 - d.local_pool) * outside)
+                    * (0.5 + u(2)))
+                .min(frontier);
+                let efficiency = super::efficiency_draw(dispersion, u(8), u(9));
+                let cost = this.unit_cost_of(knowledge, 1.0) * (-efficiency).exp();
+                *candidate = Candidate {
+                    anchor,
+                    knowledge,
+                    efficiency,
+                    cost,
+                    offer: this.entrant_offer(cost),
+                };
+            });
+        for (k, candidate) in candidates.iter().enumerate() {
+            let k = k as u32;
+            let u = |j: u32| streams[1 + j as usize].unit(k);
             let place = (0..SPINOFF_TRIES).find_map(|attempt| {
-                let draw = stream(20 + attempt, k);
-                let cell = match anchor {
-                    Some(centre) => {
-                        let pick = (draw * (side * side) as f64) as u64 % (side * side);
-                        let (dx, dy) = ((pick % side) as i64 - r, (pick / side) as i64 - r);
-                        self.neighbour(centre, dx, dy)?
-                    }
-                    None => ((draw * cells as f64) as u64).min(cells - 1) as u32,
+                let draw = streams[20 + attempt as usize].unit(k);
+                let cell = if candidate.anchor == NO_ANCHOR {
+                    ((draw * cells as f64) as u64).min(cells - 1) as u32
+                } else {
+                    let pick = (draw * (side * side) as f64) as u64 % (side * side);
+                    let (dx, dy) = ((pick % side) as i64 - r, (pick / side) as i64 - r);
+                    self.neighbour(candidate.anchor, dx, dy)?
                 };
                 (self.cell_firm[cell as usize] == NO_FIRM).then_some(cell)
             });
             let Some(cell) = place else { continue };
-            // What the entrant knows, at most the cluster's frontier (it brings what is
-            // reachable; the frontier then moves with the cluster's own discoveries).
-            let knowledge = (d.inheritance
-                * (d.local_pool * mean_knowledge + (1.0 - d.local_pool) * outside)
-                * (0.5 + u(2)))
-            .min(self.frontier());
-            let efficiency =
-                super::efficiency_draw(self.config.production.efficiency_dispersion, u(8), u(9));
-            let cost = self.unit_cost_of(knowledge, 1.0) * (-efficiency).exp();
-            if self.expected_entry_profit(cost) <= 0.0 {
+            let cost = candidate.cost;
+            if self.expected_entry_profit(cost, candidate.offer) <= 0.0 {
                 continue;
             }
             let slot = self.firms.add(NewFirm {
                 cell,
-                knowledge,
+                knowledge: candidate.knowledge,
                 position: u(3),
                 capacity: mean_capacity,
                 rd_intensity: attributes.rd_intensity.at(u(4)),
@@ -214,7 +238,7 @@ impl Economy {
                 outside_anchor: u(7),
             });
             self.firms.unit_cost[slot] = cost;
-            self.firms.efficiency[slot] = efficiency;
+            self.firms.efficiency[slot] = candidate.efficiency;
             self.firms.class[slot] = self.class_bounds.class_of(cost, slot);
             self.cell_firm[cell as usize] = slot as u32;
             self.network.ensure_slots(self.firms.slots());
@@ -224,5 +248,22 @@ impl Economy {
         }
         self.entry_cumulative = cumulative;
         self.entry_slots = slots;
+        self.entry_candidates = candidates;
     }
+}
+
+/// A potential entrant that draws no incumbent to settle near.
+const NO_ANCHOR: u32 = u32::MAX;
+
+/// What follows from a potential entrant's own draws, not from the firms that enter before
+/// it in the step.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Candidate {
+    /// The cell of the incumbent it settles near, or [`NO_ANCHOR`].
+    anchor: u32,
+    knowledge: f64,
+    efficiency: f64,
+    cost: f64,
+    /// Its price and CES weight ([`Economy::entrant_offer`]).
+    offer: (f64, f64),
 }

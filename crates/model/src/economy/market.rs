@@ -290,19 +290,28 @@ impl Economy {
         f.price[slot] = f.unit_cost[slot];
     }
 
-    /// The profit a potential entrant of unit cost `cost` expects: one step at the entrant's
-    /// share, moved once by its competitiveness at the last step's mean price, less the fixed
-    /// cost and the wear of the capacity it needs.
-    pub(crate) fn expected_entry_profit(&self, cost: f64) -> f64 {
+    /// A potential entrant's price `c·σ/(σ − 1)` at unit cost `cost` and its CES weight
+    /// `p^{1−σ}`: what [`Self::expected_entry_profit`] needs that does not change as firms
+    /// enter, so the candidates' offers can be priced in parallel.
+    pub(crate) fn entrant_offer(&self, cost: f64) -> (f64, f64) {
+        let sigma = self.config.market.substitution;
+        let price = cost * sigma / (sigma - 1.0);
+        (price, price.powf(1.0 - sigma))
+    }
+
+    /// The profit a potential entrant of unit cost `cost` and offer `(price, weight)` (from
+    /// [`Self::entrant_offer`]) expects: one step at the entrant's share, moved once by its
+    /// competitiveness at the last step's mean price, less the fixed cost and the wear of the
+    /// capacity it needs.
+    pub(crate) fn expected_entry_profit(&self, cost: f64, (price, weight): (f64, f64)) -> f64 {
         let m = &self.config.market;
         let p = &self.config.production;
         let lm = self.local_market;
         let n = self.n_firms().max(1) as f64;
         let entrant = self.config.demography.entrant_share;
-        let price = cost * m.substitution / (m.substitution - 1.0);
         // Its CES share at the entrant's appeal, against the mean firm's weight.
         let target = if lm.mean_weight > 0.0 {
-            entrant * price.powf(1.0 - m.substitution) / (lm.mean_weight * n)
+            entrant * weight / (lm.mean_weight * n)
         } else {
             entrant / n
         };

@@ -338,6 +338,11 @@ pub struct Economy {
     /// Scratch: the live firms' cumulative output and their slots, to draw entrants' anchors.
     pub(crate) entry_cumulative: Vec<f64>,
     pub(crate) entry_slots: Vec<usize>,
+    /// Scratch: the step's potential entrants, priced before they are placed.
+    pub(crate) entry_candidates: Vec<demography::Candidate>,
+    /// Scratch: each slot's own R&D budget and innovation outcome of the step.
+    pub(crate) rd_own: Vec<f64>,
+    pub(crate) rd_outcomes: Vec<(f64, rnd::Outcome)>,
     /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
     pub(crate) cost_grid: Vec<f32>,
     /// The class boundaries of the step's ranking (spin-offs are classed by them).
@@ -545,6 +550,9 @@ impl Economy {
             position_next: Vec::new(),
             entry_cumulative: Vec::new(),
             entry_slots: Vec::new(),
+            entry_candidates: Vec::new(),
+            rd_own: Vec::new(),
+            rd_outcomes: Vec::new(),
             cost_grid: Vec::new(),
             class_bounds: ClassBounds::default(),
             sort_keys: Vec::new(),

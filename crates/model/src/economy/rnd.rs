@@ -19,8 +19,9 @@ use crate::rng::{CellStream, Purpose};
 use rayon::prelude::*;
 
 /// An innovation outcome of one firm in one step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Outcome {
+    #[default]
     None,
     Incremental,
     Radical,
@@ -29,13 +30,12 @@ pub(crate) enum Outcome {
 /// A firm's own R&D budget this step: its R&D intensity times its revenue, at most what it can
 /// finance — its profit of the step plus `borrowing` times its capital (R&D is financed from
 /// internal funds first: Hall 2002) — and nothing when that is below `minimum`, the smallest
-/// budget worth a laboratory (R&D has fixed costs: Cohen & Klepper 1996).
+/// budget worth a laboratory (R&D has fixed costs: Cohen & Klepper 1996). `wanted` is the
+/// intensity times the revenue; the profit is already in `capital`.
 #[inline]
-fn own_rd(f: &super::firms::Firms, slot: usize, borrowing: f64, minimum: f64) -> f64 {
-    let wanted = f.rd_intensity[slot] * f.revenue[slot];
-    // The profit is already in the capital: what remains of the capital before it, at most.
-    let before = f.capital[slot] - f.profit[slot];
-    let budget = wanted.min((f.profit[slot].max(0.0) + borrowing * before.max(0.0)).max(0.0));
+fn own_budget(wanted: f64, capital: f64, profit: f64, borrowing: f64, minimum: f64) -> f64 {
+    let before = capital - profit;
+    let budget = wanted.min((profit.max(0.0) + borrowing * before.max(0.0)).max(0.0));
     if budget < minimum {
         0.0
     } else {
@@ -81,16 +81,39 @@ impl Economy {
         let g = self.config.government.clone();
         let borrowing = self.config.production.borrowing;
         let minimum_rd = self.config.innovation.minimum_rd;
+        // Each firm's R&D intensity (rivalry) and own budget, in parallel over slots.
+        let mut own = std::mem::take(&mut self.rd_own);
+        let mut outcomes = std::mem::take(&mut self.rd_outcomes);
         let f = &mut self.firms;
+        own.resize(f.slots(), 0.0);
+        f.rd_intensity
+            .par_iter_mut()
+            .zip(own.par_iter_mut())
+            .enumerate()
+            .for_each(|(slot, (intensity, own))| {
+                if !f.alive[slot] {
+                    *own = 0.0;
+                    return;
+                }
+                let r = f64::from(f.rivals[slot]);
+                *intensity = (f.base_rd[slot]
+                    * (1.0 + n.rivalry_effect * r / (r + n.rivalry_half)))
+                    .min(1.0);
+                let wanted = *intensity * f.revenue[slot];
+                *own = own_budget(
+                    wanted,
+                    f.capital[slot],
+                    f.profit[slot],
+                    borrowing,
+                    minimum_rd,
+                );
+            });
+        // Summed in slot order (the budget's share must not depend on the thread count).
         let mut own_total = 0.0;
-        for slot in 0..f.alive.len() {
-            if !f.alive[slot] {
-                continue;
+        for (&budget, &alive) in own.iter().zip(&f.alive) {
+            if alive {
+                own_total += budget;
             }
-            let r = f64::from(f.rivals[slot]);
-            f.rd_intensity[slot] =
-                (f.base_rd[slot] * (1.0 + n.rivalry_effect * r / (r + n.rivalry_half))).min(1.0);
-            own_total += own_rd(f, slot, borrowing, minimum_rd);
         }
         // The subsidy per unit of own R&D, within the budget.
         let rate = if own_total > 0.0 {
@@ -101,17 +124,24 @@ impl Economy {
         // Lock-in: a cluster whose knowledge has grown alike makes fewer radical innovations.
         let diversity = self.diversity_factor();
         let this = &*self;
-        let outcomes: Vec<(f64, Outcome)> = (0..this.firms.slots())
-            .into_par_iter()
-            .map(|slot| {
+        let (success, kind) = (
+            CellStream::new(this.seed, Purpose::Innovation, step, 0),
+            CellStream::new(this.seed, Purpose::Innovation, step, 1),
+        );
+        outcomes.resize(this.firms.slots(), (0.0, Outcome::None));
+        outcomes
+            .par_iter_mut()
+            .zip(own.par_iter())
+            .enumerate()
+            .for_each(|(slot, (outcome, &own))| {
                 let f = &this.firms;
+                *outcome = (0.0, Outcome::None);
                 if !f.alive[slot] {
-                    return (0.0, Outcome::None);
+                    return;
                 }
-                let own = own_rd(f, slot, borrowing, minimum_rd);
                 let spending = own * (1.0 + rate);
                 if spending <= 0.0 {
-                    return (0.0, Outcome::None);
+                    return;
                 }
                 let partners = this.network.partners(slot);
                 let partner_knowledge = if partners.is_empty() {
@@ -128,42 +158,55 @@ impl Economy {
                     * spending.powf(n.rd_elasticity)
                     * base.powf(n.knowledge_elasticity);
                 let slot_id = slot as u32;
-                let u = CellStream::new(this.seed, Purpose::Innovation, step, 0).unit(slot_id);
-                if u >= 1.0 - (-hazard).exp() {
-                    return (spending, Outcome::None);
+                if success.unit(slot_id) >= 1.0 - (-hazard).exp() {
+                    *outcome = (spending, Outcome::None);
+                    return;
                 }
-                let v = CellStream::new(this.seed, Purpose::Innovation, step, 1).unit(slot_id);
-                let kind = if v < n.radical_share * diversity {
-                    Outcome::Radical
+                *outcome = if kind.unit(slot_id) < n.radical_share * diversity {
+                    (spending, Outcome::Radical)
                 } else {
-                    Outcome::Incremental
+                    (spending, Outcome::Incremental)
                 };
-                (spending, kind)
-            })
-            .collect();
+            });
         let reachable = self.reachable();
+        // Spending and innovations booked, in parallel over slots.
         let f = &mut self.firms;
+        f.rd_spending
+            .par_iter_mut()
+            .zip(f.capital.par_iter_mut())
+            .zip(f.knowledge.par_iter_mut())
+            .zip(outcomes.par_iter().zip(own.par_iter()))
+            .zip(f.alive.par_iter())
+            .for_each(
+                |((((rd_spending, capital), knowledge), (&(spending, outcome), &own)), &alive)| {
+                    if !alive {
+                        return;
+                    }
+                    *rd_spending = spending;
+                    *capital -= own;
+                    if outcome != Outcome::None {
+                        *knowledge = innovation_step(*knowledge, reachable, n.gap_share);
+                    }
+                },
+            );
+        // The totals in slot order.
         let (mut spending_total, mut incremental, mut radical_count) = (0.0, 0, 0);
         for (slot, &(spending, outcome)) in outcomes.iter().enumerate() {
             if !f.alive[slot] {
                 continue;
             }
-            f.rd_spending[slot] = spending;
-            f.capital[slot] -= own_rd(f, slot, borrowing, minimum_rd);
             spending_total += spending;
             match outcome {
                 Outcome::None => {}
-                Outcome::Incremental => {
-                    f.knowledge[slot] = innovation_step(f.knowledge[slot], reachable, n.gap_share);
-                    incremental += 1;
-                }
+                Outcome::Incremental => incremental += 1,
                 Outcome::Radical => {
-                    f.knowledge[slot] = innovation_step(f.knowledge[slot], reachable, n.gap_share);
                     radical.push((slot, f.cell[slot]));
                     radical_count += 1;
                 }
             }
         }
+        self.rd_own = own;
+        self.rd_outcomes = outcomes;
         self.stats.rd_spending = spending_total;
         self.stats.subsidy = spending_total - spending_total / (1.0 + rate);
         self.stats.innovations_incremental = incremental;
