@@ -1534,6 +1534,8 @@ fn report_writes_a_self_contained_html_file() {
         "clusterlab run (bundled default: examples/default.toml) --seed 2024",
         "id=\"chart-adoption\"",
         "id=\"chart-factors\"",
+        "id=\"chart-lifecycle\"",
+        "found: emergence from step 0",
         "erp (Bass fit)",
         "GEM factors at the last step",
         "default-machinery-cluster",

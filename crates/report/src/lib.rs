@@ -251,6 +251,27 @@ pub fn write_report(dir: &Path, out: &Path) -> LabResult {
             x: steps.clone(),
             series: pick(&["leaders", "middle_firms", "laggards"]),
         });
+        // The life cycle: firms alive, and where each phase the rule found began.
+        if let Some(economy) = summary.economy.as_ref() {
+            let phases: Vec<String> = economy
+                .life_cycle
+                .phases
+                .iter()
+                .map(|p| format!("{} from step {}", p.phase, p.start))
+                .collect();
+            charts.push(Chart {
+                id: "lifecycle".into(),
+                title: "Life cycle".into(),
+                caption: format!(
+                    "Firms alive. The phases the rule of docs/ODD.md (S20) found: {}.",
+                    phases.join(", ")
+                ),
+                x_label: "step".into(),
+                y_label: "firms".into(),
+                x: steps.clone(),
+                series: pick(&["firms"]),
+            });
+        }
         charts.push(Chart {
             id: "welfare".into(),
             title: "Welfare".into(),

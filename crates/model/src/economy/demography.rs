@@ -10,7 +10,10 @@
 //!   incumbent drawn in proportion to its output with probability `agglomeration` (Baptista &
 //!   Swann 1998), else anywhere; knows `inheritance · (w·K̄ + (1 − w)·K_out) · (0.5 + u)` (the
 //!   cluster's mean knowledge `K̄` weighted by `local_pool` = w, the outside frontier `K_out`,
-//!   `u` uniform; at most the frontier); and enters when its expected profit at the entrant's share is positive.
+//!   `u` uniform; at most the frontier); and enters when the profit it expects per step over
+//!   `entry_horizon` steps is positive and the share it expects is at least the vanishing-share
+//!   floor — its share moving from the entrant's toward the share its cost earns against the
+//!   incumbents' (`Economy::expected_entry`): late entrants weigh their cost gap (Klepper 1996).
 //!   It starts small (`entrant_share` of the mean firm's share), with `entry_capital`, no
 //!   technologies, and the cluster's mean absorptive capacity as its floor.
 //! - **Spin-offs**: each leader with a positive profit spawns a spin-off with probability
@@ -166,6 +169,7 @@ impl Economy {
         let side = (2 * r + 1) as u64;
         let attributes = self.config.attributes;
         let share = self.config.external.pipeline_share;
+        let share_floor = d.exit_share / n as f64;
         let frontier = self.frontier();
         let dispersion = self.config.production.efficiency_dispersion;
         candidates.clear();
@@ -218,7 +222,10 @@ impl Economy {
             });
             let Some(cell) = place else { continue };
             let cost = candidate.cost;
-            if self.expected_entry_profit(cost, candidate.offer) <= 0.0 {
+            // It enters when it expects a profit and a share above the vanishing-share floor
+            // (below which it would be made to exit).
+            let (expected_share, expected_profit) = self.expected_entry(cost, candidate.offer);
+            if expected_profit <= 0.0 || expected_share < share_floor {
                 continue;
             }
             let slot = self.firms.add(NewFirm {

@@ -90,6 +90,25 @@ pub fn margin(substitution: f64, demand_elasticity: f64, share: f64) -> f64 {
     1.0 / (substitution - (substitution - demand_elasticity) * share.clamp(0.0, 1.0))
 }
 
+/// The mean share over steps `1..=H` of a firm whose share starts at `start` and moves toward
+/// `target` by the replicator `s ← (1 − χ) s + χ target` (χ `selection`, H `horizon`):
+/// `T + (s₀ − T)·w`, `w = (1/H) Σ_{t=1..H} (1 − χ)^t = (1 − χ)(1 − (1 − χ)^H)/(χ H)`. One step
+/// gives `(1 − χ) s₀ + χ T`; a long horizon tends to the target: an entrant that looks ahead
+/// weighs the share its cost will earn, not the share it starts with.
+#[inline]
+pub fn horizon_share(start: f64, target: f64, selection: f64, horizon: u32) -> f64 {
+    let chi = selection;
+    if horizon <= 1 {
+        return (1.0 - chi) * start + chi * target;
+    }
+    if chi <= 0.0 {
+        return start;
+    }
+    let keep = 1.0 - chi;
+    let h = f64::from(horizon);
+    target + (start - target) * keep * (1.0 - keep.powf(h)) / (chi * h)
+}
+
 /// The price of a firm with unit cost `cost` and margin `margin`: `c / (1 − L)`.
 #[inline]
 pub fn price(cost: f64, margin: f64) -> f64 {
@@ -291,19 +310,20 @@ impl Economy {
     }
 
     /// A potential entrant's price `c·σ/(σ − 1)` at unit cost `cost` and its CES weight
-    /// `p^{1−σ}`: what [`Self::expected_entry_profit`] needs that does not change as firms
-    /// enter, so the candidates' offers can be priced in parallel.
+    /// `p^{1−σ}`: what [`Self::expected_entry`] needs that does not change as firms enter, so
+    /// the candidates' offers can be priced in parallel.
     pub(crate) fn entrant_offer(&self, cost: f64) -> (f64, f64) {
         let sigma = self.config.market.substitution;
         let price = cost * sigma / (sigma - 1.0);
         (price, price.powf(1.0 - sigma))
     }
 
-    /// The profit a potential entrant of unit cost `cost` and offer `(price, weight)` (from
-    /// [`Self::entrant_offer`]) expects: one step at the entrant's share, moved once by its
-    /// competitiveness at the last step's mean price, less the fixed cost and the wear of the
-    /// capacity it needs.
-    pub(crate) fn expected_entry_profit(&self, cost: f64, (price, weight): (f64, f64)) -> f64 {
+    /// What a potential entrant of unit cost `cost` and offer `(price, weight)` (from
+    /// [`Self::entrant_offer`]) expects per step over its first `entry_horizon` steps, as
+    /// `(share, profit)`: its share starts at the entrant's and moves toward the CES share its
+    /// competitiveness earns at the last step's prices ([`horizon_share`]); its profit is the
+    /// margin on that share of demand less the fixed cost and the wear of the capacity it needs.
+    pub(crate) fn expected_entry(&self, cost: f64, (price, weight): (f64, f64)) -> (f64, f64) {
         let m = &self.config.market;
         let p = &self.config.production;
         let lm = self.local_market;
@@ -315,11 +335,17 @@ impl Economy {
         } else {
             entrant / n
         };
-        let share = (1.0 - m.selection) * entrant / n + m.selection * target;
+        let share = horizon_share(
+            entrant / n,
+            target,
+            m.selection,
+            self.config.demography.entry_horizon,
+        );
         let demand = share * (1.0 - lm.import_share) * lm.demand;
-        (price - cost) * demand
+        let profit = (price - cost) * demand
             - p.fixed_cost
-            - p.depreciation * p.capital_intensity * cost * (1.0 + p.spare_capacity) * demand
+            - p.depreciation * p.capital_intensity * cost * (1.0 + p.spare_capacity) * demand;
+        (share, profit)
     }
 
     /// Process 1 (see the module's documentation) at `step`.
@@ -663,6 +689,83 @@ mod tests {
     }
 
     /// Imports: each foreign seller's CES part of the imported demand, summing to it.
+    /// The entrant's horizon share is the mean of the replicator's path `s_t = (1 − χ) s_{t−1}
+    /// + χ T` over steps 1..=H, walked step by step; one step is the blend `(1 − χ) s₀ + χ T`
+    /// exactly (today's default), no selection keeps `s₀`, and a long horizon tends to `T`.
+    #[test]
+    fn an_entrants_horizon_share_is_the_mean_of_its_replicator_path() {
+        for (start, target, chi) in [(0.25, 0.03, 0.25), (0.01, 0.2, 0.1), (0.5, 0.5, 0.6)] {
+            for horizon in [1u32, 2, 7, 20, 40] {
+                let (mut s, mut sum) = (start, 0.0);
+                for _ in 0..horizon {
+                    s = (1.0 - chi) * s + chi * target;
+                    sum += s;
+                }
+                let walked = sum / f64::from(horizon);
+                let closed = horizon_share(start, target, chi, horizon);
+                assert!(
+                    (walked - closed).abs() < 1e-12,
+                    "{start} {target} {chi} {horizon}"
+                );
+            }
+            assert_eq!(
+                horizon_share(start, target, chi, 1),
+                (1.0 - chi) * start + chi * target
+            );
+            assert_eq!(horizon_share(start, target, 0.0, 20), start);
+            let far = horizon_share(start, target, chi, 400);
+            let bound = (start - target).abs() * (1.0 - chi) / (chi * 400.0);
+            assert!((far - target).abs() <= bound + 1e-15);
+        }
+    }
+
+    /// Klepper's entry condition: an entrant that looks one step ahead barely feels its cost
+    /// (three quarters of its share is the entrant's, whatever its cost, and its own margin grows
+    /// with its cost), so a dearer entrant expects *more* profit; one that weighs five years at
+    /// the share its cost earns expects less, and a share that falls toward the vanishing-share
+    /// floor.
+    #[test]
+    fn a_forward_looking_entrant_weighs_its_cost_against_the_incumbents() {
+        use crate::scenario::{parse_scenario_text, validate, Limits};
+        let text = "processes = [\"market\", \"demography\"]\n[region]\nwidth = 20\nheight = 20\n[firms]\ndensity = 0.2\n[market]\nexport_size = 0.0\n";
+        let parsed = parse_scenario_text(text, "t").unwrap();
+        let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
+        let mut world = crate::World::new(&scenario);
+        world.run_until(5, |_| {});
+        let mut e = world.economy().unwrap().clone();
+        let mean_cost =
+            e.firms.live().map(|s| e.firms.unit_cost[s]).sum::<f64>() / e.n_firms() as f64;
+        let (cheap, dear) = (mean_cost, 2.0 * mean_cost);
+        e.config.demography.entry_horizon = 1;
+        let (one_cheap, one_dear) = (
+            e.expected_entry(cheap, e.entrant_offer(cheap)),
+            e.expected_entry(dear, e.entrant_offer(dear)),
+        );
+        assert!(
+            one_dear.1 > one_cheap.1,
+            "one step: {one_cheap:?} {one_dear:?}"
+        );
+        assert!(
+            one_dear.0 > 0.75 * one_cheap.0,
+            "one step: {one_cheap:?} {one_dear:?}"
+        );
+        e.config.demography.entry_horizon = 20;
+        let (far_cheap, far_dear) = (
+            e.expected_entry(cheap, e.entrant_offer(cheap)),
+            e.expected_entry(dear, e.entrant_offer(dear)),
+        );
+        assert!(
+            far_dear.1 < far_cheap.1,
+            "five years: {far_cheap:?} {far_dear:?}"
+        );
+        // Twice the cost earns 2^(1−σ) = 1/8 of the CES weight: the share falls toward it.
+        assert!(
+            far_dear.0 < 0.4 * far_cheap.0,
+            "five years: {far_cheap:?} {far_dear:?}"
+        );
+        assert!(far_cheap.0 < one_cheap.0 * 1.5 && far_dear.0 < one_dear.0);
+    }
+
     #[test]
     fn import_sales_split_the_imported_demand() {
         let sigma: f64 = 4.0;

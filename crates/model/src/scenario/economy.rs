@@ -242,6 +242,8 @@ section! {
             "potential entrants per step per firm alive (spin-outs, imitators drawn by the cluster): each enters when its expected profit is positive";
         entrants: f64 = 0.0 => "0.0", "a number from 0 to 1000",
             "potential entrants per step from outside, however many firms there are (Klepper's pool of would-be producers of a new product): each enters when its expected profit is positive";
+        entry_horizon: u32 = 1 => "1", "a whole number from 1 to 400",
+            "steps (quarters) over which a potential entrant averages the share and profit it expects, its share moving from the entrant's toward the share its cost earns against the incumbents' at the replicator's speed; it enters when that profit is positive and that share at least exit_share of the mean firm's (1: the next step only; longer: late entrants weigh their cost gap, Klepper 1996)";
         entrant_share: f64 = 0.25 => "0.25", "a number in (0, 1]",
             "an entrant's market share as a share of the mean firm's: entrants start small";
         local_pool: f64 = 0.7 => "0.7", "a number in [0, 1]",

@@ -238,6 +238,7 @@ pub(super) fn check_economy(
     let d = &file.demography;
     c.probability("demography.entry_rate", d.entry_rate);
     c.in_range("demography.entrants", d.entrants, 0.0, 1000.0);
+    c.count_in("demography.entry_horizon", d.entry_horizon, 1, 400);
     if !(d.entrant_share > 0.0 && d.entrant_share <= 1.0) {
         c.error(
             "demography.entrant_share",
