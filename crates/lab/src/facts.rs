@@ -1058,17 +1058,17 @@ fn innovation(d: &RunData) -> Measured {
 
 /// The episodes of a technology's share column: ranges of steps each starting at a step with
 /// adopters that follows a step with none (or the column's start) and ending before the next
-/// such step. A column with no gap in adoption is one episode; a radical slot reused after
-/// its technology died out gives one per technology that held it.
+/// such step. A column with no gap in adoption is one episode, one never adopted none; a
+/// radical slot reused after its technology died out gives one per technology that held it.
 fn episodes(share: &[f64]) -> Vec<std::ops::Range<usize>> {
     let starts: Vec<usize> = (0..share.len())
         .filter(|&i| share[i] > 0.0 && (i == 0 || share[i - 1] == 0.0))
         .collect();
-    if starts.is_empty() {
-        return vec![0..share.len()];
-    }
+    let Some(&last) = starts.last() else {
+        return Vec::new();
+    };
     let mut out: Vec<std::ops::Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
-    out.push(starts[starts.len() - 1]..share.len());
+    out.push(last..share.len());
     out
 }
 
@@ -2293,9 +2293,10 @@ mod tests {
                 _ => logistic(0.95, 32.0, s),
             })
             .collect();
-        assert_eq!(episodes(&reused), vec![0..85, 85..201]);
-        assert_eq!(episodes(&[0.0, 0.0, 0.1, 0.2]), vec![2..4]);
-        assert_eq!(episodes(&[0.0; 3]), vec![0..3]);
+        assert_eq!(episodes(&reused), [0..85, 85..201]);
+        let late = episodes(&[0.0, 0.0, 0.1, 0.2]);
+        assert_eq!((late.len(), late[0].clone()), (1, 2..4));
+        assert!(episodes(&[0.0; 3]).is_empty());
         let series = Timeseries {
             names: ["step", "share:radical-1"].map(String::from).to_vec(),
             columns: vec![steps.clone(), reused],
