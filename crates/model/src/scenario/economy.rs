@@ -244,6 +244,8 @@ section! {
             "potential entrants per step from outside, however many firms there are (Klepper's pool of would-be producers of a new product): each enters when its expected profit is positive";
         entrant_share: f64 = 0.25 => "0.25", "a number in (0, 1]",
             "an entrant's market share as a share of the mean firm's: entrants start small";
+        entrant_dispersion: f64 = 0.0 => "0.0", "a number from 0 to 3",
+            "σ_e: standard deviation of an entrant's log appeal, drawn once it has entered, ln A = ln(entrant_share) − σ_e²/2 + σ_e·ε (mean entrant_share): entrants decide on the expected appeal and learn their own after entry (Jovanovic 1982; Hopenhayn 1992; Foster, Haltiwanger & Syverson 2016)";
         local_pool: f64 = 0.7 => "0.7", "a number in [0, 1]",
             "weight of the cluster's knowledge (against the outside frontier's) in what an entrant knows";
         agglomeration: f64 = 0.7 => "0.7", "a number in [0, 1]",
