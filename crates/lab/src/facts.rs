@@ -1056,6 +1056,22 @@ fn innovation(d: &RunData) -> Measured {
     })
 }
 
+/// The episodes of a technology's share column: ranges of steps each starting at a step with
+/// adopters that follows a step with none (or the column's start) and ending before the next
+/// such step. A column with no gap in adoption is one episode, one never adopted none; a
+/// radical slot reused after its technology died out gives one per technology that held it.
+fn episodes(share: &[f64]) -> Vec<std::ops::Range<usize>> {
+    let starts: Vec<usize> = (0..share.len())
+        .filter(|&i| share[i] > 0.0 && (i == 0 || share[i - 1] == 0.0))
+        .collect();
+    let Some(&last) = starts.last() else {
+        return Vec::new();
+    };
+    let mut out: Vec<std::ops::Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
+    out.push(last..share.len());
+    out
+}
+
 /// F9: logistic fits of each technology's share of firms.
 fn diffusion(d: &RunData) -> Measured {
     let Some(series) = d.series.as_ref() else {
@@ -1068,40 +1084,50 @@ fn diffusion(d: &RunData) -> Measured {
     let (mut diffused, mut s_shaped) = (0usize, 0usize);
     let mut ceilings: Vec<f64> = Vec::new();
     let mut technologies = 0;
-    for (name, share) in series.names.iter().zip(&series.columns) {
+    for (name, column) in series.names.iter().zip(&series.columns) {
         if !name.starts_with("share:") {
             continue;
         }
         technologies += 1;
-        let Some(start) = share.iter().position(|&s| s > 0.0) else {
-            continue;
-        };
-        let peak = share[start..]
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max);
-        if peak < DIFFUSED {
-            continue;
-        }
-        diffused += 1;
-        let end = start + share[start..].iter().position(|&s| s == peak).unwrap_or(0);
-        if end < start + 3 {
-            continue;
-        }
-        let t: Vec<f64> = steps[start..=end].iter().map(|s| s / spy).collect();
-        let Some(fit) = fd::logistic_fit(&t, &share[start..=end]) else {
-            continue;
-        };
-        // The window covers the fitted rise from 10% to 90% of the ceiling: it accelerates,
-        // then slows (a straight ramp fits a flat logistic whose 10–90% rise overruns it).
-        let rise = 9f64.ln() / fit.rate;
-        let covered = t[0] <= fit.midpoint - rise && fit.midpoint + rise <= t[t.len() - 1];
-        if fit.r_squared >= S_SHAPED_R2 && covered {
-            s_shaped += 1;
-            let last = share.last().copied().unwrap_or(0.0);
-            if last >= 0.95 * peak {
-                ceilings.push(fit.ceiling);
+        // A radical technology's slot is reused once nobody holds it: the column then follows
+        // a new technology, so each run from adopters after a step with none is one
+        // technology's curve (its last step the one before the next such run).
+        for range in episodes(column) {
+            let (offset, share) = (range.start, &column[range]);
+            let Some(start) = share.iter().position(|&s| s > 0.0) else {
+                continue;
+            };
+            let peak = share[start..]
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(f64::NEG_INFINITY, f64::max);
+            if peak < DIFFUSED {
+                continue;
+            }
+            diffused += 1;
+            let end = start + share[start..].iter().position(|&s| s == peak).unwrap_or(0);
+            if end < start + 3 {
+                continue;
+            }
+            let t: Vec<f64> = steps[offset + start..=offset + end]
+                .iter()
+                .map(|s| s / spy)
+                .collect();
+            let Some(fit) = fd::logistic_fit(&t, &share[start..=end]) else {
+                continue;
+            };
+            // The window covers the fitted rise from 10% to 90% of the ceiling: it
+            // accelerates, then slows (a straight ramp fits a flat logistic whose 10–90% rise
+            // overruns it).
+            let rise = 9f64.ln() / fit.rate;
+            let covered = t[0] <= fit.midpoint - rise && fit.midpoint + rise <= t[t.len() - 1];
+            if fit.r_squared >= S_SHAPED_R2 && covered {
+                s_shaped += 1;
+                let last = share.last().copied().unwrap_or(0.0);
+                if last >= 0.95 * peak {
+                    ceilings.push(fit.ceiling);
+                }
             }
         }
     }
@@ -2248,6 +2274,41 @@ mod tests {
         assert!((v[1] - 2.0 / 3.0).abs() < 1e-12, "{v:?}");
         assert!((v[2] - 0.6).abs() < 1e-4, "{v:?}");
         assert_eq!(assess(&[facts]).fact("F9").unwrap().holds, Holds::Yes);
+    }
+
+    /// F9 on a reused radical slot: a technology that rises, is displaced and dies out (its
+    /// share exactly 0), then a newer one in the same column that rises higher. They are two
+    /// technologies, each S-shaped; read as one curve from the first adopter to the column's
+    /// peak, the two would make one non-logistic curve.
+    #[test]
+    fn a_radical_slot_reused_after_extinction_is_two_technologies() {
+        let steps: Vec<f64> = (0..=200).map(f64::from).collect();
+        let logistic = |k: f64, mid: f64, s: f64| k / (1.0 + (-(s / 4.0 - mid)).exp());
+        let reused: Vec<f64> = steps
+            .iter()
+            .map(|&s| match s as u32 {
+                0..=59 => logistic(0.7, 8.0, s),
+                60..=79 => logistic(0.7, 8.0, 59.0) * (79.0 - s) / 20.0,
+                80..=84 => 0.0,
+                _ => logistic(0.95, 32.0, s),
+            })
+            .collect();
+        assert_eq!(episodes(&reused), [0..85, 85..201]);
+        let late = episodes(&[0.0, 0.0, 0.1, 0.2]);
+        assert_eq!((late.len(), late[0].clone()), (1, 2..4));
+        assert!(episodes(&[0.0; 3]).is_empty());
+        let series = Timeseries {
+            names: ["step", "share:radical-1"].map(String::from).to_vec(),
+            columns: vec![steps.clone(), reused],
+        };
+        let mut s = Synth::default();
+        s.push(Row::new(0, 0));
+        let facts = measure(&s.data(Some(series)));
+        let v = values(&facts, "F9");
+        assert_eq!(v[0], 2.0, "{v:?}");
+        assert_eq!(v[1], 1.0, "{v:?}");
+        // The first was displaced (it ends at 0); the second keeps its peak.
+        assert!((v[2] - 0.95).abs() < 1e-3, "{v:?}");
     }
 
     /// F10: a count rising from 100 to 300 and falling to 150 while output grows holds the

@@ -109,3 +109,18 @@ fn the_klepper_industry_has_an_entry_wave_and_a_shakeout_over_twenty_seeds() {
         );
     }
 }
+
+/// The advanced cluster: dense, open, R&D-heavy (F10, the life cycle of a young industry,
+/// cannot hold in a steady cluster).
+#[test]
+fn the_advanced_cluster_holds_ten_facts_jointly_over_twenty_seeds() {
+    check("policy/advanced.toml", 10);
+}
+
+/// The lagging cluster: thin, closed, shrinking. Its technologies diffuse slowly: most of
+/// those that reach 5% of firms are still rising when the 30 years end, so F9's logistic test
+/// cannot see their ceiling (docs/validation.md).
+#[test]
+fn the_lagging_cluster_holds_ten_facts_jointly_over_twenty_seeds() {
+    check("policy/lagging.toml", 10);
+}

@@ -67,6 +67,8 @@ pub enum Purpose {
     Appeal = 23,
     /// A firm's efficiency: its draw at entry and its shocks.
     Efficiency = 24,
+    /// An entrant's product appeal, drawn once it has entered.
+    EntrantAppeal = 25,
 }
 
 pub use clusterlab_numerics::stats::{splitmix64_mix, SplitMix64};

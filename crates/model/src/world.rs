@@ -881,7 +881,7 @@ impl World {
             levels[at] = level_of(migrant.firm.capacity);
         }
         economy.set_openness(slot);
-        economy.settle_entrant(slot);
+        economy.settle_entrant(slot, self.step);
         self.n_firms += 1;
         Some(slot)
     }

@@ -495,6 +495,7 @@ entrant_share = 0.0
 exit_share = 1.0
 entrants = -2.0
 entry_horizon = 0
+entrant_dispersion = 4.0
 [[technology]]
 adoption_cost = -1.0
 "#,
@@ -512,7 +513,8 @@ adoption_cost = -1.0
             "s.toml:18: demography.exit_share: 1 is out of range (expected a number in [0, 1))",
             "s.toml:19: demography.entrants: -2 is out of range (expected a number from 0 to 1000)",
             "s.toml:20: demography.entry_horizon: 0 is out of range (expected a whole number from 1 to 400)",
-            "s.toml:22: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
+            "s.toml:21: demography.entrant_dispersion: 4 is out of range (expected a number from 0 to 3)",
+            "s.toml:23: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
         ],
     );
 }

@@ -15,7 +15,9 @@
 //!   floor — its share moving from the entrant's toward the share its cost earns against the
 //!   incumbents' (`Economy::expected_entry`): late entrants weigh their cost gap (Klepper 1996).
 //!   It starts small (`entrant_share` of the mean firm's share), with `entry_capital`, no
-//!   technologies, and the cluster's mean absorptive capacity as its floor.
+//!   technologies, and the cluster's mean absorptive capacity as its floor. It decided on the
+//!   mean entrant's appeal and learns its own once in (`entrant_dispersion`: Jovanovic 1982;
+//!   Hopenhayn 1992; see `Economy::settle_entrant`).
 //! - **Spin-offs**: each leader with a positive profit spawns a spin-off with probability
 //!   `spinoff_rate`. The spin-off settles on the first empty cell among eight drawn within
 //!   `spinoff_radius` cells (none if all are taken), starts with `inheritance` of the parent's
@@ -114,7 +116,7 @@ impl Economy {
             self.firms.class[child] = self.class_bounds.class_of(cost, child);
             self.cell_firm[cell as usize] = child as u32;
             self.network.ensure_slots(self.firms.slots());
-            self.settle_entrant(child);
+            self.settle_entrant(child, step);
             turnover.spinoffs.push((parent_cell, cell));
         }
         for slot in 0..self.firms.slots() {
@@ -250,7 +252,7 @@ impl Economy {
             self.cell_firm[cell as usize] = slot as u32;
             self.network.ensure_slots(self.firms.slots());
             self.set_openness(slot);
-            self.settle_entrant(slot);
+            self.settle_entrant(slot, step);
             turnover.entrants.push(cell);
         }
         self.entry_cumulative = cumulative;

@@ -292,19 +292,32 @@ impl Economy {
         }
     }
 
-    /// Settles the firm in slot `slot` as an entrant: a market share of `entrant_share` times
-    /// the mean firm's (the others' shrink when shares are normalised next step), the capacity
-    /// that share of the last step's demand needs, and the appeal of `entrant_share` times the
-    /// mean firm's: entrants start small and with few customers.
-    pub(crate) fn settle_entrant(&mut self, slot: usize) {
+    /// Settles the firm in slot `slot` as an entrant at `step`: a market share of
+    /// `entrant_share` times the mean firm's (the others' shrink when shares are normalised
+    /// next step) and the capacity that share of the last step's demand needs: entrants start
+    /// small and with few customers. Its appeal is what its customers turn out to think of its
+    /// product, learnt only once it has entered (Jovanovic 1982; Hopenhayn 1992): drawn
+    /// lognormal of mean `entrant_share` times the mean firm's, `ln A = ln(entrant_share) −
+    /// σ_e²/2 + σ_e ε` (`σ_e` = `entrant_dispersion`; one draw per entrant, keyed by its cell).
+    /// Its share then moves toward what that appeal earns: an entrant with a poor draw shrinks
+    /// and exits within a few years, a good one grows (Foster, Haltiwanger & Syverson 2016).
+    pub(crate) fn settle_entrant(&mut self, slot: usize, step: u32) {
         let n = self.n_firms().max(1) as f64;
         let d = &self.config.demography;
         let share = d.entrant_share / n;
+        let dispersion = d.entrant_dispersion;
         let lm = self.local_market;
         let slack = 1.0 + self.config.production.spare_capacity;
         let f = &mut self.firms;
+        let mut appeal = d.entrant_share.ln();
+        if dispersion > 0.0 {
+            let cell = f.cell[slot];
+            let u1 = CellStream::new(self.seed, Purpose::EntrantAppeal, step, 0).unit(cell);
+            let u2 = CellStream::new(self.seed, Purpose::EntrantAppeal, step, 1).unit(cell);
+            appeal += dispersion * standard_normal(u1, u2) - dispersion * dispersion / 2.0;
+        }
         f.share[slot] = share;
-        f.appeal[slot] = d.entrant_share.ln();
+        f.appeal[slot] = appeal;
         f.production_capacity[slot] = slack * share * (1.0 - lm.import_share) * lm.demand;
         f.price[slot] = f.unit_cost[slot];
     }

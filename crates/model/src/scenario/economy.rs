@@ -246,6 +246,8 @@ section! {
             "steps (quarters) over which a potential entrant averages the share and profit it expects, its share moving from the entrant's toward the share its cost earns against the incumbents' at the replicator's speed; it enters when that profit is positive and that share at least exit_share of the mean firm's (1: the next step only; longer: late entrants weigh their cost gap, Klepper 1996)";
         entrant_share: f64 = 0.25 => "0.25", "a number in (0, 1]",
             "an entrant's market share as a share of the mean firm's: entrants start small";
+        entrant_dispersion: f64 = 0.0 => "0.0", "a number from 0 to 3",
+            "σ_e: standard deviation of an entrant's log appeal, drawn once it has entered, ln A = ln(entrant_share) − σ_e²/2 + σ_e·ε (mean entrant_share): entrants decide on the expected appeal and learn their own after entry (Jovanovic 1982; Hopenhayn 1992; Foster, Haltiwanger & Syverson 2016)";
         local_pool: f64 = 0.7 => "0.7", "a number in [0, 1]",
             "weight of the cluster's knowledge (against the outside frontier's) in what an entrant knows";
         agglomeration: f64 = 0.7 => "0.7", "a number in [0, 1]",

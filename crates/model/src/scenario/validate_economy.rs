@@ -245,6 +245,12 @@ pub(super) fn check_economy(
             format!("{} is out of range", d.entrant_share),
         );
     }
+    c.in_range(
+        "demography.entrant_dispersion",
+        d.entrant_dispersion,
+        0.0,
+        3.0,
+    );
     c.probability("demography.local_pool", d.local_pool);
     c.probability("demography.agglomeration", d.agglomeration);
     c.in_range(
