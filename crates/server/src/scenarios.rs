@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The bundled examples the dashboard lists (those with no firm file beside them).
-pub const BUNDLED: [(&str, &str); 8] = [
+pub const BUNDLED: [(&str, &str); 9] = [
     ("default", include_str!("../../../examples/default.toml")),
     (
         "competing-standards",
@@ -21,6 +21,10 @@ pub const BUNDLED: [(&str, &str); 8] = [
     (
         "lifecycle",
         include_str!("../../../examples/lifecycle.toml"),
+    ),
+    (
+        "klepper",
+        include_str!("../../../examples/klepper.toml"),
     ),
     (
         "evolving-cluster",
