@@ -22,10 +22,7 @@ pub const BUNDLED: [(&str, &str); 9] = [
         "lifecycle",
         include_str!("../../../examples/lifecycle.toml"),
     ),
-    (
-        "klepper",
-        include_str!("../../../examples/klepper.toml"),
-    ),
+    ("klepper", include_str!("../../../examples/klepper.toml")),
     (
         "evolving-cluster",
         include_str!("../../../examples/game/evolving-cluster.toml"),
