@@ -305,7 +305,20 @@ impl World {
                     firm_cells.push((cell, a));
                 }
             }
-            Economy::new(&scenario.economy, seed, &grid, &firm_cells, listed)
+            // What an entrant into a cluster that has emptied brings (no incumbents to average).
+            let empty_capacity = match &scenario.firms {
+                FirmPlacement::Density { capacity, .. } => capacity.mean(),
+                FirmPlacement::Listed {
+                    default_capacity, ..
+                } => *default_capacity,
+            };
+            Economy::new(
+                &scenario.economy,
+                seed,
+                &grid,
+                (&firm_cells, empty_capacity),
+                listed,
+            )
         });
         if let Some(economy) = &economy {
             let mut levels = vec![0u8; grid.padded_len()];

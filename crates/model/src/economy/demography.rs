@@ -137,7 +137,7 @@ impl Economy {
     fn enter(&mut self, step: u32, turnover: &mut Turnover) {
         let d = self.config.demography.clone();
         let n = self.n_firms();
-        if (d.entry_rate <= 0.0 && d.entrants <= 0.0) || n == 0 {
+        if d.entry_rate <= 0.0 && d.entrants <= 0.0 {
             return;
         }
         // Stream `j` of the step's entry draws: 0 the count, 1–10 a candidate's attributes,
@@ -164,14 +164,20 @@ impl Economy {
             knowledge += f.knowledge[s];
             capacity += f.base_capacity[s];
         }
-        let (mean_knowledge, mean_capacity) = (knowledge / n as f64, capacity / n as f64);
         let outside = self.outside_knowledge(step);
+        // A cluster with no firm (none yet, or all gone) has no local pool: entrants from the
+        // outside pool bring outside know-how and the scenario's mean capacity.
+        let (mean_knowledge, mean_capacity) = if n == 0 {
+            (outside, self.empty_capacity)
+        } else {
+            (knowledge / n as f64, capacity / n as f64)
+        };
         let cells = (self.width * self.height) as u64;
         let r = i64::from(d.spinoff_radius);
         let side = (2 * r + 1) as u64;
         let attributes = self.config.attributes;
         let share = self.config.external.pipeline_share;
-        let share_floor = d.exit_share / n as f64;
+        let share_floor = d.exit_share / n.max(1) as f64;
         let frontier = self.frontier();
         let dispersion = self.config.production.efficiency_dispersion;
         candidates.clear();

@@ -139,6 +139,9 @@ pub struct Economy {
     pub(crate) openness_boost: f64,
     /// Knowledge diversity at the start (lock-in is measured against it).
     pub(crate) initial_diversity: f64,
+    /// The base absorptive capacity an entrant brings into a cluster with no incumbent to
+    /// average over: the mean of the scenario's capacity.
+    pub(crate) empty_capacity: f64,
     /// The life-cycle detector.
     pub(crate) life_cycle: lifecycle::LifeCycle,
     /// Knowledge diversity at the end of the last step.
@@ -212,7 +215,7 @@ impl Economy {
         config: &EconomyConfig,
         seed: u64,
         grid: &Grid,
-        firm_cells: &[(u32, f64)],
+        (firm_cells, empty_capacity): (&[(u32, f64)], f64),
         records: Option<&[FirmRecord]>,
     ) -> Economy {
         let (width, height) = (grid.width(), grid.height());
@@ -359,6 +362,7 @@ impl Economy {
             policy_mask: None,
             openness_boost: 0.0,
             initial_diversity: 0.0,
+            empty_capacity,
             life_cycle: lifecycle::LifeCycle::default(),
             diversity: 0.0,
             foreign: Vec::new(),
@@ -738,7 +742,13 @@ mod tests {
             let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
             // The economy alone, on the grid the world would give it: the scan is geometry.
             let shape = Grid::new(scenario.region(), scenario.neighbourhood().reach());
-            let e = &super::Economy::new(scenario.economy(), scenario.seed(), &shape, &[], None);
+            let e = &super::Economy::new(
+                scenario.economy(),
+                scenario.seed(),
+                &shape,
+                (&[], 0.5),
+                None,
+            );
             let grid: Vec<f32> = (0..w * h).map(|i| ((i * 7) % 5) as f32).collect();
             for r in 0..4i64 {
                 for cell in 0..(w * h) as u32 {

@@ -181,10 +181,15 @@ pub fn validate(
             }
         }
         (None, _) if file.firms.density == 0.0 => {
-            c.warn(
-                "firms.density",
-                "density 0 places no firms: nothing can adopt",
-            );
+            // An industry may start empty when entrants from outside found it.
+            let founded =
+                file.processes.iter().any(|p| p == "demography") && file.demography.entrants > 0.0;
+            if !founded {
+                c.warn(
+                    "firms.density",
+                    "density 0 places no firms: nothing can adopt",
+                );
+            }
             FirmPlacement::Density {
                 density: 0.0,
                 capacity,
