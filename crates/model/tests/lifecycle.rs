@@ -252,3 +252,35 @@ fn an_industry_founded_from_nothing_has_its_entry_wave_and_shakeout() {
         "output after the peak {growth} (lower bound {growth_low}): {runs:?}"
     );
 }
+
+/// A decline that stops becomes maturity: a count that falls 1% a step for 30 steps and then
+/// holds is read as decline, then maturity once it has held a window (and no sooner than the
+/// window plus the hold).
+#[test]
+fn a_decline_that_stops_is_maturity() {
+    use clusterlab_model::economy::lifecycle::{LifeCycle, HOLD, WINDOW};
+    let mut cycle = LifeCycle::default();
+    let mut n = 1000.0f64;
+    let mut phases = Vec::new();
+    for step in 0..120 {
+        if (10..40).contains(&step) {
+            n *= 0.99;
+        }
+        cycle.record(n.round() as usize, 0, 0.5);
+        phases.push(cycle.phase());
+    }
+    let declined = phases.iter().position(|&p| p == Phase::Decline);
+    let declined = declined.unwrap_or_else(|| panic!("{phases:?}"));
+    let matured = phases[declined..]
+        .iter()
+        .position(|&p| p == Phase::Maturity);
+    let matured = declined + matured.unwrap_or_else(|| panic!("{phases:?}"));
+    // The count stops falling at step 40; the window sees it hold from step 40 + W, and the
+    // move needs W quiet steps then HOLD indications.
+    assert!(matured >= 40 + WINDOW, "{matured}: {phases:?}");
+    assert!(
+        matured <= 40 + 3 * WINDOW + HOLD as usize,
+        "{matured}: {phases:?}"
+    );
+    assert_eq!(*phases.last().unwrap(), Phase::Maturity, "{phases:?}");
+}

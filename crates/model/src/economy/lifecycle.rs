@@ -12,7 +12,8 @@
 //! - decline → renewal when `g ≥ g*` and either the innovation rate (innovations per firm,
 //!   over the window) is above its mean during the decline or knowledge diversity is above
 //!   its value when the decline began — a cluster that grows again on new knowledge; growth
-//!   without either is a recovery, back to growth;
+//!   without either is a recovery, back to growth; → maturity when `|g| < g*` for `W` steps
+//!   (the shake-out is over: the count holds);
 //! - renewal → decline when `g ≤ −g*`, → maturity when `|g| < g*` for `W` steps.
 //!
 //! A move happens only when the same move has been indicated `HOLD = 3` steps in a row, so a
@@ -129,6 +130,9 @@ impl LifeCycle {
                     Phase::Growth
                 }
             }
+            // A decline that stops — the count holds for a window — leaves a mature industry
+            // (Klepper 1996: after the shake-out the number of producers stabilises).
+            Phase::Decline if self.quiet_steps >= WINDOW as u32 => Phase::Maturity,
             Phase::Renewal if down => Phase::Decline,
             Phase::Renewal if self.quiet_steps >= WINDOW as u32 => Phase::Maturity,
             same => same,
