@@ -5,7 +5,7 @@
 //! either one of the scenario's [`Process`]es, run when the scenario switches it on, or the
 //! accounting every step does (costs and classes first, stocks after learning, the automaton's
 //! capacity levels before it runs, the clock and the books at the end). Adding a process
-//! four places: its file (an `impl Economy` block in `economy/`, or a `World` method for a
+//! touches four places: its file (an `impl Economy` block in `economy/`, or a `World` method for a
 //! process on the grid, with the state it alone keeps); here, its variant with its name and its
 //! line in [`SCHEDULE`] (the `match`es are exhaustive: nothing compiles until they say what the
 //! new process is); its arm in `World::run_process`; and its parameters, a `section!` of
@@ -25,7 +25,7 @@ pub enum Process {
     Mobility,
     /// Network ties: formation, triadic closure, decay (S11).
     Network,
-    /// Sharing strategies revised by imitation with the diffusion game's payoffs (S14).
+    /// Sharing strategies revised by imitation with the diffusion game's payoffs (S17).
     Strategy,
     /// The diffusion automaton, with adoption as an investment (S3, S4, S12).
     Diffusion,

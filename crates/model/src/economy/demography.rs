@@ -177,7 +177,6 @@ impl Economy {
         let side = (2 * r + 1) as u64;
         let attributes = self.config.attributes;
         let share = self.config.external.pipeline_share;
-        let share_floor = d.exit_share / n.max(1) as f64;
         let frontier = self.frontier();
         let dispersion = self.config.production.efficiency_dispersion;
         candidates.clear();
@@ -231,8 +230,9 @@ impl Economy {
             let Some(cell) = place else { continue };
             let cost = candidate.cost;
             // It enters when it expects a profit and a share above the vanishing-share floor
-            // (below which it would be made to exit).
+            // (below which it would be made to exit), both counted among the firms now live.
             let (expected_share, expected_profit) = self.expected_entry(cost, candidate.offer);
+            let share_floor = d.exit_share / self.n_firms().max(1) as f64;
             if expected_profit <= 0.0 || expected_share < share_floor {
                 continue;
             }

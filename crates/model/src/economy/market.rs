@@ -354,7 +354,14 @@ impl Economy {
             m.selection,
             self.config.demography.entry_horizon,
         );
-        let demand = share * (1.0 - lm.import_share) * lm.demand;
+        // In a region with no firm every local sale was an import: the entrant's own product
+        // takes its CES part against the foreign sellers'.
+        let import_share = if self.n_firms() == 0 && lm.foreign_weight > 0.0 {
+            lm.foreign_weight / (lm.foreign_weight + entrant * weight)
+        } else {
+            lm.import_share
+        };
+        let demand = share * (1.0 - import_share) * lm.demand;
         let profit = (price - cost) * demand
             - p.fixed_cost
             - p.depreciation * p.capital_intensity * cost * (1.0 + p.spare_capacity) * demand;
@@ -701,7 +708,6 @@ mod tests {
         );
     }
 
-    /// Imports: each foreign seller's CES part of the imported demand, summing to it.
     /// The entrant's horizon share is the mean of the replicator's path `s_t = (1 − χ) s_{t−1}
     /// + χ T` over steps 1..=H, walked step by step; one step is the blend `(1 − χ) s₀ + χ T`
     /// exactly (today's default), no selection keeps `s₀`, and a long horizon tends to `T`.
@@ -779,6 +785,7 @@ mod tests {
         assert!(far_cheap.0 < one_cheap.0 * 1.5 && far_dear.0 < one_dear.0);
     }
 
+    /// Imports: each foreign seller's CES part of the imported demand, summing to it.
     #[test]
     fn import_sales_split_the_imported_demand() {
         let sigma: f64 = 4.0;
