@@ -894,7 +894,7 @@ impl World {
             levels[at] = level_of(migrant.firm.capacity);
         }
         economy.set_openness(slot);
-        economy.settle_entrant(slot, self.step);
+        economy.settle_entrant(slot, self.step, crate::economy::market::Arrival::Migration);
         self.n_firms += 1;
         Some(slot)
     }

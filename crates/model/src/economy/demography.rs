@@ -116,7 +116,7 @@ impl Economy {
             self.firms.class[child] = self.class_bounds.class_of(cost, child);
             self.cell_firm[cell as usize] = child as u32;
             self.network.ensure_slots(self.firms.slots());
-            self.settle_entrant(child, step);
+            self.settle_entrant(child, step, super::market::Arrival::Entry);
             turnover.spinoffs.push((parent_cell, cell));
         }
         for slot in 0..self.firms.slots() {
@@ -258,7 +258,7 @@ impl Economy {
             self.cell_firm[cell as usize] = slot as u32;
             self.network.ensure_slots(self.firms.slots());
             self.set_openness(slot);
-            self.settle_entrant(slot, step);
+            self.settle_entrant(slot, step, super::market::Arrival::Entry);
             turnover.entrants.push(cell);
         }
         self.entry_cumulative = cumulative;

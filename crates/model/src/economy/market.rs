@@ -173,6 +173,15 @@ pub(crate) struct Sale {
     export_demand: f64,
 }
 
+/// How a new firm came into the region: its appeal draw's stream (`Economy::settle_entrant`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Arrival {
+    /// An entrant or a spin-off, settled in the step's demography.
+    Entry = 0,
+    /// A migrant from another region, settled between steps.
+    Migration = 1,
+}
+
 impl Economy {
     /// The local market's size `S_t` at `step`.
     pub fn local_size(&self, step: u32) -> f64 {
@@ -298,10 +307,13 @@ impl Economy {
     /// small and with few customers. Its appeal is what its customers turn out to think of its
     /// product, learnt only once it has entered (Jovanovic 1982; Hopenhayn 1992): drawn
     /// lognormal of mean `entrant_share` times the mean firm's, `ln A = ln(entrant_share) −
-    /// σ_e²/2 + σ_e ε` (`σ_e` = `entrant_dispersion`; one draw per entrant, keyed by its cell).
+    /// σ_e²/2 + σ_e ε` (`σ_e` = `entrant_dispersion`; one draw per entrant, keyed by its cell
+    /// and by how it came: `Arrival::Entry` for entrants and spin-offs, `Arrival::Migration`
+    /// for migrants, who settle before the step's demography and could otherwise share a draw
+    /// with an entrant taking their cell after they exit).
     /// Its share then moves toward what that appeal earns: an entrant with a poor draw shrinks
     /// and exits within a few years, a good one grows (Foster, Haltiwanger & Syverson 2016).
-    pub(crate) fn settle_entrant(&mut self, slot: usize, step: u32) {
+    pub(crate) fn settle_entrant(&mut self, slot: usize, step: u32, arrival: Arrival) {
         let n = self.n_firms().max(1) as f64;
         let d = &self.config.demography;
         let share = d.entrant_share / n;
@@ -312,8 +324,9 @@ impl Economy {
         let mut appeal = d.entrant_share.ln();
         if dispersion > 0.0 {
             let cell = f.cell[slot];
-            let u1 = CellStream::new(self.seed, Purpose::EntrantAppeal, step, 0).unit(cell);
-            let u2 = CellStream::new(self.seed, Purpose::EntrantAppeal, step, 1).unit(cell);
+            let key = 2 * arrival as u32;
+            let u1 = CellStream::new(self.seed, Purpose::EntrantAppeal, step, key).unit(cell);
+            let u2 = CellStream::new(self.seed, Purpose::EntrantAppeal, step, key + 1).unit(cell);
             appeal += dispersion * standard_normal(u1, u2) - dispersion * dispersion / 2.0;
         }
         f.share[slot] = share;
