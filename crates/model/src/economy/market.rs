@@ -822,4 +822,30 @@ mod tests {
         assert!((profit - (8.0 - 6.0) * q).abs() < 1e-12);
         assert!(lm.import_sale(5.0).0 > q, "the cheaper seller sells more");
     }
+
+    /// An entrant's appeal draw is a function of (seed, step, cell, how it came): the same
+    /// arrival on the same cell and step draws the same appeal, and a migrant draws another
+    /// one than an entrant would there (they could otherwise share it within one step).
+    #[test]
+    fn entrants_and_migrants_draw_their_appeal_from_their_own_streams() {
+        use crate::scenario::{parse_scenario_text, validate, Limits};
+        let text = "processes = [\"market\", \"demography\"]\n[region]\nwidth = 20\nheight = 20\n[firms]\ndensity = 0.2\n[market]\nexport_size = 0.0\n[demography]\nentrant_dispersion = 1.0\n";
+        let parsed = parse_scenario_text(text, "t").unwrap();
+        let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
+        let mut world = crate::World::new(&scenario);
+        world.run_until(2, |_| {});
+        let mut e = world.economy().unwrap().clone();
+        let slot = e.firms.live().next().unwrap();
+        let mut appeal = |arrival| {
+            e.settle_entrant(slot, 7, arrival);
+            e.firms.appeal[slot]
+        };
+        let (entry, again, migration) = (
+            appeal(Arrival::Entry),
+            appeal(Arrival::Entry),
+            appeal(Arrival::Migration),
+        );
+        assert_eq!(entry.to_bits(), again.to_bits());
+        assert_ne!(entry.to_bits(), migration.to_bits());
+    }
 }
