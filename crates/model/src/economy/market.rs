@@ -758,13 +758,7 @@ mod tests {
     /// floor.
     #[test]
     fn a_forward_looking_entrant_weighs_its_cost_against_the_incumbents() {
-        use crate::scenario::{parse_scenario_text, validate, Limits};
-        let text = "processes = [\"market\", \"demography\"]\n[region]\nwidth = 20\nheight = 20\n[firms]\ndensity = 0.2\n[market]\nexport_size = 0.0\n";
-        let parsed = parse_scenario_text(text, "t").unwrap();
-        let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
-        let mut world = crate::World::new(&scenario);
-        world.run_until(5, |_| {});
-        let mut e = world.economy().unwrap().clone();
+        let mut e = small_economy("", 5);
         let mean_cost =
             e.firms.live().map(|s| e.firms.unit_cost[s]).sum::<f64>() / e.n_firms() as f64;
         let (cheap, dear) = (mean_cost, 2.0 * mean_cost);
@@ -823,18 +817,26 @@ mod tests {
         assert!(lm.import_sale(5.0).0 > q, "the cheaper seller sells more");
     }
 
+    /// The economy of a small market-and-demography cluster (20 × 20, density 0.2, no
+    /// exports) with `extra` TOML appended, after `steps` steps.
+    fn small_economy(extra: &str, steps: u32) -> Economy {
+        use crate::scenario::{parse_scenario_text, validate, Limits};
+        let text = format!(
+            "processes = [\"market\", \"demography\"]\n[region]\nwidth = 20\nheight = 20\n[firms]\ndensity = 0.2\n[market]\nexport_size = 0.0\n{extra}"
+        );
+        let parsed = parse_scenario_text(&text, "t").unwrap();
+        let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
+        let mut world = crate::World::new(&scenario);
+        world.run_until(steps, |_| {});
+        world.economy().unwrap().clone()
+    }
+
     /// An entrant's appeal draw is a function of (seed, step, cell, how it came): the same
     /// arrival on the same cell and step draws the same appeal, and a migrant draws another
     /// one than an entrant would there (they could otherwise share it within one step).
     #[test]
     fn entrants_and_migrants_draw_their_appeal_from_their_own_streams() {
-        use crate::scenario::{parse_scenario_text, validate, Limits};
-        let text = "processes = [\"market\", \"demography\"]\n[region]\nwidth = 20\nheight = 20\n[firms]\ndensity = 0.2\n[market]\nexport_size = 0.0\n[demography]\nentrant_dispersion = 1.0\n";
-        let parsed = parse_scenario_text(text, "t").unwrap();
-        let (scenario, _) = validate(&parsed, None, Limits::default()).unwrap();
-        let mut world = crate::World::new(&scenario);
-        world.run_until(2, |_| {});
-        let mut e = world.economy().unwrap().clone();
+        let mut e = small_economy("[demography]\nentrant_dispersion = 1.0\n", 2);
         let slot = e.firms.live().next().unwrap();
         let mut appeal = |arrival| {
             e.settle_entrant(slot, 7, arrival);
