@@ -253,6 +253,11 @@ fn knowledge_growth_slows_as_the_frontier_nears() {
     // The premise: knowledge has come near the frontier — most of the way from where it
     // started (entrants keep joining below it, so the mean stays short of it).
     let (near, _) = mean_se(&nearness);
+    eprintln!(
+        "knowledge growth a step: first third {:?}, last third {:?}, difference {d:.5} (se {se:.5}); mean knowledge / frontier at the end {near:.3}",
+        mean_se(&first),
+        mean_se(&last)
+    );
     let start = runs()
         .iter()
         .map(|r| r.knowledge_mean[0] / r.frontier[0])

@@ -213,3 +213,95 @@ impl Economy {
         self.stats.innovations_radical = radical_count;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+    use crate::scenario::{parse_scenario_text, validate, Limits};
+    use crate::World;
+    use rayon::prelude::*;
+
+    /// Steps of burn-in (two years of quarters) before R&D performers are counted.
+    const BURN_IN: u32 = 8;
+
+    /// One run of the bundled default: over its steps after the burn-in, the R&D performers'
+    /// innovations and performer-steps below and at or above each step's median spending.
+    fn innovation_by_spending(seed: u64) -> [(f64, f64); 2] {
+        let text = include_str!("../../../../examples/default.toml")
+            .replace("seed = 2024", &format!("seed = {seed}"));
+        let parsed = parse_scenario_text(&text, "default.toml").unwrap_or_else(|p| panic!("{p}"));
+        let scenario = validate(&parsed, None, Limits::default())
+            .unwrap_or_else(|p| panic!("{p}"))
+            .0;
+        let mut world = World::new(&scenario);
+        let mut counts = [(0.0, 0.0); 2];
+        let steps = scenario.steps;
+        let mut spending = Vec::new();
+        world.run_until(steps, |w| {
+            if w.current_step() <= BURN_IN {
+                return;
+            }
+            let e = w.economy().unwrap();
+            spending.clear();
+            spending.extend(
+                e.firms
+                    .live()
+                    .filter_map(|s| e.rd_outcomes.get(s).copied().map(|o| (s, o)))
+                    // Entrants of the step, on new or vacated slots, did no R&D in it.
+                    .filter(|&(s, (r, _))| r > 0.0 && e.firms.rd_spending[s] == r)
+                    .map(|(_, o)| o),
+            );
+            if spending.len() < 2 {
+                return;
+            }
+            let mut sorted: Vec<f64> = spending.iter().map(|&(r, _)| r).collect();
+            sorted.sort_by(f64::total_cmp);
+            let median = sorted[sorted.len() / 2];
+            for &(r, outcome) in &spending {
+                let half = &mut counts[usize::from(r >= median)];
+                half.0 += f64::from(u8::from(outcome != Outcome::None));
+                half.1 += 1.0;
+            }
+        });
+        counts
+    }
+
+    /// R&D buys innovation (Griliches 1979; the hazard `α R^β (K + η K̄)^φ`): on the bundled
+    /// default at its own parameters with every process on, over 20 seeds, an R&D performer
+    /// innovates in a quarter with probability well below one (the hazard is not saturated,
+    /// so spending more raises it), and performers spending at or above the step's median
+    /// innovate more often than those below it, by more than three standard errors across
+    /// seeds and by at least a fifth. A saturated hazard (every performer innovating every
+    /// quarter, as with α = 0.3) gives a ratio of 1.0.
+    #[test]
+    fn rd_spending_raises_the_chance_of_innovating() {
+        let runs: Vec<[(f64, f64); 2]> = (1..=20u64)
+            .into_par_iter()
+            .map(innovation_by_spending)
+            .collect();
+        let rate =
+            |half: usize| -> Vec<f64> { runs.iter().map(|r| r[half].0 / r[half].1).collect() };
+        let (low, high) = (rate(0), rate(1));
+        let all: Vec<f64> = runs
+            .iter()
+            .map(|r| (r[0].0 + r[1].0) / (r[0].1 + r[1].1))
+            .collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let differences: Vec<f64> = high.iter().zip(&low).map(|(h, l)| h - l).collect();
+        let d = mean(&differences);
+        let se = (differences.iter().map(|x| (x - d).powi(2)).sum::<f64>()
+            / (differences.len() as f64 - 1.0)
+            / differences.len() as f64)
+            .sqrt();
+        let (p_all, p_low, p_high) = (mean(&all), mean(&low), mean(&high));
+        eprintln!("innovation a quarter: all {p_all:.3}, below the median {p_low:.3}, at or above {p_high:.3}; difference {d:.4} (se {se:.4})");
+        assert!(
+            p_all < 0.5,
+            "an R&D performer innovates in {p_all:.3} of quarters: the hazard is saturated"
+        );
+        assert!(
+            d > 3.0 * se && p_high >= 1.2 * p_low,
+            "innovation a quarter below the median R&D {p_low:.3}, at or above {p_high:.3} (difference {d:.4}, se {se:.4})"
+        );
+    }
+}

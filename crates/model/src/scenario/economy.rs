@@ -99,7 +99,7 @@ section! {
             "χ: speed at which market shares move toward the more competitive firms per step (replicator dynamics)";
         delivery_weight: f64 = 1.0 => "1.0", "a number of at least 0",
             "ω: how much unfilled demand (capacity shortfall) lowers a firm's competitiveness";
-        appeal_volatility: f64 = 0.16 => "0.16", "a number in [0, 1]",
+        appeal_volatility: f64 = 0.12 => "0.12", "a number in [0, 1]",
             "ν: standard deviation per step of the random shocks to the log appeal of a firm's product (demand shocks: its customers come and go)";
         initial_appeal_dispersion: f64 = 1.0 => "1.0", "a number from 0 to 3",
             "standard deviation of firms' log appeal at the start: a cluster begins with firms of unequal size (lognormal), as observed";
@@ -127,7 +127,7 @@ section! {
 section! {
     /// `[innovation]`: R&D, the knowledge production function, rivalry, radical innovations.
     InnovationSection at "innovation" {
-        productivity: f64 = 0.3 => "0.3", "a number of at least 0",
+        productivity: f64 = 0.02 => "0.02", "a number of at least 0",
             "α in the innovation hazard h = α·R^β·(K + η·K_partners)^φ";
         rd_elasticity: f64 = 0.5 => "0.5", "a number in [0, 1]",
             "β: returns to R&D spending R";
