@@ -64,18 +64,19 @@ impl Economy {
             .for_each(|((cost, &k), (&factor, &z))| {
                 *cost = unit_cost(&production, k, factor) * (-z).exp();
             });
-        self.cost_grid.resize(self.width * self.height, f32::NAN);
+        // Padded for the rivalry scan's square (`count_rivals`).
+        let mut grid = std::mem::take(&mut self.cost_grid);
+        let radius = self.config.innovation.rivalry_radius as usize;
         let (cell_firm, unit_cost) = (&self.cell_firm, &self.firms.unit_cost);
-        self.cost_grid
-            .par_iter_mut()
-            .zip(cell_firm.par_iter())
-            .for_each(|(cost, &slot)| {
-                *cost = if slot == NO_FIRM {
-                    f32::NAN
-                } else {
-                    unit_cost[slot as usize] as f32
-                };
-            });
+        self.fill_padded(&mut grid, radius, |cell| {
+            let slot = cell_firm[cell as usize];
+            if slot == NO_FIRM {
+                f32::NAN
+            } else {
+                unit_cost[slot as usize] as f32
+            }
+        });
+        self.cost_grid = grid;
         // Sorted as integers: for the non-negative costs a unit cost can be, the bits of an
         // f64 order as the numbers do, so `bits · 2³² + slot` orders by (cost, slot).
         let firms = &self.firms;
