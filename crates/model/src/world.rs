@@ -1455,15 +1455,15 @@ fn refresh_tech_factors(
     groups: &[Group],
     factors: &[Vec<f64>],
 ) {
-    let width = grid.width();
+    let width = grid.width() as u32;
     let firms = &mut economy.firms;
     firms
         .tech_factor
         .par_iter_mut()
         .zip(firms.cell.par_iter())
         .for_each(|(factor, &cell)| {
-            let cell = cell as usize;
-            let i = grid.index(cell % width, cell / width);
+            // A 32-bit division: the cell ids are u32.
+            let i = grid.index((cell % width) as usize, (cell / width) as usize);
             *factor = groups
                 .iter()
                 .zip(factors)
@@ -1537,14 +1537,21 @@ fn vet_adoptions(
 fn write_capacity_levels(grid: &Grid, economy: &Economy, levels: &mut [u8]) {
     let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
     let (cell_firm, capacity) = (&economy.cell_firm, &economy.firms.capacity);
+    let last = capacity.len().saturating_sub(1);
     levels[halo * stride..(halo + grid.height()) * stride]
         .par_chunks_mut(stride)
         .zip(cell_firm.par_chunks(width))
         .for_each(|(row, firms)| {
             for (level, &slot) in row[halo..halo + width].iter_mut().zip(firms) {
-                if slot != crate::economy::NO_FIRM {
-                    *level = level_of(capacity[slot as usize]);
-                }
+                // Branch-free (half the cells are empty, at random): an empty cell reads some
+                // firm's capacity and keeps its level.
+                let a = capacity.get((slot as usize).min(last)).copied();
+                let new = level_of(a.unwrap_or(0.0));
+                *level = if slot == crate::economy::NO_FIRM {
+                    *level
+                } else {
+                    new
+                };
             }
         });
 }

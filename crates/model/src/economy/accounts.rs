@@ -68,12 +68,19 @@ impl Economy {
         let mut grid = std::mem::take(&mut self.cost_grid);
         let radius = self.config.innovation.rivalry_radius as usize;
         let (cell_firm, unit_cost) = (&self.cell_firm, &self.firms.unit_cost);
+        let last = unit_cost.len().saturating_sub(1);
         self.fill_padded(&mut grid, radius, |cell| {
             let slot = cell_firm[cell as usize];
+            // Branch-free (half the cells are empty, at random): an empty cell reads some
+            // firm's cost and discards it.
+            let cost = unit_cost
+                .get((slot as usize).min(last))
+                .copied()
+                .unwrap_or(0.0) as f32;
             if slot == NO_FIRM {
                 f32::NAN
             } else {
-                unit_cost[slot as usize] as f32
+                cost
             }
         });
         self.cost_grid = grid;
