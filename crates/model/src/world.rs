@@ -153,33 +153,6 @@ fn level_of(a: f64) -> u8 {
     t + u8::from(x - f64::from(t) >= 0.5)
 }
 
-#[cfg(test)]
-mod level_tests {
-    /// The level is `(a · 255).round()` for every kind of value: halves, their neighbours,
-    /// the ends, beyond them and NaN.
-    #[test]
-    fn levels_round_half_away_from_zero() {
-        let reference = |a: f64| (a.clamp(0.0, 1.0) * 255.0).round() as u8;
-        let mut values = vec![0.0, 1.0, -0.0, -1.0, 2.0, f64::NAN, f64::INFINITY, 1e-300];
-        for k in 0..=510 {
-            let half = f64::from(k) / 510.0;
-            values.extend([half, half.next_up(), half.next_down()]);
-            let x = f64::from(k) * 0.5;
-            values.extend([x / 255.0, (x / 255.0).next_up(), (x / 255.0).next_down()]);
-        }
-        let mut u = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..100_000 {
-            u = u
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            values.push((u >> 11) as f64 / (1u64 << 53) as f64);
-        }
-        for a in values {
-            assert_eq!(super::level_of(a), reference(a), "{a:e}");
-        }
-    }
-}
-
 impl World {
     /// Memory a world of this shape needs, in bytes, at most (validation refuses what the
     /// machine cannot hold): the layers, the band scratch, and each technology's threshold
@@ -1568,6 +1541,33 @@ fn write_capacity_levels_at(
         if let Some(slot) = economy.firm_at(cell) {
             let cell = cell as usize;
             levels[grid.index(cell % width, cell / width)] = level_of(economy.firms.capacity[slot]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    /// The level is `(a · 255).round()` for every kind of value: halves, their neighbours,
+    /// the ends, beyond them and NaN.
+    #[test]
+    fn levels_round_half_away_from_zero() {
+        let reference = |a: f64| (a.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let mut values = vec![0.0, 1.0, -0.0, -1.0, 2.0, f64::NAN, f64::INFINITY, 1e-300];
+        for k in 0..=510 {
+            let half = f64::from(k) / 510.0;
+            values.extend([half, half.next_up(), half.next_down()]);
+            let x = f64::from(k) * 0.5;
+            values.extend([x / 255.0, (x / 255.0).next_up(), (x / 255.0).next_down()]);
+        }
+        let mut u = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            u = u
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            values.push((u >> 11) as f64 / (1u64 << 53) as f64);
+        }
+        for a in values {
+            assert_eq!(super::level_of(a), reference(a), "{a:e}");
         }
     }
 }
