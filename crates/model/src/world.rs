@@ -142,9 +142,15 @@ pub struct Migrant {
     pub technologies: Vec<String>,
 }
 
-/// The capacity level of capacity `a` in [0, 1].
+/// The capacity level of capacity `a` in [0, 1]: `(a · 255).round()`, without the call into
+/// libm that `round` is on the baseline x86-64 (it has no rounding instruction). For `x` in
+/// [0, 255], `x − trunc(x)` is exact, so rounding half away from zero is the truncation plus
+/// one when that fraction is at least one half; NaN gives 0 either way.
+#[inline]
 fn level_of(a: f64) -> u8 {
-    (a.clamp(0.0, 1.0) * 255.0).round() as u8
+    let x = a.clamp(0.0, 1.0) * 255.0;
+    let t = x as u8;
+    t + u8::from(x - f64::from(t) >= 0.5)
 }
 
 impl World {
@@ -773,8 +779,7 @@ impl World {
             }
             Stage::Stocks => {
                 if let Some(economy) = &mut self.economy {
-                    economy.accumulate_stocks();
-                    economy.update_capacities();
+                    economy.update_stocks();
                 }
             }
             Stage::Levels => {
@@ -1423,15 +1428,15 @@ fn refresh_tech_factors(
     groups: &[Group],
     factors: &[Vec<f64>],
 ) {
-    let width = grid.width();
+    let width = grid.width() as u32;
     let firms = &mut economy.firms;
     firms
         .tech_factor
         .par_iter_mut()
         .zip(firms.cell.par_iter())
         .for_each(|(factor, &cell)| {
-            let cell = cell as usize;
-            let i = grid.index(cell % width, cell / width);
+            // A 32-bit division: the cell ids are u32.
+            let i = grid.index((cell % width) as usize, (cell / width) as usize);
             *factor = groups
                 .iter()
                 .zip(factors)
@@ -1505,14 +1510,21 @@ fn vet_adoptions(
 fn write_capacity_levels(grid: &Grid, economy: &Economy, levels: &mut [u8]) {
     let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
     let (cell_firm, capacity) = (&economy.cell_firm, &economy.firms.capacity);
+    let last = capacity.len().saturating_sub(1);
     levels[halo * stride..(halo + grid.height()) * stride]
         .par_chunks_mut(stride)
         .zip(cell_firm.par_chunks(width))
         .for_each(|(row, firms)| {
             for (level, &slot) in row[halo..halo + width].iter_mut().zip(firms) {
-                if slot != crate::economy::NO_FIRM {
-                    *level = level_of(capacity[slot as usize]);
-                }
+                // Branch-free (half the cells are empty, at random): an empty cell reads some
+                // firm's capacity and keeps its level.
+                let a = capacity.get((slot as usize).min(last)).copied();
+                let new = level_of(a.unwrap_or(0.0));
+                *level = if slot == crate::economy::NO_FIRM {
+                    *level
+                } else {
+                    new
+                };
             }
         });
 }
@@ -1529,6 +1541,33 @@ fn write_capacity_levels_at(
         if let Some(slot) = economy.firm_at(cell) {
             let cell = cell as usize;
             levels[grid.index(cell % width, cell / width)] = level_of(economy.firms.capacity[slot]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    /// The level is `(a · 255).round()` for every kind of value: halves, their neighbours,
+    /// the ends, beyond them and NaN.
+    #[test]
+    fn levels_round_half_away_from_zero() {
+        let reference = |a: f64| (a.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let mut values = vec![0.0, 1.0, -0.0, -1.0, 2.0, f64::NAN, f64::INFINITY, 1e-300];
+        for k in 0..=510 {
+            let half = f64::from(k) / 510.0;
+            values.extend([half, half.next_up(), half.next_down()]);
+            let x = f64::from(k) * 0.5;
+            values.extend([x / 255.0, (x / 255.0).next_up(), (x / 255.0).next_down()]);
+        }
+        let mut u = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            u = u
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            values.push((u >> 11) as f64 / (1u64 << 53) as f64);
+        }
+        for a in values {
+            assert_eq!(super::level_of(a), reference(a), "{a:e}");
         }
     }
 }

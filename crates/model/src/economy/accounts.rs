@@ -64,46 +64,80 @@ impl Economy {
             .for_each(|((cost, &k), (&factor, &z))| {
                 *cost = unit_cost(&production, k, factor) * (-z).exp();
             });
-        self.cost_grid.resize(self.width * self.height, f32::NAN);
+        // Padded for the rivalry scan's square (`count_rivals`).
+        let mut grid = std::mem::take(&mut self.cost_grid);
+        let radius = self.config.innovation.rivalry_radius as usize;
         let (cell_firm, unit_cost) = (&self.cell_firm, &self.firms.unit_cost);
-        self.cost_grid
-            .par_iter_mut()
-            .zip(cell_firm.par_iter())
-            .for_each(|(cost, &slot)| {
-                *cost = if slot == NO_FIRM {
-                    f32::NAN
-                } else {
-                    unit_cost[slot as usize] as f32
-                };
-            });
-        // Sorted as integers: for the non-negative costs a unit cost can be, the bits of an
-        // f64 order as the numbers do, so `bits · 2³² + slot` orders by (cost, slot).
+        let last = unit_cost.len().saturating_sub(1);
+        self.fill_padded(&mut grid, radius, |cell| {
+            let slot = cell_firm[cell as usize];
+            // Branch-free (half the cells are empty, at random): an empty cell reads some
+            // firm's cost and discards it.
+            let cost = unit_cost
+                .get((slot as usize).min(last))
+                .copied()
+                .unwrap_or(0.0) as f32;
+            if slot == NO_FIRM {
+                f32::NAN
+            } else {
+                cost
+            }
+        });
+        self.cost_grid = grid;
+        // Keyed as integers: for the non-negative costs a unit cost can be, the bits of an
+        // f64 order as the numbers do, so `bits · 2³² + slot` orders by (cost, slot). Only
+        // the keys at the two class boundaries' ranks are needed, and the keys are distinct
+        // (the slot is in them): the key a full sort would put at a rank is found by counting
+        // the keys per bucket of their top 16 bits, then selecting the rank within its bucket
+        // among that bucket's keys alone.
         let firms = &self.firms;
-        self.sort_keys.clear();
-        self.sort_keys.extend(
-            firms
-                .live()
-                .map(|slot| (u128::from(firms.unit_cost[slot].to_bits()) << 32) | slot as u128),
-        );
-        // Only the keys at the two class boundaries' ranks are needed, and the keys are
-        // distinct (the slot is in them): selecting each rank finds the same key a full sort
-        // would put there.
-        let n = self.sort_keys.len();
+        let n = firms.count();
         let p = &self.config.production;
         let leaders = (p.leader_share * n as f64).round() as usize;
         let laggards = (p.laggard_share * n as f64).round() as usize;
+        let bucket = |slot: usize| (firms.unit_cost[slot].to_bits() >> 48) as usize;
+        let mut counts = vec![0u32; 1 << 16];
+        for slot in firms.live() {
+            counts[bucket(slot)] += 1;
+        }
+        // The bucket of a rank and the rank within it.
+        let locate = |rank: usize| {
+            let mut before = 0;
+            for (b, &count) in counts.iter().enumerate() {
+                if rank < before + count as usize {
+                    return (b, rank - before);
+                }
+                before += count as usize;
+            }
+            unreachable!("a rank below the number of keys lies in a bucket")
+        };
+        let targets = [leaders, n - laggards.min(n)].map(|rank| (rank < n).then(|| locate(rank)));
+        let wanted: Vec<usize> = targets.iter().flatten().map(|&(b, _)| b).collect();
         let keys = &mut self.sort_keys;
-        let mut at_rank = |rank: usize| {
-            (rank < keys.len()).then(|| {
-                let slot = *keys.select_nth_unstable(rank).1 as u32;
+        keys.clear();
+        keys.extend(
+            firms
+                .live()
+                .filter(|&slot| wanted.contains(&bucket(slot)))
+                .map(|slot| (u128::from(firms.unit_cost[slot].to_bits()) << 32) | slot as u128),
+        );
+        let first = wanted.iter().copied().min();
+        let mut at = |target: Option<(usize, usize)>| {
+            target.map(|(b, within)| {
+                // The keys of a lower wanted bucket all come before this bucket's.
+                let below = match first {
+                    Some(lowest) if lowest < b => counts[lowest] as usize,
+                    _ => 0,
+                };
+                let slot = *keys.select_nth_unstable(below + within).1 as u32;
                 (firms.unit_cost[slot as usize], slot)
             })
         };
         // By comparison with the (cost, slot) at the class boundaries, in parallel and in slot
         // order: the same classes as by rank, without scattered writes.
         self.class_bounds = ClassBounds {
-            leader: at_rank(leaders),
-            laggard: at_rank(n - laggards.min(n)),
+            leader: at(targets[0]),
+            laggard: at(targets[1]),
         };
         let bounds = self.class_bounds;
         let f = &mut self.firms;
@@ -119,23 +153,39 @@ impl Economy {
         unit_cost(&self.config.production, knowledge, factor)
     }
 
-    /// Accumulates the R&D and sales stocks with the step's spending and revenue:
-    /// `S ← (1 − δ)S + R`, `Y ← (1 − δ)Y + p·q` (Griliches 1979's perpetual inventory).
-    pub(crate) fn accumulate_stocks(&mut self) {
+    /// Accumulates the R&D and sales stocks with the step's spending and revenue —
+    /// `S ← (1 − δ)S + R`, `Y ← (1 − δ)Y + p·q` (Griliches 1979's perpetual inventory) — and
+    /// updates the absorptive capacities they give ([`Self::update_capacities`]). The mean
+    /// sales stock is summed in the same pass, over the same fixed chunks.
+    pub(crate) fn update_stocks(&mut self) {
         let delta = self.config.spillover.rd_depreciation;
         let f = &mut self.firms;
-        f.rd_stock
-            .par_iter_mut()
-            .zip(f.sales_stock.par_iter_mut())
-            .zip(f.rd_spending.par_iter())
-            .zip(f.revenue.par_iter())
-            .zip(f.alive.par_iter())
-            .for_each(|((((s, y), &r), &sales), &alive)| {
-                if alive {
-                    *s = accumulate(*s, delta, r);
-                    *y = accumulate(*y, delta, sales);
+        let n = f.count();
+        let sums: Vec<f64> = f
+            .rd_stock
+            .par_chunks_mut(STOCK_CHUNK)
+            .zip(f.sales_stock.par_chunks_mut(STOCK_CHUNK))
+            .zip(f.rd_spending.par_chunks(STOCK_CHUNK))
+            .zip(f.revenue.par_chunks(STOCK_CHUNK))
+            .zip(f.alive.par_chunks(STOCK_CHUNK))
+            .map(|((((s, y), r), sales), alive)| {
+                for ((((s, y), &r), &sales), &alive) in
+                    s.iter_mut().zip(y.iter_mut()).zip(r).zip(sales).zip(alive)
+                {
+                    if alive {
+                        *s = accumulate(*s, delta, r);
+                        *y = accumulate(*y, delta, sales);
+                    }
                 }
-            });
+                live_sum(y, alive)
+            })
+            .collect();
+        let mean_sales = if n == 0 {
+            0.0
+        } else {
+            sums.into_iter().sum::<f64>() / n as f64
+        };
+        self.set_capacities(mean_sales);
     }
 
     /// Absorptive capacity from R&D actually spent (Cohen & Levinthal 1989, the second face
@@ -144,27 +194,29 @@ impl Economy {
     /// ratio is its stock-weighted R&D intensity; a small firm is measured against the typical
     /// firm's scale; a firm that stops spending falls back to its floor `a₀`.
     pub(crate) fn update_capacities(&mut self) {
-        let xi_r = self.config.spillover.capacity_rd;
-        let f = &mut self.firms;
+        let f = &self.firms;
         let n = f.count();
         let mean_sales = if n == 0 {
             0.0
         } else {
             // Over fixed chunks, added in chunk order: the same bits on any number of threads.
             f.sales_stock
-                .par_chunks(4096)
-                .zip(f.alive.par_chunks(4096))
-                .map(|(y, a)| {
-                    y.iter()
-                        .zip(a)
-                        .map(|(&y, &a)| if a { y } else { 0.0 })
-                        .sum::<f64>()
-                })
+                .par_chunks(STOCK_CHUNK)
+                .zip(f.alive.par_chunks(STOCK_CHUNK))
+                .map(|(y, a)| live_sum(y, a))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .sum::<f64>()
                 / n as f64
         };
+        self.set_capacities(mean_sales);
+    }
+
+    /// Sets every absorptive capacity from the stocks, the mean sales stock being
+    /// `mean_sales`.
+    fn set_capacities(&mut self, mean_sales: f64) {
+        let xi_r = self.config.spillover.capacity_rd;
+        let f = &mut self.firms;
         f.capacity
             .par_iter_mut()
             .zip(f.base_capacity.par_iter())
@@ -173,4 +225,16 @@ impl Economy {
                 *a = capacity(a0, xi_r, s, y, mean_sales);
             });
     }
+}
+
+/// Slots per chunk of the mean sales stock's sum.
+const STOCK_CHUNK: usize = 4096;
+
+/// The sum of the live firms' values in one chunk, in slot order.
+fn live_sum(values: &[f64], alive: &[bool]) -> f64 {
+    values
+        .iter()
+        .zip(alive)
+        .map(|(&y, &a)| if a { y } else { 0.0 })
+        .sum::<f64>()
 }

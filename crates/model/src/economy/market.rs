@@ -146,32 +146,31 @@ impl WorldMarket {
     }
 }
 
-/// A firm's offer on the markets in a step: its CES weights at its prices.
+/// A firm's offer on the markets in a step: its CES weights at its prices (what the sales
+/// need of it; its appeal and its part of the mean price are summed as they are computed).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Offer {
-    /// `A`, the appeal.
-    appeal: f64,
     /// `A p^{1−σ}` on the local market (0 at or above the choke price).
     local: f64,
     /// `A p_x^{1−σ}` abroad (0 without a pipeline).
     export: f64,
     /// `p_x`, its export price.
     export_price: f64,
-    /// `s p`: its part of the mean price.
-    paid: f64,
 }
 
-/// What one firm did on the markets in a step.
+/// What one firm's sales of a step leave for the moves of shares and capacities once the
+/// market's totals are known (the rest is booked in the firm's columns at once).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Sale {
-    local: f64,
-    export: f64,
-    export_price: f64,
-    profit: f64,
-    revenue: f64,
+    /// Its CES weight with its delivery, `A p^{1−σ} (1 − u)^ω` against the mean appeal.
     weight: f64,
+    /// The units the world market would have bought of it.
     export_demand: f64,
 }
+
+/// Slots per chunk of the market's sums: fixed, so that the sums, added chunk by chunk in
+/// order, have the same bits on any number of threads.
+const CHUNK: usize = 4096;
 
 /// How a new firm came into the region: its appeal draw's stream (`Economy::settle_entrant`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -382,65 +381,72 @@ impl Economy {
     }
 
     /// Process 1 (see the module's documentation) at `step`.
+    ///
+    /// Four passes over the slots: prices and offers (with their sums), sales booked, the
+    /// totals in slot order, then shares, appeals' contracts and capacities, which need the
+    /// totals.
     pub(crate) fn market(&mut self, step: u32) {
         let m = self.config.market.clone();
         let p = self.config.production.clone();
         let (sigma, eta) = (m.substitution, m.demand_elasticity);
         let size = self.local_size(step);
-        // Shares of the live firms, normalised (exits and entrants changed them).
-        let f = &mut self.firms;
-        let total: f64 = f.live().map(|s| f.share[s]).sum();
-        if total > 0.0 {
-            f.share
-                .par_iter_mut()
-                .zip(f.alive.par_iter())
-                .filter(|(_, &alive)| alive)
-                .for_each(|(share, _)| *share /= total);
-        }
-        // Prices and CES weights from shares, in parallel over slots; their sums over fixed
-        // chunks of slots, added in chunk order: the same bits on any number of threads.
+        // Shares of the live firms are normalised (exits and entrants changed them) as the
+        // offers are made.
+        let total: f64 = self.firms.live().map(|s| self.firms.share[s]).sum();
+        // Prices and CES weights from shares, in parallel over chunks of slots; their sums
+        // within each chunk in slot order, then over the chunks in order: the same bits on
+        // any number of threads.
         let (trade_cost, choke) = (m.trade_cost, m.choke_price);
         let mut offers = std::mem::take(&mut self.offers);
+        let f = &mut self.firms;
         offers.resize(f.slots(), Offer::default());
-        offers
-            .par_iter_mut()
-            .zip(f.price.par_iter_mut())
-            .enumerate()
-            .for_each(|(s, (offer, price_i))| {
-                if !f.alive[s] {
-                    *offer = Offer::default();
-                    return;
-                }
-                let c = f.unit_cost[s];
-                *price_i = price(c, margin(sigma, eta, f.share[s]));
-                let appeal = f.appeal[s].exp();
-                let (export_price, export_weight) = if f.pipeline[s] {
-                    export_offer(c, trade_cost, sigma)
-                } else {
-                    (0.0, 0.0)
-                };
-                *offer = Offer {
-                    appeal,
-                    local: if *price_i < choke {
-                        appeal * price_i.powf(1.0 - sigma)
-                    } else {
-                        0.0
-                    },
-                    export: appeal * export_weight,
-                    export_price,
-                    paid: f.share[s] * *price_i,
-                };
-            });
+        let (alive, unit_cost, appeal, pipeline) = (&f.alive, &f.unit_cost, &f.appeal, &f.pipeline);
         let sums = offers
-            .par_chunks(4096)
-            .map(|chunk| {
-                chunk.iter().fold([0.0; 4], |mut t, o| {
-                    t[0] += o.paid;
-                    t[1] += o.local;
-                    t[2] += o.appeal;
-                    t[3] += o.export;
-                    t
-                })
+            .par_chunks_mut(CHUNK)
+            .zip(f.price.par_chunks_mut(CHUNK))
+            .zip(f.share.par_chunks_mut(CHUNK))
+            .enumerate()
+            .map(|(chunk, ((offers, prices), shares))| {
+                let first = chunk * CHUNK;
+                let mut t = [0.0; 4];
+                for (i, ((offer, price_i), share)) in
+                    offers.iter_mut().zip(prices).zip(shares).enumerate()
+                {
+                    let s = first + i;
+                    if !alive[s] {
+                        *offer = Offer::default();
+                        // What a free slot adds (+0), as the sums always did.
+                        for v in &mut t {
+                            *v += 0.0;
+                        }
+                        continue;
+                    }
+                    if total > 0.0 {
+                        *share /= total;
+                    }
+                    let c = unit_cost[s];
+                    *price_i = price(c, margin(sigma, eta, *share));
+                    let appeal = appeal[s].exp();
+                    let (export_price, export_weight) = if pipeline[s] {
+                        export_offer(c, trade_cost, sigma)
+                    } else {
+                        (0.0, 0.0)
+                    };
+                    *offer = Offer {
+                        local: if *price_i < choke {
+                            appeal * price_i.powf(1.0 - sigma)
+                        } else {
+                            0.0
+                        },
+                        export: appeal * export_weight,
+                        export_price,
+                    };
+                    t[0] += *share * *price_i;
+                    t[1] += offer.local;
+                    t[2] += appeal;
+                    t[3] += offer.export;
+                }
+                t
             })
             .collect::<Vec<_>>()
             .into_iter()
@@ -495,166 +501,179 @@ impl Economy {
         let wear = p.depreciation * p.capital_intensity;
         let omega = m.delivery_weight;
         let log_mean_appeal = mean_appeal.ln();
-        // Each firm's sales, profit and CES weight, in parallel over slots.
-        let f = &self.firms;
-        let mut sales = std::mem::take(&mut self.sales);
-        sales.resize(f.slots(), Sale::default());
-        sales.par_iter_mut().enumerate().for_each(|(s, sale)| {
-            if !f.alive[s] {
-                *sale = Sale::default();
-                return;
-            }
-            let (c, price_i, capacity) = (f.unit_cost[s], f.price[s], f.production_capacity[s]);
-            let wanted = if price_i < m.choke_price {
-                f.share[s] * local_demand
-            } else {
-                0.0
-            };
-            let local = wanted.min(capacity);
-            let unfilled = if wanted > 0.0 {
-                1.0 - local / wanted
-            } else {
-                0.0
-            };
-            let (mut export, mut export_price, mut export_profit, mut wanted_abroad) =
-                (0.0, 0.0, 0.0, 0.0);
-            if f.pipeline[s] && world.demand > 0.0 {
-                let px = offers[s].export_price;
-                let units = world.units(offers[s].export / mean_appeal);
-                let sold = units.min(capacity - local);
-                let margin_abroad = (px - c - m.trade_cost) * sold;
-                if margin_abroad > m.export_fixed_cost {
-                    export = sold;
-                    export_price = px;
-                    export_profit = margin_abroad - m.export_fixed_cost;
-                    wanted_abroad = units;
-                }
-            }
-            let weight = if omega == 1.0 {
-                offers[s].local / mean_appeal * (1.0 - unfilled)
-            } else {
-                offers[s].local / mean_appeal * (1.0 - unfilled).powf(omega)
-            };
-            *sale = Sale {
-                local,
-                export,
-                export_price,
-                profit: (price_i - c) * local + export_profit - p.fixed_cost - wear * c * capacity,
-                revenue: price_i * local + export_price * export,
-                weight,
-                export_demand: wanted_abroad,
-            };
-        });
-        let (mut total_weight, mut output_local, mut output_export, mut profits, mut exporters) =
-            (0.0, 0.0, 0.0, 0.0, 0u64);
-        let mut export_value = 0.0;
-        for s in f.live() {
-            let sale = &sales[s];
-            total_weight += sale.weight;
-            output_local += sale.local;
-            output_export += sale.export;
-            export_value += sale.export * sale.export_price;
-            profits += sale.profit;
-            exporters += u64::from(sale.export > 0.0);
-        }
-        // Books the step, moves the shares and appeals, and invests, in parallel over slots.
-        let (chi, slack, borrowing) = (m.selection, 1.0 + p.spare_capacity, p.borrowing);
         let volatility = m.appeal_volatility;
         let shocks = (
             CellStream::new(self.seed, Purpose::Appeal, step, 0),
             CellStream::new(self.seed, Purpose::Appeal, step, 1),
         );
-        let contracts = (
-            CellStream::new(self.seed, Purpose::Appeal, step, 2),
-            CellStream::new(self.seed, Purpose::Appeal, step, 3),
-        );
-        let contract_rate = m.contract_rate;
-        let contract = m.contract_size * (output_local + output_export) / n;
         let (rho, dispersion) = (p.efficiency_persistence, p.efficiency_dispersion);
         let innovation = (1.0 - rho * rho).sqrt() * dispersion;
         let efficiency_shocks = (
             CellStream::new(self.seed, Purpose::Efficiency, step + 1, 0),
             CellStream::new(self.seed, Purpose::Efficiency, step + 1, 1),
         );
+        // Each firm's sales, profit and CES weight, booked in parallel over slots, with the
+        // shocks to its appeal and efficiency that do not depend on the market's totals.
+        let mut sales = std::mem::take(&mut self.sales);
         let f = &mut self.firms;
-        f.output_local
+        sales.resize(f.slots(), Sale::default());
+        let (alive, unit_cost, price_of, share_of, capacity_of, pipeline) = (
+            &f.alive,
+            &f.unit_cost,
+            &f.price,
+            &f.share,
+            &f.production_capacity,
+            &f.pipeline,
+        );
+        sales
             .par_iter_mut()
+            .zip(f.output_local.par_iter_mut())
             .zip(f.output_export.par_iter_mut())
             .zip(f.profit.par_iter_mut().zip(f.revenue.par_iter_mut()))
             .zip(f.capital.par_iter_mut().zip(f.unfilled.par_iter_mut()))
-            .zip(
-                f.share
-                    .par_iter_mut()
-                    .zip(f.production_capacity.par_iter_mut()),
-            )
-            .zip(f.appeal.par_iter_mut())
-            .zip(f.alive.par_iter().zip(sales.par_iter()))
-            .zip(f.unit_cost.par_iter().zip(f.efficiency.par_iter_mut()))
+            .zip(f.appeal.par_iter_mut().zip(f.efficiency.par_iter_mut()))
             .enumerate()
             .for_each(
                 |(
-                    slot,
+                    s,
                     (
-                        (
-                            (
-                                (
-                                    (((q_local, q_export), (profit, revenue)), (capital, unfilled)),
-                                    (share, capacity),
-                                ),
-                                appeal,
-                            ),
-                            (&alive, sale),
-                        ),
-                        (&cost, efficiency),
+                        ((((sale, q_local), q_export), (profit, revenue)), (capital, unfilled_of)),
+                        (appeal, efficiency),
                     ),
                 )| {
-                    if !alive {
+                    if !alive[s] {
+                        *sale = Sale::default();
                         return;
                     }
-                    *q_local = sale.local;
-                    *q_export = sale.export;
-                    *profit = sale.profit;
-                    *revenue = sale.revenue;
-                    *capital += sale.profit;
-                    *unfilled = if *share * local_demand > 0.0 {
-                        1.0 - sale.local / (*share * local_demand)
+                    let (c, price_i, capacity) = (unit_cost[s], price_of[s], capacity_of[s]);
+                    let offer = offers[s];
+                    let wanted = if price_i < m.choke_price {
+                        share_of[s] * local_demand
                     } else {
                         0.0
                     };
-                    if total_weight > 0.0 {
-                        *share = (1.0 - chi) * *share + chi * sale.weight / total_weight;
-                    }
-                    *appeal -= log_mean_appeal;
-                    if volatility > 0.0 {
-                        let z =
-                            standard_normal(shocks.0.unit(slot as u32), shocks.1.unit(slot as u32));
-                        *appeal += volatility * z;
-                    }
-                    if contract > 0.0 && contracts.0.unit(slot as u32) < contract_rate {
-                        // A contract of volume `contract` won or lost: the factor 1 + v/q.
-                        let output = sale.local + sale.export;
-                        let jump = (contract / output.max(contract * 1e-3)).ln_1p();
-                        if contracts.1.unit(slot as u32) < 0.5 {
-                            *appeal += jump;
-                        } else {
-                            *appeal -= jump;
+                    let local = wanted.min(capacity);
+                    let unfilled = if wanted > 0.0 {
+                        1.0 - local / wanted
+                    } else {
+                        0.0
+                    };
+                    let (mut export, mut export_price, mut export_profit, mut wanted_abroad) =
+                        (0.0, 0.0, 0.0, 0.0);
+                    if pipeline[s] && world.demand > 0.0 {
+                        let px = offer.export_price;
+                        let units = world.units(offer.export / mean_appeal);
+                        let sold = units.min(capacity - local);
+                        let margin_abroad = (px - c - m.trade_cost) * sold;
+                        if margin_abroad > m.export_fixed_cost {
+                            export = sold;
+                            export_price = px;
+                            export_profit = margin_abroad - m.export_fixed_cost;
+                            wanted_abroad = units;
                         }
                     }
+                    let weight = if omega == 1.0 {
+                        offer.local / mean_appeal * (1.0 - unfilled)
+                    } else {
+                        offer.local / mean_appeal * (1.0 - unfilled).powf(omega)
+                    };
+                    *sale = Sale {
+                        weight,
+                        export_demand: wanted_abroad,
+                    };
+                    let earned =
+                        (price_i - c) * local + export_profit - p.fixed_cost - wear * c * capacity;
+                    *q_local = local;
+                    *q_export = export;
+                    *profit = earned;
+                    *revenue = price_i * local + export_price * export;
+                    *capital += earned;
+                    *unfilled_of = if share_of[s] * local_demand > 0.0 {
+                        1.0 - local / (share_of[s] * local_demand)
+                    } else {
+                        0.0
+                    };
+                    *appeal -= log_mean_appeal;
+                    if volatility > 0.0 {
+                        let slot = s as u32;
+                        let z = standard_normal(shocks.0.unit(slot), shocks.1.unit(slot));
+                        *appeal += volatility * z;
+                    }
                     if innovation > 0.0 {
+                        let slot = s as u32;
                         let z = standard_normal(
-                            efficiency_shocks.0.unit(slot as u32),
-                            efficiency_shocks.1.unit(slot as u32),
+                            efficiency_shocks.0.unit(slot),
+                            efficiency_shocks.1.unit(slot),
                         );
                         *efficiency = rho * *efficiency + innovation * z;
                     }
-                    let planned = slack * (*share * local_demand + sale.export_demand);
-                    let kept = (1.0 - p.depreciation) * *capacity;
-                    let cash_flow = sale.profit + wear * cost * *capacity;
-                    let affordable = (cash_flow.max(0.0) + borrowing * capital.max(0.0))
-                        / (p.capital_intensity * cost);
-                    *capacity = kept + (planned - kept).max(0.0).min(affordable);
                 },
             );
+        // The totals in slot order.
+        let (mut total_weight, mut output_local, mut output_export, mut profits, mut exporters) =
+            (0.0, 0.0, 0.0, 0.0, 0u64);
+        let mut export_value = 0.0;
+        let f = &self.firms;
+        for s in f.live() {
+            let (local, export) = (f.output_local[s], f.output_export[s]);
+            total_weight += sales[s].weight;
+            output_local += local;
+            output_export += export;
+            // A firm that does not export sells 0 units at any price: 0 either way.
+            export_value += export * offers[s].export_price;
+            profits += f.profit[s];
+            exporters += u64::from(export > 0.0);
+        }
+        // Moves the shares, books the contracts won and lost and invests, in parallel over
+        // slots.
+        let (chi, slack, borrowing) = (m.selection, 1.0 + p.spare_capacity, p.borrowing);
+        let contracts = (
+            CellStream::new(self.seed, Purpose::Appeal, step, 2),
+            CellStream::new(self.seed, Purpose::Appeal, step, 3),
+        );
+        let contract_rate = m.contract_rate;
+        let contract = m.contract_size * (output_local + output_export) / n;
+        let f = &mut self.firms;
+        let (alive, unit_cost, output_of, export_of, profit_of, capital_of) = (
+            &f.alive,
+            &f.unit_cost,
+            &f.output_local,
+            &f.output_export,
+            &f.profit,
+            &f.capital,
+        );
+        f.share
+            .par_iter_mut()
+            .zip(f.production_capacity.par_iter_mut())
+            .zip(f.appeal.par_iter_mut())
+            .zip(sales.par_iter())
+            .enumerate()
+            .for_each(|(s, (((share, capacity), appeal), sale))| {
+                if !alive[s] {
+                    return;
+                }
+                if total_weight > 0.0 {
+                    *share = (1.0 - chi) * *share + chi * sale.weight / total_weight;
+                }
+                let slot = s as u32;
+                if contract > 0.0 && contracts.0.unit(slot) < contract_rate {
+                    // A contract of volume `contract` won or lost: the factor 1 + v/q.
+                    let output = output_of[s] + export_of[s];
+                    let jump = (contract / output.max(contract * 1e-3)).ln_1p();
+                    if contracts.1.unit(slot) < 0.5 {
+                        *appeal += jump;
+                    } else {
+                        *appeal -= jump;
+                    }
+                }
+                let cost = unit_cost[s];
+                let planned = slack * (*share * local_demand + sale.export_demand);
+                let kept = (1.0 - p.depreciation) * *capacity;
+                let cash_flow = profit_of[s] + wear * cost * *capacity;
+                let affordable = (cash_flow.max(0.0) + borrowing * capital_of[s].max(0.0))
+                    / (p.capital_intensity * cost);
+                *capacity = kept + (planned - kept).max(0.0).min(affordable);
+            });
         self.sales = sales;
         self.offers = offers;
         let stats = &mut self.stats;

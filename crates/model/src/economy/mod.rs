@@ -188,8 +188,9 @@ pub struct Economy {
     /// Scratch: each slot's own R&D budget and innovation outcome of the step.
     pub(crate) rd_own: Vec<f64>,
     pub(crate) rd_outcomes: Vec<(f64, rnd::Outcome)>,
-    /// Per cell id: the unit cost of its firm, NaN where there is none (for rivalry scans).
-    pub(crate) cost_grid: Vec<f32>,
+    /// Per cell: the unit cost of its firm, NaN where there is none, padded for the rivalry
+    /// scan's square.
+    pub(crate) cost_grid: space::PaddedGrid,
     /// The class boundaries of the step's ranking (spin-offs are classed by them).
     pub(crate) class_bounds: ClassBounds,
     /// Scratch: (cost bits, slot) keys to sort.
@@ -399,7 +400,7 @@ impl Economy {
             entry_candidates: Vec::new(),
             rd_own: Vec::new(),
             rd_outcomes: Vec::new(),
-            cost_grid: Vec::new(),
+            cost_grid: Default::default(),
             class_bounds: ClassBounds::default(),
             sort_keys: Vec::new(),
             sources: Vec::new(),
@@ -730,11 +731,18 @@ mod tests {
         }
     }
 
-    /// The row-slice scan of `count_in_square` against a cell-by-cell walk, on both
-    /// boundaries, with squares that cross edges and squares wider than a small torus.
+    /// The row-slice scan of `count_in_square` and the padded grid's block scan of
+    /// `count_in_range` against a cell-by-cell walk, on both boundaries, with squares that
+    /// cross edges and squares wider than a small torus.
     #[test]
     fn count_in_square_matches_a_cell_by_cell_walk() {
-        for (boundary, w, h) in [("bounded", 9, 7), ("torus", 9, 7), ("torus", 4, 3)] {
+        for (boundary, w, h) in [
+            ("bounded", 9, 7),
+            ("torus", 9, 7),
+            ("torus", 4, 3),
+            ("torus", 23, 19),
+            ("bounded", 23, 19),
+        ] {
             let text = format!(
                 "processes = [\"market\"]\n[region]\nwidth = {w}\nheight = {h}\nboundary = \"{boundary}\"\n[diffusion]\nneighbourhood = \"global\"\n"
             );
@@ -750,10 +758,15 @@ mod tests {
                 None,
             );
             let grid: Vec<f32> = (0..w * h).map(|i| ((i * 7) % 5) as f32).collect();
-            for r in 0..4i64 {
+            // Radii up to 5: squares of one and of two blocks of lanes.
+            for r in 0..6i64 {
+                let mut padded = super::space::PaddedGrid::default();
+                e.fill_padded(&mut padded, r as usize, |cell| grid[cell as usize]);
                 for cell in 0..(w * h) as u32 {
                     let (x, y) = e.xy(cell);
                     let fast = e.count_in_square(&grid, x, y, r, |v| v < 2.0);
+                    let padded_count = e.count_in_range(&padded, x, y, r, 0.0, 1.0);
+                    assert_eq!(fast, padded_count, "{boundary} {w}x{h} r={r} cell={cell}");
                     let mut seen = std::collections::HashSet::new();
                     for dy in -r..=r {
                         for dx in -r..=r {

@@ -60,13 +60,13 @@ impl Economy {
                 }
                 let (x, y) = this.xy(this.firms.cell[slot]);
                 // Costs as the grid holds them (f32), so the firm's own cell is always a hit.
-                let cost = this.cost_grid[this.firms.cell[slot] as usize];
+                let grid = &this.cost_grid;
+                let cost = grid.values[grid.at(x as usize, y as usize)];
                 let (lo, hi) = (
                     cost * (1.0 - similarity as f32),
                     cost * (1.0 + similarity as f32),
                 );
-                let hits =
-                    this.count_in_square(&this.cost_grid, x, y, radius, |c| c >= lo && c <= hi);
+                let hits = this.count_in_range(grid, x, y, radius, lo, hi);
                 *rivals = hits.saturating_sub(1).min(usize::from(u16::MAX)) as u16;
             });
         self.firms.rivals = rivals;

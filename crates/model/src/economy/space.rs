@@ -60,10 +60,27 @@ impl Economy {
 
     /// Counts the cells of the `(2r + 1)²` square around `(x, y)` (wrapping on a torus, clipped
     /// on a bounded region) whose value in the per-cell `grid` satisfies `hit`. Rows are scanned
-    /// as contiguous slices.
+    /// as contiguous slices. (The rivalry scan uses [`Self::count_in_range`]; this is its
+    /// reference in the tests and its path on a torus smaller than the square.)
+    #[cfg(test)]
     pub(crate) fn count_in_square(
         &self,
         grid: &[f32],
+        x: i64,
+        y: i64,
+        r: i64,
+        hit: impl Fn(f32) -> bool,
+    ) -> usize {
+        self.count_in_rows(grid, self.width, 0, x, y, r, hit)
+    }
+
+    /// [`Self::count_in_square`] on a grid whose row `y` starts at `origin + y · stride`.
+    #[allow(clippy::too_many_arguments)]
+    fn count_in_rows(
+        &self,
+        grid: &[f32],
+        stride: usize,
+        origin: usize,
         x: i64,
         y: i64,
         r: i64,
@@ -92,7 +109,8 @@ impl Economy {
                 }
                 ny = ny.rem_euclid(h);
             }
-            let row = &grid[(ny * w) as usize..((ny + 1) * w) as usize];
+            let start = origin + ny as usize * stride;
+            let row = &grid[start..start + w as usize];
             if 2 * r + 1 >= w {
                 // The square spans the whole row (on a torus narrower than the square, each
                 // cell once).
@@ -123,5 +141,123 @@ impl Economy {
     pub(crate) fn firm_near(&self, x: i64, y: i64, dx: i64, dy: i64) -> Option<usize> {
         let slot = self.cell_firm[self.offset_cell(x, y, dx, dy)? as usize];
         (slot != NO_FIRM).then_some(slot as usize)
+    }
+}
+
+/// Lanes of a [`PaddedGrid`] scan: its rows are read in blocks of this many cells.
+const LANES: usize = 8;
+
+/// A per-cell `f32` layer laid out for square scans of one radius `pad`: each row carries
+/// `pad` cells on either side (the wrapped cells on a torus, NaN beyond a bounded edge) and
+/// [`LANES`] more NaN at its end, and `pad` such rows lie above and below. The square around a
+/// cell is then `2·pad + 1` contiguous runs of `2·pad + 1` cells, read in fixed blocks with no
+/// edge case, which the compiler turns into vector compares.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PaddedGrid {
+    pub(crate) values: Vec<f32>,
+    stride: usize,
+    pad: usize,
+}
+
+impl PaddedGrid {
+    /// The index of cell `(x, y)`.
+    #[inline]
+    pub(crate) fn at(&self, x: usize, y: usize) -> usize {
+        (y + self.pad) * self.stride + x + self.pad
+    }
+}
+
+impl Economy {
+    /// Fills `grid` for squares of radius `pad` with `value(cell)` per cell id (NaN in the
+    /// padding beyond a bounded edge), in parallel over rows.
+    pub(crate) fn fill_padded(
+        &self,
+        grid: &mut PaddedGrid,
+        pad: usize,
+        value: impl Fn(u32) -> f32 + Sync,
+    ) {
+        let (w, h) = (self.width, self.height);
+        let torus = self.boundary == Boundary::Torus;
+        grid.pad = pad;
+        grid.stride = w + 2 * pad + LANES;
+        grid.values.resize(grid.stride * (h + 2 * pad), f32::NAN);
+        let stride = grid.stride;
+        grid.values
+            .par_chunks_mut(stride)
+            .enumerate()
+            .for_each(|(py, row)| {
+                let y = py as i64 - pad as i64;
+                let y = if torus {
+                    y.rem_euclid(h as i64)
+                } else if y < 0 || y >= h as i64 {
+                    row.fill(f32::NAN);
+                    return;
+                } else {
+                    y
+                } as usize;
+                let first = (y * w) as u32;
+                for (x, v) in row[pad..pad + w].iter_mut().enumerate() {
+                    *v = value(first + x as u32);
+                }
+                for i in 0..pad {
+                    // Column `i − pad` and column `w + i`, wrapped on a torus.
+                    let (left, right) = if torus {
+                        (
+                            row[pad + (i as i64 - pad as i64).rem_euclid(w as i64) as usize],
+                            row[pad + (i % w)],
+                        )
+                    } else {
+                        (f32::NAN, f32::NAN)
+                    };
+                    row[i] = left;
+                    row[pad + w + i] = right;
+                }
+                row[2 * pad + w..].fill(f32::NAN);
+            });
+    }
+
+    /// The cells of the `(2r + 1)²` square around `(x, y)` whose value in `grid` lies in
+    /// `[lo, hi]` (NaN never does), as [`Self::count_in_square`] counts them; `grid` filled
+    /// for radius `r` by [`Self::fill_padded`].
+    pub(crate) fn count_in_range(
+        &self,
+        grid: &PaddedGrid,
+        x: i64,
+        y: i64,
+        r: i64,
+        lo: f32,
+        hi: f32,
+    ) -> usize {
+        let side = 2 * r as usize + 1;
+        // On a torus narrower or lower than the square a cell would be met twice in the
+        // padding: the row scan counts each once.
+        if self.boundary == Boundary::Torus && (side > self.width || side > self.height) {
+            let origin = grid.at(0, 0);
+            return self.count_in_rows(&grid.values, grid.stride, origin, x, y, r, |c| {
+                c >= lo && c <= hi
+            });
+        }
+        debug_assert_eq!(grid.pad, r as usize);
+        // Each row of the square as blocks of LANES cells; the last block's lanes past the
+        // square are masked out (they read the next cells or the NaN at the row's end).
+        let blocks = side.div_ceil(LANES);
+        let last = side - (blocks - 1) * LANES;
+        let mask: [u32; LANES] = std::array::from_fn(|i| u32::from(i < last));
+        let mut lanes = [0u32; LANES];
+        let first = (y as usize) * grid.stride + x as usize;
+        for row in 0..side {
+            let start = first + row * grid.stride;
+            let cells = &grid.values[start..start + blocks * LANES];
+            let (full, tail) = cells.split_at((blocks - 1) * LANES);
+            for block in full.chunks_exact(LANES) {
+                for (lane, &c) in lanes.iter_mut().zip(block) {
+                    *lane += u32::from((c >= lo) & (c <= hi));
+                }
+            }
+            for ((lane, &c), &m) in lanes.iter_mut().zip(tail).zip(&mask) {
+                *lane += u32::from((c >= lo) & (c <= hi)) & m;
+            }
+        }
+        lanes.iter().sum::<u32>() as usize
     }
 }
