@@ -144,7 +144,12 @@ pub struct Migrant {
 
 /// The capacity level of capacity `a` in [0, 1].
 fn level_of(a: f64) -> u8 {
-    (a.clamp(0.0, 1.0) * 255.0).round() as u8
+    // `(x).round() as u8` without the call to `round` (no SSE4.1 in a baseline build): the
+    // fraction `x − ⌊x⌋` of a number in [0, 255] is exact, so comparing it with one half rounds
+    // halves away from zero as `round` does; NaN gives 0 either way.
+    let x = a.clamp(0.0, 1.0) * 255.0;
+    let whole = x as u8;
+    whole + u8::from(x - f64::from(whole) >= 0.5)
 }
 
 impl World {
@@ -1381,6 +1386,7 @@ impl World {
         for &k in &group.members {
             let value = self.kernels[k].value;
             self.adopters[k] = (0..grid.height())
+                .into_par_iter()
                 .map(|y| {
                     let s = grid.row_start(y);
                     group.current[s..s + grid.width()]
@@ -1529,6 +1535,34 @@ fn write_capacity_levels_at(
         if let Some(slot) = economy.firm_at(cell) {
             let cell = cell as usize;
             levels[grid.index(cell % width, cell / width)] = level_of(economy.firms.capacity[slot]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    /// The level is `round(255 a)` (halves away from zero) on [0, 1], clamped outside, 0 for
+    /// NaN: checked on a dense grid, on every half and on its neighbours one ulp away.
+    #[test]
+    fn the_level_rounds_as_round_does() {
+        let reference = |a: f64| (a.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let mut values: Vec<f64> = (0..=100_000).map(|i| f64::from(i) / 100_000.0).collect();
+        for k in 0..256 {
+            let half = (f64::from(k) + 0.5) / 255.0;
+            values.extend([half, half.next_down(), half.next_up()]);
+            let x = f64::from(k) + 0.5;
+            values.extend([x / 255.0, x.next_down() / 255.0, x.next_up() / 255.0]);
+        }
+        values.extend([
+            -1.0,
+            2.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.5 - 1e-17,
+        ]);
+        for a in values {
+            assert_eq!(super::level_of(a), reference(a), "{a}");
         }
     }
 }
