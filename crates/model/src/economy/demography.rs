@@ -169,15 +169,24 @@ impl Economy {
         let mut candidates = std::mem::take(&mut self.entry_candidates);
         cumulative.clear();
         slots.clear();
-        let (mut total, mut knowledge, mut capacity) = (0.0, 0.0, 0.0);
         let mut coarse = std::mem::take(&mut self.entry_coarse);
-        for s in f.live() {
-            total += f.output_local[s] + f.output_export[s];
-            cumulative.push(total);
-            slots.push(s);
-            knowledge += f.knowledge[s];
-            capacity += f.base_capacity[s];
-        }
+        // Three sums in slot order, the running one on one thread, the other two on another.
+        let (total, (knowledge, capacity)) = rayon::join(
+            || {
+                let mut total = 0.0;
+                for s in f.live() {
+                    total += f.output_local[s] + f.output_export[s];
+                    cumulative.push(total);
+                    slots.push(s);
+                }
+                total
+            },
+            || {
+                f.live().fold((0.0, 0.0), |(k, a), s| {
+                    (k + f.knowledge[s], a + f.base_capacity[s])
+                })
+            },
+        );
         // Every block's last cumulative output, to search a block before searching in it.
         coarse.clear();
         coarse.extend(
