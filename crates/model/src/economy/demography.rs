@@ -344,7 +344,7 @@ mod tests {
             let cumulative: Vec<f64> = (0..len)
                 .map(|_| {
                     // A third of the firms sold nothing.
-                    if rng.next_u64() % 3 != 0 {
+                    if !rng.next_u64().is_multiple_of(3) {
                         total += (rng.next_u64() % 5) as f64 * 0.5;
                     }
                     total
