@@ -1386,6 +1386,7 @@ impl World {
         for &k in &group.members {
             let value = self.kernels[k].value;
             self.adopters[k] = (0..grid.height())
+                .into_par_iter()
                 .map(|y| {
                     let s = grid.row_start(y);
                     group.current[s..s + grid.width()]

@@ -57,15 +57,21 @@ impl Economy {
         } else {
             f64::NEG_INFINITY
         };
-        for slot in 0..self.firms.slots() {
-            let f = &self.firms;
-            if f.alive[slot] && (f.capital[slot] < 0.0 || f.share[slot] < share_floor) {
-                let cell = f.cell[slot];
-                self.cell_firm[cell as usize] = NO_FIRM;
-                self.network.remove_firm(slot);
-                self.firms.remove(slot);
-                turnover.exits.push(cell);
-            }
+        // Who exits is found in parallel (one firm's exit changes no other's test), then they
+        // leave in slot order.
+        let f = &self.firms;
+        let mut leaving = std::mem::take(&mut self.demography_slots);
+        leaving.clear();
+        leaving.par_extend(f.alive.par_iter().enumerate().filter_map(|(slot, &alive)| {
+            (alive && (f.capital[slot] < 0.0 || f.share[slot] < share_floor)).then_some(slot as u32)
+        }));
+        for &slot in &leaving {
+            let slot = slot as usize;
+            let cell = self.firms.cell[slot];
+            self.cell_firm[cell as usize] = NO_FIRM;
+            self.network.remove_firm(slot);
+            self.firms.remove(slot);
+            turnover.exits.push(cell);
         }
         if self.market_on {
             self.enter(step, turnover);
@@ -73,15 +79,21 @@ impl Economy {
         let r = i64::from(d.spinoff_radius);
         let side = (2 * r + 1) as u64;
         let spawn = CellStream::new(self.seed, Purpose::Spinoff, step, 0);
-        for slot in 0..self.firms.slots() {
+        // The parents, found in parallel before any spin-off settles: a spin-off has no profit
+        // yet (it cannot be a parent in this step) and takes only a free slot, so settling one
+        // changes no other firm's test.
+        let f = &self.firms;
+        leaving.clear();
+        leaving.par_extend(f.alive.par_iter().enumerate().filter_map(|(slot, &alive)| {
+            (alive
+                && f.class[slot] == FirmClass::Leader
+                && f.profit[slot] > 0.0
+                && spawn.unit(slot as u32) < d.spinoff_rate)
+                .then_some(slot as u32)
+        }));
+        for &slot in &leaving {
+            let slot = slot as usize;
             let f = &self.firms;
-            if !f.alive[slot]
-                || f.class[slot] != FirmClass::Leader
-                || f.profit[slot] <= 0.0
-                || spawn.unit(slot as u32) >= d.spinoff_rate
-            {
-                continue;
-            }
             let parent_cell = f.cell[slot];
             let place = (1..=SPINOFF_TRIES).find_map(|attempt| {
                 let draw =
@@ -119,11 +131,12 @@ impl Economy {
             self.settle_entrant(child, step, super::market::Arrival::Entry);
             turnover.spinoffs.push((parent_cell, cell));
         }
-        for slot in 0..self.firms.slots() {
-            if self.firms.alive[slot] {
-                self.firms.age[slot] += 1;
-            }
-        }
+        self.demography_slots = leaving;
+        let f = &mut self.firms;
+        f.age
+            .par_iter_mut()
+            .zip(f.alive.par_iter())
+            .for_each(|(age, &alive)| *age += u32::from(alive));
         self.stats.entries = (turnover.spinoffs.len() + turnover.entrants.len()) as u64;
         self.stats.exits = turnover.exits.len() as u64;
         self.total_entries += self.stats.entries;
@@ -156,14 +169,31 @@ impl Economy {
         let mut candidates = std::mem::take(&mut self.entry_candidates);
         cumulative.clear();
         slots.clear();
-        let (mut total, mut knowledge, mut capacity) = (0.0, 0.0, 0.0);
-        for s in f.live() {
-            total += f.output_local[s] + f.output_export[s];
-            cumulative.push(total);
-            slots.push(s);
-            knowledge += f.knowledge[s];
-            capacity += f.base_capacity[s];
-        }
+        let mut coarse = std::mem::take(&mut self.entry_coarse);
+        // Three sums in slot order, the running one on one thread, the other two on another.
+        let (total, (knowledge, capacity)) = rayon::join(
+            || {
+                let mut total = 0.0;
+                for s in f.live() {
+                    total += f.output_local[s] + f.output_export[s];
+                    cumulative.push(total);
+                    slots.push(s);
+                }
+                total
+            },
+            || {
+                f.live().fold((0.0, 0.0), |(k, a), s| {
+                    (k + f.knowledge[s], a + f.base_capacity[s])
+                })
+            },
+        );
+        // Every block's last cumulative output, to search a block before searching in it.
+        coarse.clear();
+        coarse.extend(
+            cumulative
+                .chunks(SEARCH_BLOCK)
+                .filter_map(|b| b.last().copied()),
+        );
         let outside = self.outside_knowledge(step);
         // A cluster with no firm (none yet, or all gone) has no local pool: entrants from the
         // outside pool bring outside know-how and the scenario's mean capacity.
@@ -190,9 +220,7 @@ impl Economy {
                 let u = |j: u32| streams[1 + j as usize].unit(k);
                 let anchor = if u(0) < d.agglomeration && total > 0.0 {
                     let target = u(1) * total;
-                    let i = cumulative
-                        .partition_point(|&c| c <= target)
-                        .min(slots.len() - 1);
+                    let i = first_above(&coarse, &cumulative, target).min(slots.len() - 1);
                     this.firms.cell[slots[i]]
                 } else {
                     NO_ANCHOR
@@ -262,9 +290,27 @@ impl Economy {
             turnover.entrants.push(cell);
         }
         self.entry_cumulative = cumulative;
+        self.entry_coarse = coarse;
         self.entry_slots = slots;
         self.entry_candidates = candidates;
     }
+}
+
+/// Cumulative outputs per block of the two-level search in [`first_above`].
+const SEARCH_BLOCK: usize = 32;
+
+/// The index of the first entry of the non-decreasing `cumulative` above `target` (its length
+/// if none is), as `cumulative.partition_point(|&c| c <= target)` finds it, searching
+/// `coarse` (the last entry of each block of [`SEARCH_BLOCK`]) first: the coarse array fits
+/// in cache where a binary search over a million firms' outputs misses on every probe.
+fn first_above(coarse: &[f64], cumulative: &[f64], target: f64) -> usize {
+    let block = coarse.partition_point(|&c| c <= target);
+    let start = block * SEARCH_BLOCK;
+    if start >= cumulative.len() {
+        return cumulative.len();
+    }
+    let end = (start + SEARCH_BLOCK).min(cumulative.len());
+    start + cumulative[start..end].partition_point(|&c| c <= target)
 }
 
 /// A potential entrant that draws no incumbent to settle near.
@@ -281,4 +327,43 @@ pub(crate) struct Candidate {
     cost: f64,
     /// Its price and CES weight ([`Economy::entrant_offer`]).
     offer: (f64, f64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two-level search finds what one binary search over the whole array finds: runs of
+    /// equal values (firms without output), targets on, between and beyond the entries, and
+    /// lengths around the block's.
+    #[test]
+    fn the_two_level_search_finds_the_partition_point() {
+        let mut rng = crate::rng::SplitMix64::new(3);
+        for len in [1, 2, 31, 32, 33, 64, 65, 1000] {
+            let mut total = 0.0;
+            let cumulative: Vec<f64> = (0..len)
+                .map(|_| {
+                    // A third of the firms sold nothing.
+                    if !rng.next_u64().is_multiple_of(3) {
+                        total += (rng.next_u64() % 5) as f64 * 0.5;
+                    }
+                    total
+                })
+                .collect();
+            let coarse: Vec<f64> = cumulative
+                .chunks(SEARCH_BLOCK)
+                .filter_map(|b| b.last().copied())
+                .collect();
+            let mut targets = cumulative.clone();
+            targets.extend([-1.0, 0.0, total, total + 1.0, f64::NAN]);
+            targets.extend((0..200).map(|i| total * f64::from(i) / 199.0 + 0.25));
+            for target in targets {
+                assert_eq!(
+                    first_above(&coarse, &cumulative, target),
+                    cumulative.partition_point(|&c| c <= target),
+                    "length {len}, target {target}"
+                );
+            }
+        }
+    }
 }

@@ -18,12 +18,13 @@ impl Economy {
         let side = (2 * r + 1) as u64;
         let hire = CellStream::new(self.seed, crate::rng::Purpose::Mobility, step, 0);
         let from = CellStream::new(self.seed, Purpose::Mobility, step, 1);
+        // Every slot's entry is written below: no copy of the column first.
         let mut next = std::mem::take(&mut self.knowledge_next);
-        next.clear();
-        next.extend_from_slice(&self.firms.knowledge);
+        next.resize(self.firms.slots(), 0.0);
         let this = &*self;
         next.par_iter_mut().enumerate().for_each(|(slot, k_next)| {
             let f = &this.firms;
+            *k_next = f.knowledge[slot];
             if !f.alive[slot] || hire.unit(slot as u32) >= m.rate {
                 return;
             }

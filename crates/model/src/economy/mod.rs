@@ -183,6 +183,10 @@ pub struct Economy {
     /// Scratch: the live firms' cumulative output and their slots, to draw entrants' anchors.
     pub(crate) entry_cumulative: Vec<f64>,
     pub(crate) entry_slots: Vec<usize>,
+    /// Scratch: the last cumulative output of each block, for the two-level search.
+    pub(crate) entry_coarse: Vec<f64>,
+    /// Scratch: the slots of the step's exits, then of the spin-offs' parents.
+    pub(crate) demography_slots: Vec<u32>,
     /// Scratch: the step's potential entrants, priced before they are placed.
     pub(crate) entry_candidates: Vec<demography::Candidate>,
     /// Scratch: each slot's own R&D budget and innovation outcome of the step.
@@ -397,6 +401,8 @@ impl Economy {
             position_next: Vec::new(),
             entry_cumulative: Vec::new(),
             entry_slots: Vec::new(),
+            entry_coarse: Vec::new(),
+            demography_slots: Vec::new(),
             entry_candidates: Vec::new(),
             rd_own: Vec::new(),
             rd_outcomes: Vec::new(),

@@ -14,7 +14,7 @@
 //! at the largest gap, so no firm overtakes its best source in one step. Learning pulls the
 //! firm's position toward its sources by `convergence` times the gain-weighted mean offset.
 
-use super::{circular_delta, Economy};
+use super::{circular_delta, Economy, NO_FIRM};
 use rayon::prelude::*;
 
 /// Nooteboom's inverted U: learning at cognitive distance `d` with optimum `optimal`.
@@ -60,34 +60,54 @@ impl Economy {
         let mut sources = std::mem::take(&mut self.sources);
         sources.resize(padded_width * (self.height + 2 * r), (0.0, 0.0, 0.0));
         let this = &*self;
+        let (width, height) = (this.width, this.height);
         sources
             .par_chunks_mut(padded_width)
             .enumerate()
             .for_each(|(py, row)| {
+                // Knowledge exactly (a gap must be zero between equals); position and
+                // openness only weight the gap.
+                let source = |slot: u32| {
+                    if slot == NO_FIRM {
+                        (0.0, 0.0, 0.0)
+                    } else {
+                        let (f, j) = (&this.firms, slot as usize);
+                        (f.knowledge[j], f.position[j] as f32, f.openness[j] as f32)
+                    }
+                };
                 let y = py as i64 - r as i64;
-                for (px, source) in row.iter_mut().enumerate() {
-                    let x = px as i64 - r as i64;
-                    // Knowledge exactly (a gap must be zero between equals); position and
-                    // openness only weight the gap.
-                    *source = match this.firm_near(x, y, 0, 0) {
-                        Some(j) => {
-                            let f = &this.firms;
-                            (f.knowledge[j], f.position[j] as f32, f.openness[j] as f32)
-                        }
-                        None => (0.0, 0.0, 0.0),
-                    };
+                // The halo through the cell index's wrapping (or its edge); the region's own
+                // cells straight from their row of the index.
+                let halo = |cells: &mut [(f64, f32, f32)], from: usize| {
+                    for (i, s) in cells.iter_mut().enumerate() {
+                        let x = (from + i) as i64 - r as i64;
+                        *s = this
+                            .firm_near(x, y, 0, 0)
+                            .map_or((0.0, 0.0, 0.0), |j| source(j as u32));
+                    }
+                };
+                if (0..height as i64).contains(&y) {
+                    let (left, rest) = row.split_at_mut(r);
+                    let (inner, right) = rest.split_at_mut(width);
+                    halo(left, 0);
+                    halo(right, r + width);
+                    let cells = &this.cell_firm[y as usize * width..(y as usize + 1) * width];
+                    for (s, &slot) in inner.iter_mut().zip(cells) {
+                        *s = source(slot);
+                    }
+                } else {
+                    halo(row, 0);
                 }
             });
         let offsets: Vec<(isize, f64)> = weighted_disk(s.radius, s.decay_length)
             .into_iter()
             .map(|(dx, dy, w)| (dy as isize * padded_width as isize + dx as isize, w))
             .collect();
+        // Every slot's entry is written below: no copy of the columns first.
         let mut knowledge_next = std::mem::take(&mut self.knowledge_next);
         let mut position_next = std::mem::take(&mut self.position_next);
-        knowledge_next.clear();
-        knowledge_next.extend_from_slice(&self.firms.knowledge);
-        position_next.clear();
-        position_next.extend_from_slice(&self.firms.position);
+        knowledge_next.resize(slots, 0.0);
+        position_next.resize(slots, 0.0);
         let mut used = std::mem::take(&mut self.network.used);
         let degree_cap = self.network.max_degree;
         let source_grid = &sources;
@@ -100,10 +120,12 @@ impl Economy {
             .take(slots)
             .for_each(|(slot, ((k_next, x_next), used))| {
                 let f = &this.firms;
+                let (k, x) = (f.knowledge[slot], f.position[slot]);
+                (*k_next, *x_next) = (k, x);
                 if !f.alive[slot] {
                     return;
                 }
-                let (k, x, a) = (f.knowledge[slot], f.position[slot], f.capacity[slot]);
+                let a = f.capacity[slot];
                 let mut gain = 0.0;
                 let mut best_gap: f64 = 0.0;
                 let mut pull = 0.0;
