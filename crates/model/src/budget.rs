@@ -35,13 +35,16 @@ pub fn world_bytes(
 }
 
 /// Memory the economy of `firms` firms on `region` needs beyond the diffusion layers, in
-/// bytes: the firm arrays and ties per firm (at most `max_degree`); the cell index, cost grid,
-/// tie boosts and spillover sources padded by `spillover_radius` per cell; and what the
-/// automaton is fed per group and technology (one byte per cell each).
+/// bytes: the firm arrays and ties per firm (at most `max_degree`); the cell index and tie
+/// boosts per cell, the spillover sources padded by `spillover_radius`, the rivalry's cost grid
+/// padded by `rivalry_radius` (and 8 lanes a row); and what the automaton is fed per group and
+/// technology (one byte per cell each).
+#[allow(clippy::too_many_arguments)]
 pub fn economy_bytes(
     region: Region,
     max_degree: u32,
     spillover_radius: u32,
+    rivalry_radius: u32,
     firms: u64,
     groups: usize,
     technologies: usize,
@@ -54,6 +57,9 @@ pub fn economy_bytes(
     let cells = region.cells();
     let r = u64::from(spillover_radius);
     let padded = (u64::from(region.width) + 2 * r) * (u64::from(region.height) + 2 * r);
-    let per_cell = 4 + 4 + 8 + 1 + (groups + technologies) as u64;
-    firms * per_firm + cells * per_cell + padded * 16
+    let per_cell = 4 + 8 + 1 + (groups + technologies) as u64;
+    let rr = u64::from(rivalry_radius);
+    let cost_grid =
+        4 * (u64::from(region.width) + 2 * rr + 8) * (u64::from(region.height) + 2 * rr);
+    firms * per_firm + cells * per_cell + padded * 16 + cost_grid
 }

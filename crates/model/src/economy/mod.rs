@@ -444,6 +444,7 @@ impl Economy {
             region,
             config.network.max_degree,
             config.spillover.radius,
+            config.innovation.rivalry_radius,
             firms,
             groups,
             technologies,

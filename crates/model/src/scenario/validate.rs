@@ -384,6 +384,7 @@ pub fn validate(
                 region,
                 economy.network.max_degree,
                 economy.spillover.radius,
+                economy.innovation.rivalry_radius,
                 firms as u64,
                 group_sizes.len(),
                 technologies.len(),
