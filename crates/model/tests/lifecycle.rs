@@ -87,7 +87,12 @@ fn closing_external_linkages_lowers_diversity_and_long_run_innovation() {
 }
 
 /// Lock-in: with the diversity effect, a cluster whose firms converge strongly makes fewer
-/// radical innovations than with η = 0, the same seeds otherwise.
+/// radical innovations than with η = 0, the same seeds otherwise, by more than three standard
+/// errors of the paired difference. With common random numbers this checks the direction,
+/// not the size: at the default's α = 0.02 (radical share 0.02 of successes) the drop is 5%
+/// (38.2 against 40.2 over six seeds; diversity hardly falls, as innovation opens few gaps for
+/// convergence), in a research-intensive cluster (α = 0.3, radical share 0.002) 15% (25.8
+/// against 30.5). Lock-in is nearly inert at the defaults (`docs/validation.md`).
 #[test]
 fn low_diversity_weakens_radical_innovation() {
     let text = OPEN
@@ -115,7 +120,8 @@ fn low_diversity_weakens_radical_innovation() {
 
 /// The bundled life-cycle scenario passes through every phase in the order of the cycle —
 /// emergence, growth, maturity, decline, renewal — and its last renewal begins once the
-/// pipelines open (step 220): on its own seed and on each of seeds 1–12.
+/// pipelines open (step 220): on each of seeds 1–12 (its own, 5, among them) and 1001–1012.
+/// On 2001–2012, 11 of 12 do (one recovers without a renewal).
 #[test]
 fn the_bundled_cluster_passes_through_every_phase() {
     let text = std::fs::read_to_string(concat!(
@@ -140,7 +146,10 @@ fn the_bundled_cluster_passes_through_every_phase() {
         seen
     };
     use rayon::prelude::*;
-    let seeds: Vec<u64> = std::iter::once(s.seed()).chain(1..=12).collect();
+    // Its own seed (5) is among 1–12, on which `minimum_rd` 4 was chosen; 1001–1012 were
+    // held out when it was.
+    let seeds: Vec<u64> = (1..=12).chain(1001..=1012).collect();
+    assert!(seeds.contains(&s.seed()));
     let runs: Vec<(u64, Vec<(Phase, u32)>)> = seeds
         .into_par_iter()
         .map(|seed| (seed, phases(seed)))
@@ -164,6 +173,11 @@ fn the_bundled_cluster_passes_through_every_phase() {
     }
 }
 
+/// The Klepper industry (`examples/klepper.toml`): the classifier sees a new industry's
+/// cycle in its order on every seed — emergence, then growth (the entry wave) before any
+/// decline, and a run that ends in decline (the shake-out) — and in most seeds a maturity at
+/// the peak between the two (11 of seeds 1–20, 13 of 1001–1020 when the scenario was made; at
+/// least 6 of 20 is over two standard errors below that share, 0.6).
 #[test]
 fn the_klepper_industry_grows_then_shakes_out() {
     let text = std::fs::read_to_string(concat!(
