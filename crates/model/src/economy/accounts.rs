@@ -91,27 +91,28 @@ impl Economy {
         // the keys per bucket of their top 16 bits, then selecting the rank within its bucket
         // among that bucket's keys alone.
         let firms = &self.firms;
-        let n = firms.count();
-        let p = &self.config.production;
-        let leaders = (p.leader_share * n as f64).round() as usize;
-        let laggards = (p.laggard_share * n as f64).round() as usize;
         let bucket = |slot: usize| (firms.unit_cost[slot].to_bits() >> 48) as usize;
         let mut counts = vec![0u32; 1 << 16];
         for slot in firms.live() {
             counts[bucket(slot)] += 1;
         }
-        // The bucket of a rank and the rank within it.
+        // The firms counted, so that every rank below `n` lies in a bucket.
+        let n = counts.iter().map(|&c| c as usize).sum::<usize>();
+        let p = &self.config.production;
+        let leaders = (p.leader_share * n as f64).round() as usize;
+        let laggards = (p.laggard_share * n as f64).round() as usize;
+        // The bucket of a rank below `n` and the rank within it.
         let locate = |rank: usize| {
             let mut before = 0;
             for (b, &count) in counts.iter().enumerate() {
                 if rank < before + count as usize {
-                    return (b, rank - before);
+                    return Some((b, rank - before));
                 }
                 before += count as usize;
             }
-            unreachable!("a rank below the number of keys lies in a bucket")
+            None
         };
-        let targets = [leaders, n - laggards.min(n)].map(|rank| (rank < n).then(|| locate(rank)));
+        let targets = [leaders, n - laggards.min(n)].map(locate);
         let wanted: Vec<usize> = targets.iter().flatten().map(|&(b, _)| b).collect();
         let keys = &mut self.sort_keys;
         keys.clear();

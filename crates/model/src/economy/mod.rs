@@ -764,16 +764,33 @@ mod tests {
                 (&[], 0.5),
                 None,
             );
-            let grid: Vec<f32> = (0..w * h).map(|i| ((i * 7) % 5) as f32).collect();
+            // Every third cell empty (NaN), as about half the cells are in a run.
+            let grid: Vec<f32> = (0..w * h)
+                .map(|i| {
+                    if i % 3 == 0 {
+                        f32::NAN
+                    } else {
+                        ((i * 7) % 5) as f32
+                    }
+                })
+                .collect();
             // Radii up to 5: squares of one and of two blocks of lanes.
             for r in 0..6i64 {
                 let mut padded = super::space::PaddedGrid::default();
                 e.fill_padded(&mut padded, r as usize, |cell| grid[cell as usize]);
+                // A grid padded for another radius is scanned by rows, with the same counts.
+                let mut wider = super::space::PaddedGrid::default();
+                e.fill_padded(&mut wider, r as usize + 2, |cell| grid[cell as usize]);
                 for cell in 0..(w * h) as u32 {
                     let (x, y) = e.xy(cell);
                     let fast = e.count_in_square(&grid, x, y, r, |v| v < 2.0);
                     let padded_count = e.count_in_range(&padded, x, y, r, 0.0, 1.0);
                     assert_eq!(fast, padded_count, "{boundary} {w}x{h} r={r} cell={cell}");
+                    let wider_count = e.count_in_range(&wider, x, y, r, 0.0, 1.0);
+                    assert_eq!(
+                        fast, wider_count,
+                        "{boundary} {w}x{h} r={r} cell={cell}, padded for r + 2"
+                    );
                     let mut seen = std::collections::HashSet::new();
                     for dy in -r..=r {
                         for dx in -r..=r {

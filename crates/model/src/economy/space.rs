@@ -231,13 +231,16 @@ impl Economy {
         let side = 2 * r as usize + 1;
         // On a torus narrower or lower than the square a cell would be met twice in the
         // padding: the row scan counts each once.
-        if self.boundary == Boundary::Torus && (side > self.width || side > self.height) {
+        // A grid padded for another radius (filled before a change of it) is scanned by rows
+        // too: the block scan reads `r` cells of padding either side.
+        if grid.pad != r as usize
+            || self.boundary == Boundary::Torus && (side > self.width || side > self.height)
+        {
             let origin = grid.at(0, 0);
             return self.count_in_rows(&grid.values, grid.stride, origin, x, y, r, |c| {
                 c >= lo && c <= hi
             });
         }
-        debug_assert_eq!(grid.pad, r as usize);
         // Each row of the square as blocks of LANES cells; the last block's lanes past the
         // square are masked out (they read the next cells or the NaN at the row's end).
         let blocks = side.div_ceil(LANES);

@@ -110,6 +110,14 @@ impl Economy {
         position_next.resize(slots, 0.0);
         let mut used = std::mem::take(&mut self.network.used);
         let degree_cap = self.network.max_degree;
+        // The zip below stops at the shortest column: every slot must have its ties' flags,
+        // or the last slots would keep last step's knowledge (`Network::ensure_slots` keeps
+        // this so).
+        assert!(
+            used.len() >= slots * degree_cap,
+            "tie flags for {} slots, {slots} slots live or free",
+            used.len() / degree_cap.max(1)
+        );
         let source_grid = &sources;
         let this = &*self;
         knowledge_next
