@@ -7,6 +7,16 @@ use clusterlab_model::scenario::{parse_scenario_text, validate, Limits};
 use clusterlab_model::World;
 use common::{paired, scenario};
 
+/// The bundled scenario `examples/NAME`; panics on a problem.
+fn bundled(name: &str) -> clusterlab_model::Scenario {
+    let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let parsed = parse_scenario_text(&text, name).unwrap_or_else(|p| panic!("{p}"));
+    validate(&parsed, None, Limits::default())
+        .unwrap_or_else(|p| panic!("{p}"))
+        .0
+}
+
 const OPEN: &str = r#"
 steps = 120
 processes = ["market", "rnd", "spillover", "mobility", "network", "diffusion", "demography"]
@@ -124,15 +134,7 @@ fn low_diversity_weakens_radical_innovation() {
 /// On 2001–2012, 11 of 12 do (one recovers without a renewal).
 #[test]
 fn the_bundled_cluster_passes_through_every_phase() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/lifecycle.toml"
-    ))
-    .unwrap();
-    let parsed = parse_scenario_text(&text, "lifecycle.toml").unwrap_or_else(|p| panic!("{p}"));
-    let s = validate(&parsed, None, Limits::default())
-        .unwrap_or_else(|p| panic!("{p}"))
-        .0;
+    let s = bundled("lifecycle.toml");
     let phases = |seed: u64| {
         let s = s.clone().with_seed(seed);
         let mut world = World::new(&s);
@@ -180,15 +182,7 @@ fn the_bundled_cluster_passes_through_every_phase() {
 /// least 6 of 20 is over two standard errors below that share, 0.6).
 #[test]
 fn the_klepper_industry_grows_then_shakes_out() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/klepper.toml"
-    ))
-    .unwrap();
-    let parsed = parse_scenario_text(&text, "klepper.toml").unwrap_or_else(|p| panic!("{p}"));
-    let base = validate(&parsed, None, Limits::default())
-        .unwrap_or_else(|p| panic!("{p}"))
-        .0;
+    let base = bundled("klepper.toml");
     use Phase::*;
     let mut with_maturity = 0;
     for seed in 1..=20 {
