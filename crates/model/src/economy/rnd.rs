@@ -275,10 +275,9 @@ mod tests {
 
     /// Mean and standard error of the mean.
     fn mean_se(v: &[f64]) -> (f64, f64) {
-        let n = v.len() as f64;
-        let mean = v.iter().sum::<f64>() / n;
-        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        (mean, (var / n).sqrt())
+        let mut m = clusterlab_numerics::stats::Moments::default();
+        v.iter().for_each(|&x| m.push(x));
+        (m.mean(), m.sd() / (m.count() as f64).sqrt())
     }
 
     /// R&D buys innovation (Griliches 1979; the hazard `α R^β (K + η K̄)^φ`), on the bundled
