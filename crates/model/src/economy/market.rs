@@ -42,6 +42,9 @@
 //!   `Q* = (1 + spare)·(expected local and export demand)` and invests `θ c·I`,
 //!   `I = (Q* − (1 − δ) Q)⁺`, at most its cash flow plus `λ` times its capital (a financing
 //!   constraint, Fazzari, Hubbard & Petersen 1988): growth comes from reinvested profits.
+//! - **Payouts** (a target capital structure, closed partially each step: Flannery & Rangan
+//!   2006): net worth above `e*·θ c Q` is paid out at the share `φ` a step,
+//!   `W ← W − φ (W − e* θ c Q)⁺`, so net worth stays in proportion to the plant.
 
 use super::Economy;
 use crate::rng::{CellStream, Purpose};
@@ -634,46 +637,75 @@ impl Economy {
         let contract_rate = m.contract_rate;
         let contract = m.contract_size * (output_local + output_export) / n;
         let f = &mut self.firms;
-        let (alive, unit_cost, output_of, export_of, profit_of, capital_of) = (
+        let (alive, unit_cost, output_of, export_of, profit_of) = (
             &f.alive,
             &f.unit_cost,
             &f.output_local,
             &f.output_export,
             &f.profit,
-            &f.capital,
         );
-        f.share
-            .par_iter_mut()
-            .zip(f.production_capacity.par_iter_mut())
-            .zip(f.appeal.par_iter_mut())
-            .zip(sales.par_iter())
+        let (equity_target, payout_speed) = (p.equity_target, p.payout_speed);
+        let payouts: Vec<f64> = f
+            .share
+            .par_chunks_mut(PAYOUT_CHUNK)
+            .zip(f.production_capacity.par_chunks_mut(PAYOUT_CHUNK))
+            .zip(f.appeal.par_chunks_mut(PAYOUT_CHUNK))
+            .zip(f.capital.par_chunks_mut(PAYOUT_CHUNK))
+            .zip(sales.par_chunks(PAYOUT_CHUNK))
             .enumerate()
-            .for_each(|(s, (((share, capacity), appeal), sale))| {
-                if !alive[s] {
-                    return;
-                }
-                if total_weight > 0.0 {
-                    *share = (1.0 - chi) * *share + chi * sale.weight / total_weight;
-                }
-                let slot = s as u32;
-                if contract > 0.0 && contracts.0.unit(slot) < contract_rate {
-                    // A contract of volume `contract` won or lost: the factor 1 + v/q.
-                    let output = output_of[s] + export_of[s];
-                    let jump = (contract / output.max(contract * 1e-3)).ln_1p();
-                    if contracts.1.unit(slot) < 0.5 {
-                        *appeal += jump;
-                    } else {
-                        *appeal -= jump;
+            .map(
+                |(chunk, ((((shares, capacities), appeals), capitals), sales))| {
+                    let mut paid = 0.0;
+                    for (i, ((((share, capacity), appeal), capital), sale)) in shares
+                        .iter_mut()
+                        .zip(capacities)
+                        .zip(appeals)
+                        .zip(capitals)
+                        .zip(sales)
+                        .enumerate()
+                    {
+                        let s = chunk * PAYOUT_CHUNK + i;
+                        if !alive[s] {
+                            continue;
+                        }
+                        if total_weight > 0.0 {
+                            *share = (1.0 - chi) * *share + chi * sale.weight / total_weight;
+                        }
+                        let slot = s as u32;
+                        if contract > 0.0 && contracts.0.unit(slot) < contract_rate {
+                            // A contract of volume `contract` won or lost: the factor 1 + v/q.
+                            let output = output_of[s] + export_of[s];
+                            let jump = (contract / output.max(contract * 1e-3)).ln_1p();
+                            if contracts.1.unit(slot) < 0.5 {
+                                *appeal += jump;
+                            } else {
+                                *appeal -= jump;
+                            }
+                        }
+                        let cost = unit_cost[s];
+                        let planned = slack * (*share * local_demand + sale.export_demand);
+                        let kept = (1.0 - p.depreciation) * *capacity;
+                        let cash_flow = profit_of[s] + wear * cost * *capacity;
+                        let affordable = (cash_flow.max(0.0) + borrowing * capital.max(0.0))
+                            / (p.capital_intensity * cost);
+                        *capacity = kept + (planned - kept).max(0.0).min(affordable);
+                        // Net worth beyond the target share of the plant's value is paid out,
+                        // a share of the excess each step (partial adjustment toward a target
+                        // capital structure).
+                        let excess =
+                            *capital - equity_target * p.capital_intensity * cost * *capacity;
+                        if excess > 0.0 && payout_speed > 0.0 {
+                            let payout = payout_speed * excess;
+                            *capital -= payout;
+                            paid += payout;
+                        }
                     }
-                }
-                let cost = unit_cost[s];
-                let planned = slack * (*share * local_demand + sale.export_demand);
-                let kept = (1.0 - p.depreciation) * *capacity;
-                let cash_flow = profit_of[s] + wear * cost * *capacity;
-                let affordable = (cash_flow.max(0.0) + borrowing * capital_of[s].max(0.0))
-                    / (p.capital_intensity * cost);
-                *capacity = kept + (planned - kept).max(0.0).min(affordable);
-            });
+                    paid
+                },
+            )
+            .collect();
+        // Summed in chunk order: the same bits on any number of threads.
+        let payouts = payouts.into_iter().sum::<f64>();
         self.sales = sales;
         self.offers = offers;
         let stats = &mut self.stats;
@@ -687,9 +719,13 @@ impl Economy {
         };
         stats.exporters = exporters;
         stats.profits = profits;
+        stats.payouts = payouts;
         stats.consumer_surplus = size * (m.choke_price - mean_price).max(0.0).powi(2) / 2.0;
     }
 }
+
+/// Slots per chunk of the payouts' sum (fixed, so the sum's bits do not depend on the threads).
+const PAYOUT_CHUNK: usize = 4096;
 
 /// A standard normal draw from two uniform draws in [0, 1) (Box & Muller 1958).
 #[inline]
@@ -868,5 +904,82 @@ mod tests {
         );
         assert_eq!(entry.to_bits(), again.to_bits());
         assert_ne!(entry.to_bits(), migration.to_bits());
+    }
+}
+
+#[cfg(test)]
+mod payout_tests {
+    use crate::scenario::{parse_scenario_text, validate, Limits};
+    use crate::World;
+    use rayon::prelude::*;
+
+    /// The bundled default to its last step with `extra` appended: the 90th percentile over
+    /// live firms of net worth over the plant's value `W / (θ c Q)`, and the run's payouts and
+    /// market profits.
+    fn net_worth_at_the_end(seed: u64, extra: &str) -> (f64, f64, f64) {
+        let text = include_str!("../../../../examples/default.toml")
+            .replace("seed = 2024", &format!("seed = {seed}"))
+            + extra;
+        let parsed = parse_scenario_text(&text, "default.toml").unwrap_or_else(|p| panic!("{p}"));
+        let scenario = validate(&parsed, None, Limits::default())
+            .unwrap_or_else(|p| panic!("{p}"))
+            .0;
+        let mut world = World::new(&scenario);
+        let (mut payouts, mut profits) = (0.0, 0.0);
+        world.run_until(scenario.steps, |w| {
+            let e = w.economy().unwrap();
+            payouts += e.stats.payouts;
+            profits += e.stats.profits;
+        });
+        let e = world.economy().unwrap();
+        let theta = e.config.production.capital_intensity;
+        let f = &e.firms;
+        let mut ratios: Vec<f64> = f
+            .live()
+            .filter(|&s| f.production_capacity[s] > 0.0)
+            .map(|s| f.capital[s] / (theta * f.unit_cost[s] * f.production_capacity[s]))
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        (ratios[ratios.len() * 9 / 10], payouts, profits)
+    }
+
+    /// Net worth beyond the equity target is paid out (a target capital structure, Flannery
+    /// & Rangan 2006), on the bundled default at its own parameters with every process on, over
+    /// 20 seeds: without payouts (`payout_speed` 0) the richest tenth of firms hold net worth
+    /// of more than the plant's value; with them, the 90th percentile of `W / (θ c Q)` is lower
+    /// by more than three standard errors of the paired difference, the payouts are positive,
+    /// and they are less than the market profits (only what exceeds the target is paid).
+    #[test]
+    fn net_worth_beyond_the_equity_target_is_paid_out() {
+        type End = (f64, f64, f64);
+        let runs: Vec<(End, End)> = (1..=20u64)
+            .into_par_iter()
+            .map(|seed| {
+                (
+                    net_worth_at_the_end(seed, ""),
+                    net_worth_at_the_end(seed, "\n[production]\npayout_speed = 0.0\n"),
+                )
+            })
+            .collect();
+        let mut drop = clusterlab_numerics::stats::Moments::default();
+        for &((with, paid, profits), (without, paid0, _)) in &runs {
+            drop.push(without - with);
+            assert_eq!(paid0, 0.0, "nothing is paid out at payout_speed 0");
+            assert!(
+                paid > 0.0 && paid < profits,
+                "payouts {paid:.0} against market profits {profits:.0}"
+            );
+        }
+        let (d, se) = (drop.mean(), drop.sd() / (drop.count() as f64).sqrt());
+        let without = runs.iter().map(|r| r.1 .0).sum::<f64>() / runs.len() as f64;
+        eprintln!("90th percentile of W/(θcQ) at the end: {without:.3} without payouts, lower by {d:.3} (se {se:.3}) with them");
+        assert!(
+            without > 1.0,
+            "without payouts the richest tenth hold {without:.3} of their plant's value"
+        );
+        assert!(
+            d > 3.0 * se && d > 0.0,
+            "payouts lower the 90th percentile by {d:.3} (se {se:.3})"
+        );
     }
 }

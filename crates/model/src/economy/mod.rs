@@ -93,6 +93,8 @@ pub struct StepStats {
     pub exporters: u64,
     /// Market profits (producer surplus).
     pub profits: f64,
+    /// Net worth paid out to the firms' owners beyond their equity target.
+    pub payouts: f64,
     /// Consumer surplus of the local market.
     pub consumer_surplus: f64,
     /// Entrants and spin-offs this step.
@@ -651,7 +653,7 @@ mod tests {
     #[test]
     fn observation_columns_keep_their_order_and_pair_with_their_values() {
         use super::{Indicators, Observation};
-        const COLUMNS: [&str; 60] = [
+        const COLUMNS: [&str; 61] = [
             "firms",
             "leaders",
             "middle_firms",
@@ -673,6 +675,7 @@ mod tests {
             "price_export",
             "exporters",
             "profits",
+            "payouts",
             "consumer_surplus",
             "welfare",
             "network_density",
@@ -714,9 +717,9 @@ mod tests {
             "laggards_share_with_middle",
         ];
         assert!(Observation::columns(true).eq(COLUMNS));
-        assert!(Observation::columns(false).eq(COLUMNS[..54].iter().copied()));
-        assert_eq!(Indicators::NAMES, &COLUMNS[..29]);
-        for (strategy, n) in [(", \"strategy\"", 60), ("", 54)] {
+        assert!(Observation::columns(false).eq(COLUMNS[..55].iter().copied()));
+        assert_eq!(Indicators::NAMES, &COLUMNS[..30]);
+        for (strategy, n) in [(", \"strategy\"", 61), ("", 55)] {
             let text = format!(
                 "processes = [\"market\", \"rnd\", \"network\"{strategy}]\n[region]\nwidth = 12\nheight = 12\n"
             );
@@ -733,7 +736,7 @@ mod tests {
             let mut visited = Vec::new();
             o.for_each_column(|name, value| visited.push((name, value)));
             assert_eq!(visited, pairs);
-            assert_eq!(pairs[28], ("phase", f64::from(e.phase() as u8)));
+            assert_eq!(pairs[29], ("phase", f64::from(e.phase() as u8)));
             assert_eq!(o.indicators, e.indicators(3));
         }
     }

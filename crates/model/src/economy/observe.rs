@@ -52,6 +52,9 @@ columns::columns! {
         pub exporters: f64,
         /// Market profits (producer surplus).
         pub profits: f64,
+        /// Net worth paid out to the firms' owners this step: beyond its equity target, a
+        /// firm pays `payout_speed` of the excess (a transfer, not in welfare).
+        pub payouts: f64,
         /// Consumer surplus of the local market.
         pub consumer_surplus: f64,
         /// Social welfare: consumer surplus plus profits.
@@ -280,6 +283,7 @@ impl Economy {
             price_export: st.price_export,
             exporters: st.exporters as f64,
             profits: st.profits,
+            payouts: st.payouts,
             consumer_surplus: st.consumer_surplus,
             welfare: st.consumer_surplus + st.profits,
             network_density: net.density,

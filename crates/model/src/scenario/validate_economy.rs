@@ -92,6 +92,8 @@ pub(super) fn check_economy(
     c.at_least("production.adoption_horizon", p.adoption_horizon, 0.0);
     c.probability("production.spare_capacity", p.spare_capacity);
     c.at_least("production.borrowing", p.borrowing, 0.0);
+    c.at_least("production.equity_target", p.equity_target, 0.0);
+    c.probability("production.payout_speed", p.payout_speed);
     c.probability("production.leader_share", p.leader_share);
     c.in_range(
         "production.laggard_share",
