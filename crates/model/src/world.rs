@@ -1166,17 +1166,38 @@ impl World {
         let grid = self.grid;
         let width = grid.width();
         let at = |cell: u32| grid.index(cell as usize % width, cell as usize / width);
+        // Each state written moves its cell between the counts of the members (the counts
+        // were exact: the automaton's tallies, the seeds' recounts), so they are kept by the
+        // changes alone instead of recounting every layer.
+        let adopters = &mut self.adopters;
+        let mut write = |group: &mut Group, i: usize, value: u8| {
+            let old = std::mem::replace(&mut group.current[i], value);
+            if old != 0 && old != EMPTY {
+                adopters[group.members[usize::from(old) - 1]] -= 1;
+            }
+            if value != 0 && value != EMPTY {
+                adopters[group.members[usize::from(value) - 1]] += 1;
+            }
+        };
         for &cell in &self.turnover.exits {
-            empty_cell(&mut self.groups, &mut self.arrival_laggards, at(cell), cell);
+            for group in &mut self.groups {
+                write(group, at(cell), EMPTY);
+            }
+            for bits in &mut self.arrival_laggards {
+                if let Some(word) = bits.get_mut(cell as usize / 64) {
+                    *word &= !(1 << (cell % 64));
+                }
+            }
         }
         for &(parent, child) in &self.turnover.spinoffs {
             for group in &mut self.groups {
-                group.current[at(child)] = group.current[at(parent)];
+                let value = group.current[at(parent)];
+                write(group, at(child), value);
             }
         }
         for &cell in &self.turnover.entrants {
             for group in &mut self.groups {
-                group.current[at(cell)] = 0;
+                write(group, at(cell), 0);
             }
         }
         // Only the new firms' capacities are new: the others' did not change since the step's
@@ -1191,14 +1212,6 @@ impl World {
             );
         }
         self.n_firms = economy.n_firms() as u64;
-        if !self.turnover.exits.is_empty()
-            || !self.turnover.spinoffs.is_empty()
-            || !self.turnover.entrants.is_empty()
-        {
-            for g in 0..self.groups.len() {
-                self.recount_group(g);
-            }
-        }
     }
 
     /// Radical innovations of the step become technologies, seeded at their innovators' cells,
