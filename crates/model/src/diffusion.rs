@@ -143,6 +143,9 @@ pub(crate) struct BandScratch {
     pub tally: Vec<u64>,
     /// Tie-break priority of the technology chosen at this step, per cell of a row.
     pub tie_keys: Vec<u32>,
+    /// The adoptions the band's firms paid for at this step (slot, cost), in cell order: the
+    /// world charges them to the firms' capital after the band pass.
+    pub paid: Vec<(u32, f64)>,
 }
 
 /// Steps the rows `first_row ..` of one group held in `next_band` (whole padded rows) and
@@ -209,6 +212,7 @@ fn band_kernel(
         byte_counts,
         tally,
         tie_keys,
+        ..
     } = scratch;
     let grid = pass.grid;
     let (width, stride, halo) = (grid.width(), grid.stride(), grid.halo());

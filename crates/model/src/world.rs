@@ -115,6 +115,9 @@ pub struct World {
     /// Scratch per slot: whether the firm shows this step; its padded index.
     showing: Vec<bool>,
     padded_index: Vec<u32>,
+    /// Scratch per slot and technology: the firm's adopting contacts beyond its neighbourhood
+    /// (showing partners, and pipelines).
+    contacts: Vec<u8>,
     /// Per group, `1 − cost_gain` by state value (index 0: none).
     cost_factors: Vec<Vec<f64>>,
     /// Whether firms weigh adoption costs (an economy with a market, and some technology
@@ -450,6 +453,7 @@ impl World {
                 byte_counts: vec![0; row(any_fused)],
                 tie_keys: vec![0; row(any_ties)],
                 tally: vec![0; max_members],
+                paid: Vec::new(),
             })
             .collect();
 
@@ -479,6 +483,7 @@ impl World {
             served_cells: Vec::new(),
             showing: Vec::new(),
             padded_index: Vec::new(),
+            contacts: Vec::new(),
             cost_factors: Vec::new(),
             adoption_priced: false,
             arrival_laggards: vec![Vec::new(); scenario.technologies.len()],
@@ -964,25 +969,39 @@ impl World {
                 tally_values: &group.values,
                 path: self.kernel_path,
             };
+            // Adoption as an investment, vetted in the same pass while the band is in cache.
+            let vet = self
+                .economy
+                .as_ref()
+                .filter(|_| self.adoption_priced)
+                .map(|economy| Vet {
+                    grid,
+                    economy,
+                    members: &group.members,
+                    technologies: &self.technologies,
+                    factors: &self.cost_factors[g],
+                    horizon: economy.config.production.adoption_horizon,
+                });
             group.next[interior.clone()]
                 .par_chunks_mut(band_len)
                 .zip(self.bands.par_iter_mut())
                 .enumerate()
                 .for_each(|(b, (next_band, scratch))| {
                     step_band(&pass, b * BAND_ROWS, next_band, scratch);
+                    if let Some(vet) = &vet {
+                        vet.band(b * BAND_ROWS, pass.current, next_band, scratch);
+                    }
                 });
             for (m, &k) in group.members.iter().enumerate() {
                 self.adopters[k] = self.bands.iter().map(|b| b.tally[m]).sum();
             }
             if let Some(economy) = self.economy.as_mut().filter(|_| self.adoption_priced) {
-                vet_adoptions(
-                    economy,
-                    &grid,
-                    group,
-                    &self.technologies,
-                    &self.cost_factors[g],
-                    &mut self.adopters,
-                );
+                // Each firm decided alone (on its capital before the step's adoptions), so
+                // the costs are charged after, in cell order as they were found.
+                let capital = &mut economy.firms.capital;
+                for (slot, cost) in self.bands.iter().flat_map(|b| &b.paid) {
+                    capital[*slot as usize] -= cost;
+                }
             }
             std::mem::swap(&mut group.current, &mut group.next);
         }
@@ -1017,62 +1036,110 @@ impl World {
                 *shows = firms.alive[slot] && sharing.unit(cell) < firms.openness[slot];
                 *index = grid.index(cell as usize % width, cell as usize / width) as u32;
             });
-        // Copies of the layers (memcpy), then the hidden firms, one write each.
+        // Per technology: whether it arrived (only then are its contacts counted afresh) and
+        // whether pipeline firms bring it from outside.
+        let outside = economy.config.external.outside_contacts as u8;
+        let arrived: Vec<bool> = (0..self.extra.len())
+            .map(|k| self.groups[self.tech_group[k]].arrived.contains(&k))
+            .collect();
+        let piped: Vec<bool> = (0..self.extra.len())
+            .map(|k| outside > 0 && arrived[k] && !self.technologies[k].radical)
+            .collect();
+        // The halo rows: copies of the layers, cleared contacts (no firm is there).
+        let interior = grid.halo() * grid.stride()..(grid.halo() + grid.height()) * grid.stride();
         for (observed, group) in self.observed.iter_mut().zip(&self.groups) {
-            observed.copy_from_slice(&group.current);
+            observed[..interior.start].copy_from_slice(&group.current[..interior.start]);
+            observed[interior.end..].copy_from_slice(&group.current[interior.end..]);
         }
-        for slot in firms.live() {
-            if !showing[slot] {
-                for observed in &mut self.observed {
-                    observed[padded[slot] as usize] = 0;
-                }
+        for (extra, _) in self.extra.iter_mut().zip(&arrived).filter(|(_, &a)| a) {
+            extra[..interior.start].fill(0);
+            extra[interior.end..].fill(0);
+        }
+        // The interior by bands of rows in parallel, cell by cell: each cell's observed states
+        // and contacts are written only by its own firm's work (the layers copied, hidden
+        // firms' states cleared; contacts from partners that show, and from outside through
+        // pipelines). Contacts add up saturating from zero, min(255, sum), so their order does
+        // not matter and the bits are those of the slot-by-slot passes.
+        let band_len = BAND_ROWS * grid.stride();
+        let n_bands = grid.height().div_ceil(BAND_ROWS);
+        let mut bands: Vec<BandLayers> = (0..n_bands).map(|_| (Vec::new(), Vec::new())).collect();
+        for observed in &mut self.observed {
+            for (band, chunk) in bands
+                .iter_mut()
+                .zip(observed[interior.clone()].chunks_mut(band_len))
+            {
+                band.0.push(chunk);
             }
         }
-        // Extra contacts: one pass over the firms with ties, work in proportion to the ties.
-        for (k, extra) in self.extra.iter_mut().enumerate() {
-            if self.groups[self.tech_group[k]].arrived.contains(&k) {
-                extra.fill(0);
+        for extra in &mut self.extra {
+            for (band, chunk) in bands
+                .iter_mut()
+                .zip(extra[interior.clone()].chunks_mut(band_len))
+            {
+                band.1.push(chunk);
             }
         }
+        // Each firm's contacts beyond its neighbourhood, in slot order in parallel (each
+        // slot's own bytes): partners that show a technology, and pipelines. They add up
+        // saturating from zero, min(255, sum), in any order.
+        let techs = arrived.len();
+        let contacts = &mut self.contacts;
+        contacts.resize(firms.slots() * techs, 0);
         let degree = &economy.network.degree;
         let neighbourhood = self.neighbourhood;
-        for slot in (0..degree.len().min(firms.slots())).filter(|&s| degree[s] > 0) {
-            let at = padded[slot] as usize;
-            let (x, y) = economy.xy(firms.cell[slot]);
-            for &p in economy.network.partners(slot) {
-                let p = p as usize;
-                if !showing[p] {
-                    continue;
-                }
-                // A partner that is also a neighbour is counted once, among the neighbours.
-                let (px, py) = economy.xy(firms.cell[p]);
-                let (dx, dy) = economy.wrapped_offset(px - x, py - y);
-                if neighbourhood.contains(dx, dy) {
-                    continue;
-                }
-                for group in &self.groups {
-                    let v = group.current[padded[p] as usize];
-                    if v != 0 && v != EMPTY {
-                        let extra = &mut self.extra[group.members[usize::from(v) - 1]];
-                        extra[at] = extra[at].saturating_add(1);
+        let groups = &self.groups;
+        let (showing, padded) = (&*showing, &*padded);
+        const SLOTS: usize = 4096;
+        contacts
+            .par_chunks_mut(SLOTS * techs.max(1))
+            .enumerate()
+            .for_each(|(chunk, counts)| {
+                counts.fill(0);
+                for (i, counts) in counts.chunks_exact_mut(techs.max(1)).enumerate() {
+                    let slot = chunk * SLOTS + i;
+                    if slot < degree.len() && degree[slot] > 0 {
+                        let (x, y) = economy.xy(firms.cell[slot]);
+                        for &p in economy.network.partners(slot) {
+                            let p = p as usize;
+                            if !showing[p] {
+                                continue;
+                            }
+                            // A partner that is also a neighbour is counted once, among the
+                            // neighbours.
+                            let (px, py) = economy.xy(firms.cell[p]);
+                            let (dx, dy) = economy.wrapped_offset(px - x, py - y);
+                            if neighbourhood.contains(dx, dy) {
+                                continue;
+                            }
+                            for group in groups {
+                                let v = group.current[padded[p] as usize];
+                                if v != 0 && v != EMPTY {
+                                    let c = &mut counts[group.members[usize::from(v) - 1]];
+                                    *c = c.saturating_add(1);
+                                }
+                            }
+                        }
+                    }
+                    if outside > 0 && firms.pipeline[slot] && firms.alive[slot] {
+                        for (c, _) in counts.iter_mut().zip(&piped).filter(|(_, &p)| p) {
+                            *c = c.saturating_add(outside);
+                        }
                     }
                 }
-            }
-        }
-        // Pipelines: contacts outside for every technology that came from outside.
-        let outside = economy.config.external.outside_contacts as u8;
-        if outside > 0 {
-            for (k, extra) in self.extra.iter_mut().enumerate() {
-                let g = self.tech_group[k];
-                if self.technologies[k].radical || !self.groups[g].arrived.contains(&k) {
-                    continue;
-                }
-                for slot in firms.live().filter(|&s| firms.pipeline[s]) {
-                    let at = padded[slot] as usize;
-                    extra[at] = extra[at].saturating_add(outside);
-                }
-            }
-        }
+            });
+        let feed = FeedPass {
+            grid,
+            economy,
+            groups: &self.groups,
+            showing,
+            contacts,
+            techs,
+            arrived: &arrived,
+        };
+        bands
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(b, (observed, extra))| feed.band(b * BAND_ROWS, observed, extra));
         for (k, extra) in self.extra.iter_mut().enumerate() {
             let g = self.tech_group[k];
             if !self.groups[g].arrived.contains(&k) {
@@ -1099,17 +1166,38 @@ impl World {
         let grid = self.grid;
         let width = grid.width();
         let at = |cell: u32| grid.index(cell as usize % width, cell as usize / width);
+        // Each state written moves its cell between the counts of the members (the counts
+        // were exact: the automaton's tallies, the seeds' recounts), so they are kept by the
+        // changes alone instead of recounting every layer.
+        let adopters = &mut self.adopters;
+        let mut write = |group: &mut Group, i: usize, value: u8| {
+            let old = std::mem::replace(&mut group.current[i], value);
+            if old != 0 && old != EMPTY {
+                adopters[group.members[usize::from(old) - 1]] -= 1;
+            }
+            if value != 0 && value != EMPTY {
+                adopters[group.members[usize::from(value) - 1]] += 1;
+            }
+        };
         for &cell in &self.turnover.exits {
-            empty_cell(&mut self.groups, &mut self.arrival_laggards, at(cell), cell);
+            for group in &mut self.groups {
+                write(group, at(cell), EMPTY);
+            }
+            for bits in &mut self.arrival_laggards {
+                if let Some(word) = bits.get_mut(cell as usize / 64) {
+                    *word &= !(1 << (cell % 64));
+                }
+            }
         }
         for &(parent, child) in &self.turnover.spinoffs {
             for group in &mut self.groups {
-                group.current[at(child)] = group.current[at(parent)];
+                let value = group.current[at(parent)];
+                write(group, at(child), value);
             }
         }
         for &cell in &self.turnover.entrants {
             for group in &mut self.groups {
-                group.current[at(cell)] = 0;
+                write(group, at(cell), 0);
             }
         }
         // Only the new firms' capacities are new: the others' did not change since the step's
@@ -1124,14 +1212,6 @@ impl World {
             );
         }
         self.n_firms = economy.n_firms() as u64;
-        if !self.turnover.exits.is_empty()
-            || !self.turnover.spinoffs.is_empty()
-            || !self.turnover.entrants.is_empty()
-        {
-            for g in 0..self.groups.len() {
-                self.recount_group(g);
-            }
-        }
     }
 
     /// Radical innovations of the step become technologies, seeded at their innovators' cells,
@@ -1399,6 +1479,67 @@ impl World {
     }
 }
 
+/// One band's rows of every observed layer (per group) and contact layer (per technology).
+type BandLayers<'a> = (Vec<&'a mut [u8]>, Vec<&'a mut [u8]>);
+
+/// What the cell-by-cell pass of [`World::feed_diffusion`] reads.
+struct FeedPass<'a> {
+    grid: Grid,
+    economy: &'a Economy,
+    groups: &'a [Group],
+    /// Per slot: whether the firm shows this step; its contacts per technology.
+    showing: &'a [bool],
+    contacts: &'a [u8],
+    techs: usize,
+    /// Per technology: whether it arrived (its contacts are counted afresh).
+    arrived: &'a [bool],
+}
+
+impl FeedPass<'_> {
+    /// The whole padded rows `first_row ..` held in `observed` (one slice per group) and
+    /// `extra` (one per technology).
+    fn band(&self, first_row: usize, observed: &mut [&mut [u8]], extra: &mut [&mut [u8]]) {
+        let grid = self.grid;
+        let (width, stride, halo) = (grid.width(), grid.stride(), grid.halo());
+        let economy = self.economy;
+        let rows = observed
+            .first()
+            .map_or(0, |o| o.len() / stride)
+            .min(grid.height().saturating_sub(first_row));
+        for r in 0..rows {
+            let y = first_row + r;
+            let local = r * stride..(r + 1) * stride;
+            let row = grid.row_start(y) - halo;
+            for (observed, group) in observed.iter_mut().zip(self.groups) {
+                observed[local.clone()].copy_from_slice(&group.current[row..row + stride]);
+            }
+            for (extra, _) in extra.iter_mut().zip(self.arrived).filter(|(_, &a)| a) {
+                extra[local.clone()].fill(0);
+            }
+            let cells = &economy.cell_firm[y * width..(y + 1) * width];
+            for (x, &slot) in cells.iter().enumerate() {
+                if slot == crate::economy::NO_FIRM {
+                    continue;
+                }
+                let slot = slot as usize;
+                let at = r * stride + halo + x;
+                if !self.showing[slot] {
+                    for observed in observed.iter_mut() {
+                        observed[at] = 0;
+                    }
+                }
+                let counts = &self.contacts[slot * self.techs..(slot + 1) * self.techs];
+                // Most firms have no contact beyond their neighbours: one test for them all.
+                if counts.iter().any(|&c| c != 0) {
+                    for (extra, &c) in extra.iter_mut().zip(counts) {
+                        extra[at] = extra[at].saturating_add(c);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Empties grid index `at` (cell id `cell`) after its firm left: no group holds a state
 /// there and it is no longer counted among any technology's arrival laggards.
 fn empty_cell(groups: &mut [Group], arrival_laggards: &mut [Vec<u64>], at: usize, cell: u32) {
@@ -1457,49 +1598,68 @@ fn refresh_tech_factors(
 /// that declines keeps what it held (and may be informed again later). Rank effects (large
 /// firms gain more), cost effects and the firm's own means thus decide who adopts, and a
 /// technology that does not pay for small firms stops short of them: a ceiling below one.
-fn vet_adoptions(
-    economy: &mut Economy,
-    grid: &Grid,
-    group: &mut Group,
-    technologies: &[Technology],
-    factors: &[f64],
-    adopters: &mut [u64],
-) {
-    let horizon = economy.config.production.adoption_horizon;
-    let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
-    let f = &mut economy.firms;
-    // The cells the step would switch, row by row (each firm decides alone, so the order of
-    // the cells does not matter).
-    for y in 0..grid.height() {
-        let start = (y + halo) * stride + halo;
-        for x in 0..width {
-            let at = start + x;
-            let (held, next) = (group.current[at], group.next[at]);
-            if next == held || next == 0 || next == EMPTY {
-                continue;
-            }
-            let slot = economy.cell_firm[y * width + x];
-            if slot == crate::economy::NO_FIRM {
-                continue;
-            }
-            let slot = slot as usize;
-            let k = group.members[usize::from(next) - 1];
-            let cost = technologies[k].adoption_cost;
-            if cost <= 0.0 {
-                continue;
-            }
-            let f_held = factors.get(usize::from(held)).copied().unwrap_or(1.0);
-            let f_next = factors.get(usize::from(next)).copied().unwrap_or(1.0);
-            let saving = f.unit_cost[slot] * (1.0 - f_next / f_held);
-            let output = f.output_local[slot] + f.output_export[slot];
-            let gain = f.capacity[slot] * saving * output * horizon;
-            if gain >= cost && f.capital[slot] >= cost {
-                f.capital[slot] -= cost;
-            } else {
-                group.next[at] = held;
-                adopters[k] -= 1;
-                if held != 0 {
-                    adopters[group.members[usize::from(held) - 1]] += 1;
+struct Vet<'a> {
+    grid: Grid,
+    economy: &'a Economy,
+    /// The group's members by state value − 1.
+    members: &'a [usize],
+    technologies: &'a [Technology],
+    /// `1 − cost_gain` by state value (index 0: none).
+    factors: &'a [f64],
+    horizon: f64,
+}
+
+impl Vet<'_> {
+    /// Vets the cells the step would switch in the rows `first_row ..` held in `next_band`
+    /// (whole padded rows; `current` the whole layer): a firm that declines keeps what it
+    /// held, and the band's tally follows; the costs of those that adopt go to
+    /// `scratch.paid`. Each firm decides alone, so the bands may go in any order.
+    fn band(
+        &self,
+        first_row: usize,
+        current: &[u8],
+        next_band: &mut [u8],
+        scratch: &mut BandScratch,
+    ) {
+        let grid = self.grid;
+        let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
+        let economy = self.economy;
+        let f = &economy.firms;
+        scratch.paid.clear();
+        for (r, next_row) in next_band.chunks_exact_mut(stride).enumerate() {
+            let y = first_row + r;
+            let start = grid.row_start(y);
+            let current_row = &current[start..start + width];
+            let next_row = &mut next_row[halo..halo + width];
+            let firms = &economy.cell_firm[y * width..(y + 1) * width];
+            for x in 0..width {
+                let (held, next) = (current_row[x], next_row[x]);
+                if next == held || next == 0 || next == EMPTY {
+                    continue;
+                }
+                let slot = firms[x];
+                if slot == crate::economy::NO_FIRM {
+                    continue;
+                }
+                let slot = slot as usize;
+                let k = self.members[usize::from(next) - 1];
+                let cost = self.technologies[k].adoption_cost;
+                if cost <= 0.0 {
+                    continue;
+                }
+                let f_held = self.factors.get(usize::from(held)).copied().unwrap_or(1.0);
+                let f_next = self.factors.get(usize::from(next)).copied().unwrap_or(1.0);
+                let saving = f.unit_cost[slot] * (1.0 - f_next / f_held);
+                let output = f.output_local[slot] + f.output_export[slot];
+                let gain = f.capacity[slot] * saving * output * self.horizon;
+                if gain >= cost && f.capital[slot] >= cost {
+                    scratch.paid.push((slot as u32, cost));
+                } else {
+                    next_row[x] = held;
+                    scratch.tally[usize::from(next) - 1] -= 1;
+                    if held != 0 {
+                        scratch.tally[usize::from(held) - 1] += 1;
+                    }
                 }
             }
         }

@@ -1050,3 +1050,24 @@ fn entrants_learn_their_appeal_after_entry_and_the_poor_draws_leave() {
         &early,
     );
 }
+
+/// The counts of adopters the world keeps (from the automaton's tallies, then by each cell
+/// that entry, exit and spin-offs change) are those of the grid after every step, with every
+/// process on, a second generation arriving and radical innovations joining.
+#[test]
+fn adopter_counts_match_the_grid_every_step() {
+    let text = include_str!("../../../examples/default.toml");
+    for seed in [1, 2] {
+        let mut world = World::new(&scenario(text).with_seed(seed));
+        let (width, height) = (world.grid().width(), world.grid().height());
+        world.run_until(80, |w| {
+            for k in 0..w.technologies().len() {
+                let held = (0..height)
+                    .flat_map(|y| (0..width).map(move |x| (x, y)))
+                    .filter(|&(x, y)| w.holds(x, y, TechId(k)))
+                    .count() as u64;
+                assert_eq!(w.adopters(TechId(k)), held, "seed {seed}, technology {k}");
+            }
+        });
+    }
+}
