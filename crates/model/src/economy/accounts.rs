@@ -57,13 +57,27 @@ impl Economy {
     pub(crate) fn update_costs_and_classes(&mut self) {
         let production = self.config.production.clone();
         let f = &mut self.firms;
-        f.unit_cost
+        // The live firms' least and greatest cost bits come with the costs (integers: the
+        // same on any number of threads), to spread the class ranking's buckets over them.
+        let (lowest, highest) = f
+            .unit_cost
             .par_iter_mut()
             .zip(f.knowledge.par_iter())
             .zip(f.tech_factor.par_iter().zip(f.efficiency.par_iter()))
-            .for_each(|((cost, &k), (&factor, &z))| {
-                *cost = unit_cost(&production, k, factor) * (-z).exp();
-            });
+            .zip(f.alive.par_iter())
+            .fold(
+                || (u64::MAX, 0u64),
+                |(lo, hi), (((cost, &k), (&factor, &z)), &alive)| {
+                    *cost = unit_cost(&production, k, factor) * (-z).exp();
+                    let bits = cost.to_bits();
+                    if alive {
+                        (lo.min(bits), hi.max(bits))
+                    } else {
+                        (lo, hi)
+                    }
+                },
+            )
+            .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
         // Padded for the rivalry scan's square (`count_rivals`).
         let mut grid = std::mem::take(&mut self.cost_grid);
         let radius = self.config.innovation.rivalry_radius as usize;
@@ -88,14 +102,43 @@ impl Economy {
         // f64 order as the numbers do, so `bits · 2³² + slot` orders by (cost, slot). Only
         // the keys at the two class boundaries' ranks are needed, and the keys are distinct
         // (the slot is in them): the key a full sort would put at a rank is found by counting
-        // the keys per bucket of their top 16 bits, then selecting the rank within its bucket
-        // among that bucket's keys alone.
+        // the keys per bucket — 2¹² buckets of equal width in bits between the least and the
+        // greatest live cost, so that few keys share one even when the costs lie close
+        // together — then selecting the rank within its bucket among that bucket's keys
+        // alone. Any bucketing that keeps the keys' order gives the same key at a rank.
+        const BUCKETS: usize = 1 << 12;
+        let span = highest.saturating_sub(lowest);
+        let shift = (u64::BITS - span.leading_zeros()).saturating_sub(BUCKETS.trailing_zeros());
+        // Clamped: a free slot's cost may lie outside the live span (it counts for nothing).
+        let bucket_of = move |cost: f64| {
+            ((cost.to_bits().wrapping_sub(lowest) >> shift) as usize).min(BUCKETS - 1)
+        };
         let firms = &self.firms;
-        let bucket = |slot: usize| (firms.unit_cost[slot].to_bits() >> 48) as usize;
-        let mut counts = vec![0u32; 1 << 16];
-        for slot in firms.live() {
-            counts[bucket(slot)] += 1;
-        }
+        let bucket = |slot: usize| bucket_of(firms.unit_cost[slot]);
+        // Counted in parallel over fixed chunks (integer sums: the same on any number of
+        // threads).
+        let counts = firms
+            .unit_cost
+            .par_chunks(STOCK_CHUNK)
+            .zip(firms.alive.par_chunks(STOCK_CHUNK))
+            .fold(
+                || vec![0u32; BUCKETS],
+                |mut counts, (costs, alive)| {
+                    for (&cost, &alive) in costs.iter().zip(alive) {
+                        counts[bucket_of(cost)] += u32::from(alive);
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0u32; BUCKETS],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        *x += y;
+                    }
+                    a
+                },
+            );
         // The firms counted, so that every rank below `n` lies in a bucket.
         let n = counts.iter().map(|&c| c as usize).sum::<usize>();
         let p = &self.config.production;
@@ -116,10 +159,11 @@ impl Economy {
         let wanted: Vec<usize> = targets.iter().flatten().map(|&(b, _)| b).collect();
         let keys = &mut self.sort_keys;
         keys.clear();
-        keys.extend(
-            firms
-                .live()
-                .filter(|&slot| wanted.contains(&bucket(slot)))
+        // In parallel: the order of the keys does not change the key at a rank.
+        keys.par_extend(
+            (0..firms.slots())
+                .into_par_iter()
+                .filter(|&slot| firms.alive[slot] && wanted.contains(&bucket(slot)))
                 .map(|slot| (u128::from(firms.unit_cost[slot].to_bits()) << 32) | slot as u128),
         );
         let first = wanted.iter().copied().min();
