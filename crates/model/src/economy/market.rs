@@ -619,7 +619,12 @@ impl Economy {
                     *profit = earned;
                     *revenue = price_i * local + export_price * export;
                     *capital += earned;
-                    *unfilled_of = if share_of[s] * local_demand > 0.0 {
+                    // Below the choke price `wanted` is this very product, so its unfilled
+                    // share is `unfilled` (one division fewer); above it, the share of the
+                    // demand its share would have had.
+                    *unfilled_of = if price_i < m.choke_price {
+                        unfilled
+                    } else if share_of[s] * local_demand > 0.0 {
                         1.0 - local / (share_of[s] * local_demand)
                     } else {
                         0.0
