@@ -33,6 +33,37 @@ impl ClassBounds {
             FirmClass::Middle
         }
     }
+
+    /// [`Self::class_of`] for a pass over every firm, branch-free: whether a firm is a leader
+    /// or a laggard is a coin toss the branch predictor loses. The (cost, slot) order is that
+    /// of one integer key, `f64::total_cmp`'s key of the cost above the slot's 32 bits; a
+    /// missing bound is a key above every firm's (every firm is below it).
+    pub(crate) fn classifier(self) -> impl Fn(f64, usize) -> FirmClass + Copy {
+        let bound = |b: Option<(f64, u32)>| b.map_or(i128::MAX, |(c, s)| order_key(c, s as usize));
+        let (leader, laggard) = (bound(self.leader), bound(self.laggard));
+        // Indexed by `leader | laggard << 1` (both is impossible).
+        const CLASSES: [FirmClass; 4] = [
+            FirmClass::Middle,
+            FirmClass::Leader,
+            FirmClass::Laggard,
+            FirmClass::Leader,
+        ];
+        move |cost, slot| {
+            let key = order_key(cost, slot);
+            let is_leader = key < leader;
+            let is_laggard = !is_leader & (key >= laggard);
+            CLASSES[usize::from(is_leader) | usize::from(is_laggard) << 1]
+        }
+    }
+}
+
+/// The key that orders (cost, slot) as `cost.total_cmp` then `slot as u32` do: the signed
+/// integer `f64::total_cmp` compares, above the slot's 32 bits.
+#[inline]
+fn order_key(cost: f64, slot: usize) -> i128 {
+    let mut bits = cost.to_bits() as i64;
+    bits ^= (((bits >> 63) as u64) >> 1) as i64;
+    (i128::from(bits) << 32) | i128::from(slot as u32)
 }
 
 /// One step of the perpetual inventory: `(1 − δ) · stock + flow`.
@@ -57,13 +88,27 @@ impl Economy {
     pub(crate) fn update_costs_and_classes(&mut self) {
         let production = self.config.production.clone();
         let f = &mut self.firms;
-        f.unit_cost
+        // The live firms' least and greatest cost bits come with the costs (integers: the
+        // same on any number of threads), to spread the class ranking's buckets over them.
+        let (lowest, highest) = f
+            .unit_cost
             .par_iter_mut()
             .zip(f.knowledge.par_iter())
             .zip(f.tech_factor.par_iter().zip(f.efficiency.par_iter()))
-            .for_each(|((cost, &k), (&factor, &z))| {
-                *cost = unit_cost(&production, k, factor) * (-z).exp();
-            });
+            .zip(f.alive.par_iter())
+            .fold(
+                || (u64::MAX, 0u64),
+                |(lo, hi), (((cost, &k), (&factor, &z)), &alive)| {
+                    *cost = unit_cost(&production, k, factor) * (-z).exp();
+                    let bits = cost.to_bits();
+                    if alive {
+                        (lo.min(bits), hi.max(bits))
+                    } else {
+                        (lo, hi)
+                    }
+                },
+            )
+            .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
         // Padded for the rivalry scan's square (`count_rivals`).
         let mut grid = std::mem::take(&mut self.cost_grid);
         let radius = self.config.innovation.rivalry_radius as usize;
@@ -88,14 +133,43 @@ impl Economy {
         // f64 order as the numbers do, so `bits · 2³² + slot` orders by (cost, slot). Only
         // the keys at the two class boundaries' ranks are needed, and the keys are distinct
         // (the slot is in them): the key a full sort would put at a rank is found by counting
-        // the keys per bucket of their top 16 bits, then selecting the rank within its bucket
-        // among that bucket's keys alone.
+        // the keys per bucket — 2¹² buckets of equal width in bits between the least and the
+        // greatest live cost, so that few keys share one even when the costs lie close
+        // together — then selecting the rank within its bucket among that bucket's keys
+        // alone. Any bucketing that keeps the keys' order gives the same key at a rank.
+        const BUCKETS: usize = 1 << 12;
+        let span = highest.saturating_sub(lowest);
+        let shift = (u64::BITS - span.leading_zeros()).saturating_sub(BUCKETS.trailing_zeros());
+        // Clamped: a free slot's cost may lie outside the live span (it counts for nothing).
+        let bucket_of = move |cost: f64| {
+            ((cost.to_bits().wrapping_sub(lowest) >> shift) as usize).min(BUCKETS - 1)
+        };
         let firms = &self.firms;
-        let bucket = |slot: usize| (firms.unit_cost[slot].to_bits() >> 48) as usize;
-        let mut counts = vec![0u32; 1 << 16];
-        for slot in firms.live() {
-            counts[bucket(slot)] += 1;
-        }
+        let bucket = |slot: usize| bucket_of(firms.unit_cost[slot]);
+        // Counted in parallel over fixed chunks (integer sums: the same on any number of
+        // threads).
+        let counts = firms
+            .unit_cost
+            .par_chunks(STOCK_CHUNK)
+            .zip(firms.alive.par_chunks(STOCK_CHUNK))
+            .fold(
+                || vec![0u32; BUCKETS],
+                |mut counts, (costs, alive)| {
+                    for (&cost, &alive) in costs.iter().zip(alive) {
+                        counts[bucket_of(cost)] += u32::from(alive);
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0u32; BUCKETS],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        *x += y;
+                    }
+                    a
+                },
+            );
         // The firms counted, so that every rank below `n` lies in a bucket.
         let n = counts.iter().map(|&c| c as usize).sum::<usize>();
         let p = &self.config.production;
@@ -116,10 +190,11 @@ impl Economy {
         let wanted: Vec<usize> = targets.iter().flatten().map(|&(b, _)| b).collect();
         let keys = &mut self.sort_keys;
         keys.clear();
-        keys.extend(
-            firms
-                .live()
-                .filter(|&slot| wanted.contains(&bucket(slot)))
+        // In parallel: the order of the keys does not change the key at a rank.
+        keys.par_extend(
+            (0..firms.slots())
+                .into_par_iter()
+                .filter(|&slot| firms.alive[slot] && wanted.contains(&bucket(slot)))
                 .map(|slot| (u128::from(firms.unit_cost[slot].to_bits()) << 32) | slot as u128),
         );
         let first = wanted.iter().copied().min();
@@ -140,13 +215,13 @@ impl Economy {
             leader: at(targets[0]),
             laggard: at(targets[1]),
         };
-        let bounds = self.class_bounds;
+        let classify = self.class_bounds.classifier();
         let f = &mut self.firms;
         f.class
             .par_iter_mut()
             .zip(f.unit_cost.par_iter())
             .enumerate()
-            .for_each(|(slot, (class, &cost))| *class = bounds.class_of(cost, slot));
+            .for_each(|(slot, (class, &cost))| *class = classify(cost, slot));
     }
 
     /// The unit cost of a firm with knowledge `knowledge` and technology factor `factor`.
@@ -238,4 +313,74 @@ fn live_sum(values: &[f64], alive: &[bool]) -> f64 {
         .zip(alive)
         .map(|(&y, &a)| if a { y } else { 0.0 })
         .sum::<f64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch-free classifier gives `class_of`'s class for every kind of cost and slot:
+    /// ties on the cost broken by the slot, negative costs and zeros of both signs, NaN,
+    /// infinities, slots beyond 32 bits (compared as `u32`, as `class_of` does), and bounds
+    /// that are missing.
+    #[test]
+    fn the_classifier_agrees_with_class_of() {
+        let costs = [
+            0.0,
+            -0.0,
+            1.0,
+            4.5,
+            4.5f64.next_up(),
+            4.5f64.next_down(),
+            7.25,
+            9.0,
+            -3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            f64::MIN_POSITIVE,
+            1e300,
+        ];
+        let slots = [
+            0usize,
+            1,
+            2,
+            7,
+            8,
+            1 << 31,
+            u32::MAX as usize,
+            (1usize << 32) + 7,
+        ];
+        let mut bounds = vec![None];
+        for &c in &costs {
+            for s in [0u32, 2, 7, u32::MAX] {
+                bounds.push(Some((c, s)));
+            }
+        }
+        let mut u = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = || {
+            u = u
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (u >> 11) as f64 / (1u64 << 53) as f64 * 10.0
+        };
+        let mut all_costs: Vec<f64> = costs.to_vec();
+        all_costs.extend((0..200).map(|_| random()));
+        for &leader in &bounds {
+            for &laggard in &bounds {
+                let b = ClassBounds { leader, laggard };
+                let classify = b.classifier();
+                for &cost in &all_costs {
+                    for &slot in &slots {
+                        assert_eq!(
+                            classify(cost, slot),
+                            b.class_of(cost, slot),
+                            "{cost} {slot} {b:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -122,8 +122,15 @@ pub fn price(cost: f64, margin: f64) -> f64 {
 /// CES weight `p_x^{1−σ}`.
 #[inline]
 pub fn export_offer(cost: f64, trade_cost: f64, substitution: f64) -> (f64, f64) {
-    let p = (cost + trade_cost) * substitution / (substitution - 1.0);
+    let p = export_price_of(cost, trade_cost, substitution);
     (p, p.powf(1.0 - substitution))
+}
+
+/// A pipeline firm's export price `p_x = (c + τ)·σ/(σ − 1)`: recomputed where it is needed
+/// rather than stored per firm (cheaper than the memory traffic of a column).
+#[inline]
+fn export_price_of(cost: f64, trade_cost: f64, substitution: f64) -> f64 {
+    (cost + trade_cost) * substitution / (substitution - 1.0)
 }
 
 /// The world market at a step: demand `X_t` shared by CES weight among the cluster's exporters
@@ -157,8 +164,6 @@ pub(crate) struct Offer {
     local: f64,
     /// `A p_x^{1−σ}` abroad (0 without a pipeline).
     export: f64,
-    /// `p_x`, its export price.
-    export_price: f64,
 }
 
 /// What one firm's sales of a step leave for the moves of shares and capacities once the
@@ -387,15 +392,52 @@ impl Economy {
     ///
     /// Four passes over the slots: prices and offers (with their sums), sales booked, the
     /// totals in slot order, then shares, appeals' contracts and capacities, which need the
-    /// totals.
+    /// totals. The two serial sums (the shares' total first, the totals after the sales) each
+    /// run on one thread beside a parallel pass that does not touch what they read: the
+    /// efficiency shocks and the appeals' shocks.
     pub(crate) fn market(&mut self, step: u32) {
         let m = self.config.market.clone();
         let p = self.config.production.clone();
         let (sigma, eta) = (m.substitution, m.demand_elasticity);
         let size = self.local_size(step);
+        // Efficiency's AR(1) step, which nothing in the market reads: in parallel over slots
+        // while the shares' total (a serial sum in slot order) is taken on another thread.
+        let (rho, dispersion) = (p.efficiency_persistence, p.efficiency_dispersion);
+        let innovation = (1.0 - rho * rho).sqrt() * dispersion;
+        let efficiency_shocks = (
+            CellStream::new(self.seed, Purpose::Efficiency, step + 1, 0),
+            CellStream::new(self.seed, Purpose::Efficiency, step + 1, 1),
+        );
+        let f = &mut self.firms;
+        let (alive, share_of, efficiency) = (&f.alive, &f.share, &mut f.efficiency);
         // Shares of the live firms are normalised (exits and entrants changed them) as the
         // offers are made.
-        let total: f64 = self.firms.live().map(|s| self.firms.share[s]).sum();
+        let (total, ()) = rayon::join(
+            || {
+                share_of
+                    .iter()
+                    .zip(alive)
+                    .filter_map(|(&share, &a)| a.then_some(share))
+                    .sum::<f64>()
+            },
+            || {
+                if innovation > 0.0 {
+                    efficiency
+                        .par_iter_mut()
+                        .enumerate()
+                        .for_each(|(s, efficiency)| {
+                            if alive[s] {
+                                let slot = s as u32;
+                                let z = standard_normal(
+                                    efficiency_shocks.0.unit(slot),
+                                    efficiency_shocks.1.unit(slot),
+                                );
+                                *efficiency = rho * *efficiency + innovation * z;
+                            }
+                        });
+                }
+            },
+        );
         // Prices and CES weights from shares, in parallel over chunks of slots; their sums
         // within each chunk in slot order, then over the chunks in order: the same bits on
         // any number of threads.
@@ -430,10 +472,10 @@ impl Economy {
                     let c = unit_cost[s];
                     *price_i = price(c, margin(sigma, eta, *share));
                     let appeal = appeal[s].exp();
-                    let (export_price, export_weight) = if pipeline[s] {
-                        export_offer(c, trade_cost, sigma)
+                    let export_weight = if pipeline[s] {
+                        export_offer(c, trade_cost, sigma).1
                     } else {
-                        (0.0, 0.0)
+                        0.0
                     };
                     *offer = Offer {
                         local: if *price_i < choke {
@@ -442,7 +484,6 @@ impl Economy {
                             0.0
                         },
                         export: appeal * export_weight,
-                        export_price,
                     };
                     t[0] += *share * *price_i;
                     t[1] += offer.local;
@@ -509,12 +550,6 @@ impl Economy {
             CellStream::new(self.seed, Purpose::Appeal, step, 0),
             CellStream::new(self.seed, Purpose::Appeal, step, 1),
         );
-        let (rho, dispersion) = (p.efficiency_persistence, p.efficiency_dispersion);
-        let innovation = (1.0 - rho * rho).sqrt() * dispersion;
-        let efficiency_shocks = (
-            CellStream::new(self.seed, Purpose::Efficiency, step + 1, 0),
-            CellStream::new(self.seed, Purpose::Efficiency, step + 1, 1),
-        );
         // Each firm's sales, profit and CES weight, booked in parallel over slots, with the
         // shocks to its appeal and efficiency that do not depend on the market's totals.
         let mut sales = std::mem::take(&mut self.sales);
@@ -534,15 +569,11 @@ impl Economy {
             .zip(f.output_export.par_iter_mut())
             .zip(f.profit.par_iter_mut().zip(f.revenue.par_iter_mut()))
             .zip(f.capital.par_iter_mut().zip(f.unfilled.par_iter_mut()))
-            .zip(f.appeal.par_iter_mut().zip(f.efficiency.par_iter_mut()))
             .enumerate()
             .for_each(
                 |(
                     s,
-                    (
-                        ((((sale, q_local), q_export), (profit, revenue)), (capital, unfilled_of)),
-                        (appeal, efficiency),
-                    ),
+                    ((((sale, q_local), q_export), (profit, revenue)), (capital, unfilled_of)),
                 )| {
                     if !alive[s] {
                         *sale = Sale::default();
@@ -564,7 +595,7 @@ impl Economy {
                     let (mut export, mut export_price, mut export_profit, mut wanted_abroad) =
                         (0.0, 0.0, 0.0, 0.0);
                     if pipeline[s] && world.demand > 0.0 {
-                        let px = offer.export_price;
+                        let px = export_price_of(c, m.trade_cost, sigma);
                         let units = world.units(offer.export / mean_appeal);
                         let sold = units.min(capacity - local);
                         let margin_abroad = (px - c - m.trade_cost) * sold;
@@ -591,42 +622,76 @@ impl Economy {
                     *profit = earned;
                     *revenue = price_i * local + export_price * export;
                     *capital += earned;
-                    *unfilled_of = if share_of[s] * local_demand > 0.0 {
+                    // Below the choke price `wanted` is this very product, so its unfilled
+                    // share is `unfilled` (one division fewer); above it, the share of the
+                    // demand its share would have had.
+                    *unfilled_of = if price_i < m.choke_price {
+                        unfilled
+                    } else if share_of[s] * local_demand > 0.0 {
                         1.0 - local / (share_of[s] * local_demand)
                     } else {
                         0.0
                     };
-                    *appeal -= log_mean_appeal;
-                    if volatility > 0.0 {
-                        let slot = s as u32;
-                        let z = standard_normal(shocks.0.unit(slot), shocks.1.unit(slot));
-                        *appeal += volatility * z;
-                    }
-                    if innovation > 0.0 {
-                        let slot = s as u32;
-                        let z = standard_normal(
-                            efficiency_shocks.0.unit(slot),
-                            efficiency_shocks.1.unit(slot),
-                        );
-                        *efficiency = rho * *efficiency + innovation * z;
-                    }
                 },
             );
-        // The totals in slot order.
-        let (mut total_weight, mut output_local, mut output_export, mut profits, mut exporters) =
-            (0.0, 0.0, 0.0, 0.0, 0u64);
-        let mut export_value = 0.0;
-        let f = &self.firms;
-        for s in f.live() {
-            let (local, export) = (f.output_local[s], f.output_export[s]);
-            total_weight += sales[s].weight;
-            output_local += local;
-            output_export += export;
-            // A firm that does not export sells 0 units at any price: 0 either way.
-            export_value += export * offers[s].export_price;
-            profits += f.profit[s];
-            exporters += u64::from(export > 0.0);
-        }
+        // The totals in slot order, serially on one thread while the appeals take their
+        // step (against the mean firm's, and the demand shock) in parallel on the other:
+        // nothing of the totals reads an appeal.
+        let f = &mut self.firms;
+        let (alive, output_of, export_of, profit_of, unit_cost, pipeline, appeal) = (
+            &f.alive,
+            &f.output_local,
+            &f.output_export,
+            &f.profit,
+            &f.unit_cost,
+            &f.pipeline,
+            &mut f.appeal,
+        );
+        let sales_of = &sales;
+        let ((total_weight, output_local, output_export, export_value, profits, exporters), ()) =
+            rayon::join(
+                || {
+                    let (mut total_weight, mut output_local, mut output_export, mut profits) =
+                        (0.0, 0.0, 0.0, 0.0);
+                    let (mut export_value, mut exporters) = (0.0, 0u64);
+                    for (s, _) in alive.iter().enumerate().filter(|(_, &a)| a) {
+                        let (local, export) = (output_of[s], export_of[s]);
+                        total_weight += sales_of[s].weight;
+                        output_local += local;
+                        output_export += export;
+                        // A firm that does not export sells 0 units at any price: 0 either way.
+                        // The export price as the offer had it: p_x with a pipeline, else 0.
+                        let px = if pipeline[s] {
+                            export_price_of(unit_cost[s], trade_cost, sigma)
+                        } else {
+                            0.0
+                        };
+                        export_value += export * px;
+                        profits += profit_of[s];
+                        exporters += u64::from(export > 0.0);
+                    }
+                    (
+                        total_weight,
+                        output_local,
+                        output_export,
+                        export_value,
+                        profits,
+                        exporters,
+                    )
+                },
+                || {
+                    appeal.par_iter_mut().enumerate().for_each(|(s, appeal)| {
+                        if alive[s] {
+                            *appeal -= log_mean_appeal;
+                            if volatility > 0.0 {
+                                let slot = s as u32;
+                                let z = standard_normal(shocks.0.unit(slot), shocks.1.unit(slot));
+                                *appeal += volatility * z;
+                            }
+                        }
+                    });
+                },
+            );
         // Moves the shares, books the contracts won and lost and invests, in parallel over
         // slots.
         let (chi, slack, borrowing) = (m.selection, 1.0 + p.spare_capacity, p.borrowing);
