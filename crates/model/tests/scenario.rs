@@ -484,6 +484,8 @@ height = 10
 capital_intensity = 0.0
 efficiency_dispersion = 3.0
 depreciation = 1.5
+equity_target = -1.0
+payout_speed = 1.5
 [market]
 size = -5.0
 demand_elasticity = 0.8
@@ -504,17 +506,19 @@ adoption_cost = -1.0
             "s.toml:7: production.capital_intensity: 0 is not positive (expected a positive number)",
             "s.toml:8: production.efficiency_dispersion: 3 is out of range (expected a number in [0, 2])",
             "s.toml:9: production.depreciation: 1.5 is not a probability (expected a number in [0, 1])",
-            "s.toml:11: market.size: -5 is not positive (expected a positive number)",
-            "s.toml:12: market.demand_elasticity: 0.8 would let a firm with the whole market set an infinite price (expected a number greater than 1)",
-            "s.toml:13: market.substitution: 0.5 is not above demand_elasticity (0.8): products must substitute for each other more than for other goods (expected a number greater than 1)",
-            "s.toml:14: market.selection: 1 is out of range (expected a number in [0, 1))",
-            "s.toml:15: market.world_rivals: -1 is out of range (expected a number of at least 0)",
-            "s.toml:17: demography.entrant_share: 0 is out of range (expected a number in (0, 1])",
-            "s.toml:18: demography.exit_share: 1 is out of range (expected a number in [0, 1))",
-            "s.toml:19: demography.entrants: -2 is out of range (expected a number from 0 to 1000)",
-            "s.toml:20: demography.entry_horizon: 0 is out of range (expected a whole number from 1 to 400)",
-            "s.toml:21: demography.entrant_dispersion: 4 is out of range (expected a number from 0 to 3)",
-            "s.toml:23: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
+            "s.toml:10: production.equity_target: -1 is out of range (expected a number of at least 0)",
+            "s.toml:11: production.payout_speed: 1.5 is not a probability (expected a number in [0, 1])",
+            "s.toml:13: market.size: -5 is not positive (expected a positive number)",
+            "s.toml:14: market.demand_elasticity: 0.8 would let a firm with the whole market set an infinite price (expected a number greater than 1)",
+            "s.toml:15: market.substitution: 0.5 is not above demand_elasticity (0.8): products must substitute for each other more than for other goods (expected a number greater than 1)",
+            "s.toml:16: market.selection: 1 is out of range (expected a number in [0, 1))",
+            "s.toml:17: market.world_rivals: -1 is out of range (expected a number of at least 0)",
+            "s.toml:19: demography.entrant_share: 0 is out of range (expected a number in (0, 1])",
+            "s.toml:20: demography.exit_share: 1 is out of range (expected a number in [0, 1))",
+            "s.toml:21: demography.entrants: -2 is out of range (expected a number from 0 to 1000)",
+            "s.toml:22: demography.entry_horizon: 0 is out of range (expected a whole number from 1 to 400)",
+            "s.toml:23: demography.entrant_dispersion: 4 is out of range (expected a number from 0 to 3)",
+            "s.toml:25: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
         ],
     );
 }

@@ -550,8 +550,8 @@ impl Economy {
             CellStream::new(self.seed, Purpose::Appeal, step, 0),
             CellStream::new(self.seed, Purpose::Appeal, step, 1),
         );
-        // Each firm's sales, profit and CES weight, booked in parallel over slots, with the
-        // shocks to its appeal and efficiency that do not depend on the market's totals.
+        // Each firm's sales, profit and CES weight, booked in parallel over slots (the appeal
+        // and efficiency shocks run in passes of their own, beside the serial sums).
         let mut sales = std::mem::take(&mut self.sales);
         let f = &mut self.firms;
         sales.resize(f.slots(), Sale::default());

@@ -75,7 +75,7 @@ section! {
         equity_target: f64 = 0.5 => "0.5", "a number of at least 0",
             "e*: the net worth a firm keeps, as a share of its plant's value θ·c·Q (a target capital structure: about half of assets financed by equity, Rajan & Zingales 1995); beyond it the firm pays out";
         payout_speed: f64 = 0.085 => "0.085", "a number in [0, 1]",
-            "share of the net worth above the equity target paid out to the owners per step (0.085 a quarter: a third of the gap closed in a year, Flannery & Rangan 2006); 0 keeps every profit";
+            "share of the net worth above the equity target paid out to the owners per step (0.085 a quarter, 1 − 0.7^{1/4}: 30% of the gap closed in a year, Flannery & Rangan 2006); 0 keeps every profit";
         adoption_horizon: f64 = 8.0 => "8.0", "a number of at least 0",
             "steps over which a firm expects to reap a technology's saving when it weighs the technology's adoption cost (its payback period: 8 quarters = 2 years)";
         leader_share: f64 = 0.2 => "0.2", "a number in [0, 1]",
