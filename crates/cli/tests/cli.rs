@@ -1896,7 +1896,10 @@ fn facts_measures_runs_and_sweeps_and_refuses_folders_without_a_panel() {
     assert!(f5["holds"].is_boolean(), "{f5}");
     assert!(f5["source"].as_str().unwrap().contains("Dunne"));
     assert!(f5["statistics"][0]["mean"].is_f64() && f5["statistics"][0]["lo"].is_null());
-    assert_eq!(facts[12]["holds"], "not applicable");
+    // F13 (spillovers decaying with distance) is measured on a run of 15 years.
+    assert_eq!(facts[12]["id"], "F13");
+    assert_eq!(facts[12]["statistics"][0]["name"], "near_lead_spearman");
+    assert!(facts[12]["statistics"][0]["mean"].is_f64(), "{}", facts[12]);
     // Two runs together: intervals.
     let o = clusterlab(&["facts", "r", "r2", "--json", "--steps-per-year", "4"], d);
     assert!(o.status.success(), "{}", stderr(&o));
