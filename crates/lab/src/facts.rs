@@ -1249,47 +1249,77 @@ fn networks(d: &RunData) -> Measured {
     })
 }
 
+/// Sums over the cells of the region by 2-D prefix sums (a summed-area table): values added
+/// per cell, then the sum over any square in constant time (F12, F13).
+struct CellSums {
+    width: usize,
+    height: usize,
+    /// `table[y][x]`: the sum over [0, x) × [0, y), (width + 1) × (height + 1).
+    table: Vec<f64>,
+}
+
+impl CellSums {
+    fn new(width: usize, height: usize) -> CellSums {
+        CellSums {
+            width,
+            height,
+            table: vec![0.0; (width + 1) * (height + 1)],
+        }
+    }
+
+    /// Zeroes every cell, then adds each `(x, y, value)` inside the region and sums.
+    fn fill(&mut self, values: impl Iterator<Item = (i64, i64, f64)>) {
+        let (w, h) = (self.width, self.height);
+        self.table.iter_mut().for_each(|c| *c = 0.0);
+        for (x, y, v) in values {
+            if (0..w as i64).contains(&x) && (0..h as i64).contains(&y) {
+                self.table[(y as usize + 1) * (w + 1) + x as usize + 1] += v;
+            }
+        }
+        for j in 1..=h {
+            for i in 1..=w {
+                let k = j * (w + 1) + i;
+                self.table[k] += self.table[k - 1] + self.table[k - w - 1] - self.table[k - w - 2];
+            }
+        }
+    }
+
+    /// The sum over the square of half-width `r` around `(cx, cy)`, clipped to the region.
+    fn square(&self, cx: i64, cy: i64, r: i64) -> f64 {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let (x0, y0) = ((cx - r).clamp(0, w) as usize, (cy - r).clamp(0, h) as usize);
+        let (x1, y1) = (
+            (cx + r + 1).clamp(0, w) as usize,
+            (cy + r + 1).clamp(0, h) as usize,
+        );
+        let at = |x: usize, y: usize| self.table[y * (self.width + 1) + x];
+        at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0)
+    }
+}
+
 /// F12: neighbours within the square against knowledge growth.
 fn agglomeration(d: &RunData) -> Measured {
     let (w, h) = d.extent;
-    let (wu, hu) = (w as usize, h as usize);
-    if wu.saturating_mul(hu) > 1 << 28 {
+    if (w as usize).saturating_mul(h as usize) > 1 << 28 {
         return Measured::none(1, "the region is too large to count neighbours on");
     }
-    // Counts per cell, then 2-D prefix sums: P[y][x] = firms in [0, x) × [0, y).
-    let mut prefix = vec![0u32; (wu + 1) * (hu + 1)];
+    let mut firms = CellSums::new(w as usize, h as usize);
     let mut rhos = Vec::new();
     let r = NEIGHBOURHOOD_RADIUS;
+    let p = &d.panel;
     for y in d.assessed().start..d.years.len() - 1 {
-        prefix.iter_mut().for_each(|c| *c = 0);
-        for &row in &d.years[y] {
-            let (cx, cy) = (d.panel.x[row as usize], d.panel.y[row as usize]);
-            if (0..w).contains(&cx) && (0..h).contains(&cy) {
-                prefix[(cy as usize + 1) * (wu + 1) + cx as usize + 1] += 1;
-            }
-        }
-        for j in 1..=hu {
-            for i in 1..=wu {
-                let k = j * (wu + 1) + i;
-                prefix[k] += prefix[k - 1] + prefix[k - wu - 1] - prefix[k - wu - 2];
-            }
-        }
-        let count = |x0: i64, y0: i64, x1: i64, y1: i64| -> f64 {
-            let (x0, y0) = (x0.clamp(0, w) as usize, y0.clamp(0, h) as usize);
-            let (x1, y1) = (x1.clamp(0, w) as usize, y1.clamp(0, h) as usize);
-            let at = |x: usize, y: usize| f64::from(prefix[y * (wu + 1) + x]);
-            at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0)
-        };
+        firms.fill(
+            d.years[y]
+                .iter()
+                .map(|&row| (p.x[row as usize], p.y[row as usize], 1.0)),
+        );
         let (mut near, mut growth) = (Vec::new(), Vec::new());
         for (&row, m) in d.years[y].iter().zip(d.matched(y, y + 1)) {
             let Some(row1) = m else { continue };
-            let (k0, k1) = (
-                d.panel.knowledge[row as usize],
-                d.panel.knowledge[row1 as usize],
-            );
+            let (k0, k1) = (p.knowledge[row as usize], p.knowledge[row1 as usize]);
             if k0 > 0.0 && k1 > 0.0 {
-                let (cx, cy) = (d.panel.x[row as usize], d.panel.y[row as usize]);
-                near.push(count(cx - r, cy - r, cx + r + 1, cy + r + 1) - 1.0);
+                let (cx, cy) = (p.x[row as usize], p.y[row as usize]);
+                near.push(firms.square(cx, cy, r) - 1.0);
                 growth.push((k1 / k0).ln());
             }
         }
@@ -1306,59 +1336,32 @@ fn agglomeration(d: &RunData) -> Measured {
 /// of a middle ring, against its knowledge growth (see [`FACTS`]).
 fn spillover_decay(d: &RunData) -> Measured {
     let (w, h) = d.extent;
-    let (wu, hu) = (w as usize, h as usize);
-    if wu.saturating_mul(hu) > 1 << 26 {
+    if (w as usize).saturating_mul(h as usize) > 1 << 26 {
         return Measured::none(2, "the region is too large to sum neighbours' knowledge on");
     }
-    // Per cell, firms and their knowledge, then 2-D prefix sums over [0, x) × [0, y).
-    let mut firms = vec![0.0f64; (wu + 1) * (hu + 1)];
-    let mut knowledge = vec![0.0f64; (wu + 1) * (hu + 1)];
+    let mut firms = CellSums::new(w as usize, h as usize);
+    let mut knowledge = CellSums::new(w as usize, h as usize);
+    let p = &d.panel;
     let (mut near_rhos, mut decays) = (Vec::new(), Vec::new());
     for y in d.assessed().start..d.years.len() - 1 {
-        firms.iter_mut().for_each(|c| *c = 0.0);
-        knowledge.iter_mut().for_each(|c| *c = 0.0);
-        for &row in &d.years[y] {
-            let (cx, cy) = (d.panel.x[row as usize], d.panel.y[row as usize]);
-            if (0..w).contains(&cx) && (0..h).contains(&cy) {
-                let k = (cy as usize + 1) * (wu + 1) + cx as usize + 1;
-                firms[k] += 1.0;
-                knowledge[k] += d.panel.knowledge[row as usize];
-            }
-        }
-        for table in [&mut firms, &mut knowledge] {
-            for j in 1..=hu {
-                for i in 1..=wu {
-                    let k = j * (wu + 1) + i;
-                    table[k] += table[k - 1] + table[k - wu - 1] - table[k - wu - 2];
-                }
-            }
-        }
-        // Firms and knowledge in the square of half-width r around (cx, cy).
-        let square = |cx: i64, cy: i64, r: i64| -> (f64, f64) {
-            let (x0, y0) = ((cx - r).clamp(0, w) as usize, (cy - r).clamp(0, h) as usize);
-            let (x1, y1) = (
-                (cx + r + 1).clamp(0, w) as usize,
-                (cy + r + 1).clamp(0, h) as usize,
-            );
-            let sum = |t: &[f64]| {
-                let at = |x: usize, y: usize| t[y * (wu + 1) + x];
-                at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0)
-            };
-            (sum(&firms), sum(&knowledge))
-        };
+        let at = |row: &u32| (p.x[*row as usize], p.y[*row as usize]);
+        firms.fill(d.years[y].iter().map(|row| (at(row).0, at(row).1, 1.0)));
+        knowledge.fill(
+            d.years[y]
+                .iter()
+                .map(|row| (at(row).0, at(row).1, p.knowledge[*row as usize])),
+        );
         let (mut near, mut middle, mut growth, mut own) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (&row, m) in d.years[y].iter().zip(d.matched(y, y + 1)) {
             let Some(row1) = m else { continue };
-            let (k0, k1) = (
-                d.panel.knowledge[row as usize],
-                d.panel.knowledge[row1 as usize],
-            );
+            let (k0, k1) = (p.knowledge[row as usize], p.knowledge[row1 as usize]);
             if !(k0 > 0.0 && k1 > 0.0) {
                 continue;
             }
-            let (cx, cy) = (d.panel.x[row as usize], d.panel.y[row as usize]);
-            let [(n2, k2), (n5, k5), (n10, k10)] = [2, 5, 10].map(|r| square(cx, cy, r));
+            let (cx, cy) = at(&row);
+            let [(n2, k2), (n5, k5), (n10, k10)] =
+                [2, 5, 10].map(|r| (firms.square(cx, cy, r), knowledge.square(cx, cy, r)));
             // Rings: d ≤ 2 without the firm itself, 3 ≤ d ≤ 5, 6 ≤ d ≤ 10.
             let rings = [
                 (n2 - 1.0, k2 - k0),
