@@ -492,6 +492,7 @@ demand_elasticity = 0.8
 substitution = 0.5
 selection = 1.0
 world_rivals = -1.0
+superelasticity = -0.5
 [demography]
 entrant_share = 0.0
 exit_share = 1.0
@@ -513,12 +514,23 @@ adoption_cost = -1.0
             "s.toml:15: market.substitution: 0.5 is not above demand_elasticity (0.8): products must substitute for each other more than for other goods (expected a number greater than 1)",
             "s.toml:16: market.selection: 1 is out of range (expected a number in [0, 1))",
             "s.toml:17: market.world_rivals: -1 is out of range (expected a number of at least 0)",
-            "s.toml:19: demography.entrant_share: 0 is out of range (expected a number in (0, 1])",
-            "s.toml:20: demography.exit_share: 1 is out of range (expected a number in [0, 1))",
-            "s.toml:21: demography.entrants: -2 is out of range (expected a number from 0 to 1000)",
-            "s.toml:22: demography.entry_horizon: 0 is out of range (expected a whole number from 1 to 400)",
-            "s.toml:23: demography.entrant_dispersion: 4 is out of range (expected a number from 0 to 3)",
-            "s.toml:25: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
+            "s.toml:18: market.superelasticity: -0.5 is out of range (expected a number of at least 0, below substitution)",
+            "s.toml:20: demography.entrant_share: 0 is out of range (expected a number in (0, 1])",
+            "s.toml:21: demography.exit_share: 1 is out of range (expected a number in [0, 1))",
+            "s.toml:22: demography.entrants: -2 is out of range (expected a number from 0 to 1000)",
+            "s.toml:23: demography.entry_horizon: 0 is out of range (expected a whole number from 1 to 400)",
+            "s.toml:24: demography.entrant_dispersion: 4 is out of range (expected a number from 0 to 3)",
+            "s.toml:26: technology[0].adoption_cost: -1 is out of range (expected a number of at least 0)",
         ],
+    );
+}
+
+/// Kimball demand's superelasticity must stay below σ: the elasticity `σ·x^{−ε_K/σ}` would
+/// otherwise fall faster than a firm's size grows.
+#[test]
+fn a_superelasticity_at_or_above_substitution_is_refused() {
+    check_errors(
+        "processes = [\"market\"]\n[region]\nwidth = 10\nheight = 10\n[market]\nsuperelasticity = 4.0\n",
+        &["s.toml:6: market.superelasticity: 4 is not below substitution (4): demand's elasticity would fall faster than a firm's size grows (expected a number of at least 0, below substitution)"],
     );
 }

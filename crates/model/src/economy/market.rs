@@ -86,11 +86,46 @@ impl LocalMarket {
     }
 }
 
-/// The price–cost margin `(p − c)/p = 1/ε` of a firm with local market share `share`, where
-/// `ε = σ − (σ − η)·share` (Atkeson & Burstein 2008).
+/// The price–cost margin `(p − c)/p = 1/ε` of a firm with local market share `share` and
+/// log relative size `ln x` (`x` its share over the typical firm's), where
+/// `ε = σ_x − (σ_x − η)·share` (Atkeson & Burstein 2008) and `σ_x` the elasticity of Kimball
+/// demand at its size ([`size_elasticity`]): larger firms set higher margins and pass on less
+/// of a cost change (Amiti, Itskhoki & Konings 2019). Under CES (`ε_K = 0`) `σ_x = σ`.
 #[inline]
-pub fn margin(substitution: f64, demand_elasticity: f64, share: f64) -> f64 {
-    1.0 / (substitution - (substitution - demand_elasticity) * share.clamp(0.0, 1.0))
+pub fn margin(
+    substitution: f64,
+    demand_elasticity: f64,
+    superelasticity: f64,
+    share: f64,
+    log_relative_size: f64,
+) -> f64 {
+    let sigma = size_elasticity(
+        substitution,
+        demand_elasticity,
+        superelasticity,
+        log_relative_size,
+    );
+    1.0 / (sigma - (sigma - demand_elasticity) * share.clamp(0.0, 1.0))
+}
+
+/// `σ_x = max(σ·x^{−ε_K/σ}, η)`, from `ln x`: the elasticity of Kimball (1995) demand in the
+/// specification of Klenow & Willis (2016) for a product `x` times the typical product's size
+/// (`ε_K` the superelasticity, `d ln σ_x / d ln p = ε_K` at `x = 1`), never below the market's
+/// own elasticity `η` (a product cannot face less elastic demand than all the cluster's
+/// products together). The typical firm faces `σ`; a product of no size the most elastic
+/// demand (`σ_x → ∞` as `x → 0`, its margin tends to 0; at `x = 0` the largest finite number).
+#[inline]
+pub fn size_elasticity(
+    substitution: f64,
+    demand_elasticity: f64,
+    superelasticity: f64,
+    log_relative_size: f64,
+) -> f64 {
+    if superelasticity == 0.0 {
+        return substitution;
+    }
+    (substitution * (-superelasticity / substitution * log_relative_size).exp())
+        .clamp(demand_elasticity, f64::MAX)
 }
 
 /// The mean share over steps `1..=H` of a firm whose share starts at `start` and moves toward
@@ -266,14 +301,16 @@ impl Economy {
                 total += f.share[s];
             }
         }
-        let mut mean_price = 0.0;
+        let (mut mean_price, mut log_shares) = (0.0, 0.0);
         for s in 0..f.slots() {
             if f.alive[s] && total > 0.0 {
                 f.share[s] /= total;
                 f.price[s] = f.unit_cost[s] * sigma / (sigma - 1.0);
                 mean_price += f.share[s] * f.price[s];
+                log_shares += f.share[s].max(f64::MIN_POSITIVE).ln();
             }
         }
+        self.log_typical_share = log_shares / n;
         let demand = self.config.market.size * (m.choke_price - mean_price).max(0.0);
         self.local_market = LocalMarket {
             mean_price,
@@ -342,12 +379,31 @@ impl Economy {
         f.price[slot] = f.unit_cost[slot];
     }
 
-    /// A potential entrant's price `c·σ/(σ − 1)` at unit cost `cost` and its CES weight
+    /// `ln x` of an entrant: its share `entrant_share / n` against the typical firm's.
+    fn entrant_log_size(&self) -> f64 {
+        let n = self.n_firms().max(1) as f64;
+        self.config.demography.entrant_share.ln() - n.ln() - self.log_typical_share
+    }
+
+    /// A potential entrant's price at unit cost `cost` and its CES weight
     /// `p^{1−σ}`: what [`Self::expected_entry`] needs that does not change as firms enter, so
     /// the candidates' offers can be priced in parallel.
+    ///
+    /// The entrant prices as a firm of its starting size, `entrant_share` times the mean
+    /// firm's share, against the typical firm's: `c·σ_x/(σ_x − 1)` ([`size_elasticity`];
+    /// `c·σ/(σ − 1)` under CES).
     pub(crate) fn entrant_offer(&self, cost: f64) -> (f64, f64) {
-        let sigma = self.config.market.substitution;
-        let price = cost * sigma / (sigma - 1.0);
+        let m = &self.config.market;
+        let sigma = m.substitution;
+        // Its share of the market is negligible (`entrant_share` over the firm count): the
+        // elasticity is its size's.
+        let elasticity = size_elasticity(
+            sigma,
+            m.demand_elasticity,
+            m.superelasticity,
+            self.entrant_log_size(),
+        );
+        let price = cost * elasticity / (elasticity - 1.0);
         (price, price.powf(1.0 - sigma))
     }
 
@@ -398,8 +454,9 @@ impl Economy {
     pub(crate) fn market(&mut self, step: u32) {
         let m = self.config.market.clone();
         let p = self.config.production.clone();
-        let (sigma, eta) = (m.substitution, m.demand_elasticity);
+        let (sigma, eta, kappa) = (m.substitution, m.demand_elasticity, m.superelasticity);
         let size = self.local_size(step);
+        let log_typical = self.log_typical_share;
         // Efficiency's AR(1) step, which nothing in the market reads: in parallel over slots
         // while the shares' total (a serial sum in slot order) is taken on another thread.
         let (rho, dispersion) = (p.efficiency_persistence, p.efficiency_dispersion);
@@ -453,7 +510,7 @@ impl Economy {
             .enumerate()
             .map(|(chunk, ((offers, prices), shares))| {
                 let first = chunk * CHUNK;
-                let mut t = [0.0; 4];
+                let mut t = [0.0; 5];
                 for (i, ((offer, price_i), share)) in
                     offers.iter_mut().zip(prices).zip(shares).enumerate()
                 {
@@ -470,7 +527,16 @@ impl Economy {
                         *share /= total;
                     }
                     let c = unit_cost[s];
-                    *price_i = price(c, margin(sigma, eta, *share));
+                    // Kimball's elasticity needs the firm's size against the typical firm's
+                    // (last step's): one logarithm, summed for this step's typical firm.
+                    let log_size = if kappa > 0.0 {
+                        let log_share = share.max(f64::MIN_POSITIVE).ln();
+                        t[4] += log_share;
+                        log_share - log_typical
+                    } else {
+                        0.0
+                    };
+                    *price_i = price(c, margin(sigma, eta, kappa, *share, log_size));
                     let appeal = appeal[s].exp();
                     let export_weight = if pipeline[s] {
                         export_offer(c, trade_cost, sigma).1
@@ -494,14 +560,17 @@ impl Economy {
             })
             .collect::<Vec<_>>()
             .into_iter()
-            .fold([0.0; 4], |mut t, c| {
+            .fold([0.0; 5], |mut t, c| {
                 for (a, b) in t.iter_mut().zip(c) {
                     *a += b;
                 }
                 t
             });
-        let [local_mean, mut local_weight, appeal_sum, export_weight] = sums;
+        let [local_mean, mut local_weight, appeal_sum, export_weight, log_shares] = sums;
         let n = f.count().max(1) as f64;
+        if kappa > 0.0 {
+            self.log_typical_share = log_shares / n;
+        }
         // Appeal against the mean firm's, so foreign products (of mean appeal) compare.
         let mean_appeal = if appeal_sum > 0.0 {
             appeal_sum / n
@@ -807,16 +876,46 @@ mod tests {
     #[test]
     fn margins_follow_the_nested_ces_elasticity() {
         let (sigma, eta) = (4.0, 1.5);
-        assert!((margin(sigma, eta, 0.0) - 0.25).abs() < 1e-15);
-        assert!((margin(sigma, eta, 1.0) - 1.0 / 1.5).abs() < 1e-15);
+        let margin = |s: f64| margin(sigma, eta, 0.0, s, 1.0);
+        assert!((margin(0.0) - 0.25).abs() < 1e-15);
+        assert!((margin(1.0) - 1.0 / 1.5).abs() < 1e-15);
         // s = 0.2: ε = 4 − 2.5·0.2 = 3.5.
-        assert!((margin(sigma, eta, 0.2) - 1.0 / 3.5).abs() < 1e-15);
+        assert!((margin(0.2) - 1.0 / 3.5).abs() < 1e-15);
         for s in [0.0, 0.01, 0.3, 0.9] {
-            let l = margin(sigma, eta, s);
+            let l = margin(s);
             let p = price(8.0, l);
             assert!(((p - 8.0) / p - l).abs() < 1e-12);
-            assert!(margin(sigma, eta, s + 0.05) > l, "margins rise with share");
+            assert!(margin(s + 0.05) > l, "margins rise with share");
         }
+    }
+
+    /// Kimball demand in Klenow & Willis's (2016) specification: the elasticity at relative
+    /// size `x` is `σ·x^{−ε/σ}`, so `d ln σ_x / d ln x = −ε/σ` (checked by a central
+    /// difference), the typical firm (`x = 1`) faces `σ`, and with `ε = 0` every size faces `σ`
+    /// (CES). Hand values at σ = 4, ε = 0.64: `x = 10` gives `4·10^{−0.16} = 2.7673…`, margin
+    /// 0.3614; `x = 0.1` gives 5.7818, margin 0.1730. A product of no size prices at cost; a
+    /// huge one at the market's own elasticity η.
+    #[test]
+    fn kimball_margins_rise_with_relative_size() {
+        let (sigma, eta, eps) = (4.0, 1.5, 0.64);
+        let elasticity = |x: f64| size_elasticity(sigma, eta, eps, x.ln());
+        let kimball = |x: f64| margin(sigma, eta, eps, 0.0, x.ln());
+        assert_eq!(elasticity(1.0), sigma);
+        assert_eq!(size_elasticity(sigma, eta, 0.0, 37f64.ln()), sigma);
+        let e10 = elasticity(10.0);
+        assert!((e10 - 4.0 * 10f64.powf(-0.16)).abs() < 1e-12);
+        assert!((e10 - 2.767_324).abs() < 1e-5, "{e10}");
+        assert!((kimball(10.0) - 0.361_360).abs() < 1e-5);
+        assert!((kimball(0.1) - 0.172_958).abs() < 1e-5);
+        for x in [0.01, 0.3, 1.0, 4.0, 50.0] {
+            let h = 1e-5;
+            let slope = (elasticity(x * (1.0 + h)).ln() - elasticity(x * (1.0 - h)).ln())
+                / ((1.0 + h).ln() - (1.0 - h).ln());
+            assert!((slope + eps / sigma).abs() < 1e-6, "x = {x}: {slope}");
+            assert!(kimball(1.1 * x) > kimball(x));
+        }
+        assert!(kimball(0.0) < 1e-300 && kimball(0.0) >= 0.0);
+        assert_eq!(elasticity(1e12), eta);
     }
 
     /// The world market: an exporter's price is the CES markup over its delivered cost, the

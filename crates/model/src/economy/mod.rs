@@ -153,6 +153,9 @@ pub struct Economy {
     pub(crate) foreign: Vec<f64>,
     /// The local market of the last step.
     pub(crate) local_market: market::LocalMarket,
+    /// `ln g`, `g` the geometric mean market share of the live firms at the last step's prices:
+    /// the typical firm, against whose size Kimball demand's elasticity is taken (S7).
+    pub(crate) log_typical_share: f64,
     /// Whether the `market` process runs (market shares then decide who exits).
     pub(crate) market_on: bool,
     /// Scratch: each firm's sales of the step.
@@ -374,6 +377,7 @@ impl Economy {
             diversity: 0.0,
             foreign: Vec::new(),
             local_market: market::LocalMarket::default(),
+            log_typical_share: 0.0,
             market_on: false,
             sales: Vec::new(),
             offers: Vec::new(),

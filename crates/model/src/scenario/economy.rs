@@ -99,6 +99,8 @@ section! {
             "σ: elasticity of substitution between the firms' products; a small firm's margin is 1/σ";
         demand_elasticity: f64 = 1.5 => "1.5", "a number greater than 1",
             "η: elasticity of demand for the cluster's products as a whole; a firm with share s has margin 1/(σ − (σ − η)·s)";
+        superelasticity: f64 = 0.0 => "0.0", "a number of at least 0, below substitution",
+            "ε_K: how fast a product's demand grows less elastic with its size (Kimball demand, Klenow & Willis 2016): a firm x times the typical firm's size (geometric mean share) faces σ·x^(−ε_K/σ), so larger firms set higher margins; 0 is CES (every small firm's margin 1/σ)";
         selection: f64 = 0.25 => "0.25", "a number in [0, 1)",
             "χ: speed at which market shares move toward the more competitive firms per step (replicator dynamics)";
         delivery_weight: f64 = 1.0 => "1.0", "a number of at least 0",

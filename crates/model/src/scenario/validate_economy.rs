@@ -127,6 +127,16 @@ pub(super) fn check_economy(
             false,
         );
     }
+    c.at_least("market.superelasticity", m.superelasticity, 0.0);
+    if m.superelasticity >= m.substitution && m.substitution.is_finite() {
+        c.error(
+            "market.superelasticity",
+            format!(
+                "{} is not below substitution ({}): demand's elasticity would fall faster than a firm's size grows",
+                m.superelasticity, m.substitution
+            ),
+        );
+    }
     c.in_range("market.selection", m.selection, 0.0, 1.0 - f64::EPSILON);
     c.at_least("market.delivery_weight", m.delivery_weight, 0.0);
     c.probability("market.appeal_volatility", m.appeal_volatility);
