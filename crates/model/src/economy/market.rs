@@ -6,7 +6,9 @@
 //!   market share `s` faces the elasticity `ε(s) = σ − (σ − η)·s` (σ between the cluster's
 //!   products, η of the cluster's products as a whole) and sets the margin `L = (p − c)/p =
 //!   1/ε(s)`, so `p = c / (1 − 1/ε)`: every firm's margin is positive, small firms' is `1/σ`,
-//!   and margins rise with share.
+//!   and margins rise with share. With `superelasticity` ε_K > 0, σ is replaced by Kimball
+//!   demand's `σ_x = max(σ·x^{−ε_K/σ}, η)` at the firm's size `x` against the typical firm's
+//!   (the geometric mean share; Klenow & Willis 2016): larger firms set higher margins.
 //! - **Demand**: `D_t = S_t · (a − p̄)⁺` for the cluster's products (`S_t` the scenario's size with
 //!   its growth, `a` the choke price, `p̄` the mean price paid). Firms of other regions take the
 //!   import share `m = W_F / (W_F + W_L)` with `W = Σ p^{1−σ}` over their and the local products
