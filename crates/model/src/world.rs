@@ -150,7 +150,7 @@ pub struct Migrant {
 /// [0, 255], `x − trunc(x)` is exact, so rounding half away from zero is the truncation plus
 /// one when that fraction is at least one half; NaN gives 0 either way.
 #[inline]
-fn level_of(a: f64) -> u8 {
+pub(crate) fn level_of(a: f64) -> u8 {
     let x = a.clamp(0.0, 1.0) * 255.0;
     let t = x as u8;
     t + u8::from(x - f64::from(t) >= 0.5)
@@ -1667,20 +1667,23 @@ impl Vet<'_> {
 }
 
 /// Writes every firm's current absorptive capacity into the per-cell level layer: row by row
-/// in parallel, each cell from the firm on it (cells without a firm keep their level).
+/// in parallel, each cell from the firm on it (cells without a firm keep their level). The
+/// levels per slot were set with the capacities ([`Economy::capacity_levels`]).
 fn write_capacity_levels(grid: &Grid, economy: &Economy, levels: &mut [u8]) {
     let (width, halo, stride) = (grid.width(), grid.halo(), grid.stride());
-    let (cell_firm, capacity) = (&economy.cell_firm, &economy.firms.capacity);
-    let last = capacity.len().saturating_sub(1);
+    let (cell_firm, slot_levels) = (&economy.cell_firm, &economy.capacity_levels);
+    let last = slot_levels.len().saturating_sub(1);
     levels[halo * stride..(halo + grid.height()) * stride]
         .par_chunks_mut(stride)
         .zip(cell_firm.par_chunks(width))
         .for_each(|(row, firms)| {
             for (level, &slot) in row[halo..halo + width].iter_mut().zip(firms) {
                 // Branch-free (half the cells are empty, at random): an empty cell reads some
-                // firm's capacity and keeps its level.
-                let a = capacity.get((slot as usize).min(last)).copied();
-                let new = level_of(a.unwrap_or(0.0));
+                // firm's level and keeps its own.
+                let new = slot_levels
+                    .get((slot as usize).min(last))
+                    .copied()
+                    .unwrap_or(0);
                 *level = if slot == crate::economy::NO_FIRM {
                     *level
                 } else {

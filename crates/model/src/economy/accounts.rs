@@ -293,12 +293,18 @@ impl Economy {
     fn set_capacities(&mut self, mean_sales: f64) {
         let xi_r = self.config.spillover.capacity_rd;
         let f = &mut self.firms;
+        // The levels with the capacities, while they are in registers: nothing writes a
+        // capacity between the stocks and the automaton's level layer (`Stage::Levels`) but
+        // an entrant's settling, after it.
+        self.capacity_levels.resize(f.capacity.len(), 0);
         f.capacity
             .par_iter_mut()
+            .zip(self.capacity_levels.par_iter_mut())
             .zip(f.base_capacity.par_iter())
             .zip(f.rd_stock.par_iter().zip(f.sales_stock.par_iter()))
-            .for_each(|((a, &a0), (&s, &y))| {
+            .for_each(|(((a, level), &a0), (&s, &y))| {
                 *a = capacity(a0, xi_r, s, y, mean_sales);
+                *level = crate::world::level_of(*a);
             });
     }
 }

@@ -206,6 +206,9 @@ pub struct Economy {
     pub(crate) sort_keys: Vec<u128>,
     /// Scratch: knowledge, position and openness per cell of a padded grid (spillover).
     pub(crate) sources: Vec<(f64, f32, f32)>,
+    /// Per slot: the automaton's level of the absorptive capacity set with the stocks
+    /// (`(a · 255).round()`), so the per-cell level layer is filled from one byte a firm.
+    pub(crate) capacity_levels: Vec<u8>,
 }
 
 /// A log efficiency drawn from `N(0, s²)` by two uniform draws.
@@ -405,6 +408,7 @@ impl Economy {
             stats: StepStats::default(),
             knowledge_next: Vec::new(),
             position_next: Vec::new(),
+            capacity_levels: Vec::new(),
             entry_cumulative: Vec::new(),
             entry_slots: Vec::new(),
             entry_coarse: Vec::new(),
