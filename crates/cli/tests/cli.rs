@@ -1900,6 +1900,9 @@ fn facts_measures_runs_and_sweeps_and_refuses_folders_without_a_panel() {
     assert_eq!(facts[12]["id"], "F13");
     assert_eq!(facts[12]["statistics"][0]["name"], "near_lead_spearman");
     assert!(facts[12]["statistics"][0]["mean"].is_f64(), "{}", facts[12]);
+    // Its inverted U in cognitive distance, from the panel's knowledge positions.
+    assert_eq!(facts[12]["statistics"][2]["name"], "cognitive_slope_low");
+    assert!(facts[12]["statistics"][2]["mean"].is_f64(), "{}", facts[12]);
     // Two runs together: intervals.
     let o = clusterlab(&["facts", "r", "r2", "--json", "--steps-per-year", "4"], d);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -434,9 +434,9 @@ pub const FACTS: &[FactSpec] = &[
     },
     FactSpec {
         id: "F13",
-        name: "spillovers decay with distance",
-        criterion: "given its own knowledge, a firm grows its knowledge faster where its nearest neighbours (within 2 cells) know more than the wider area (6–10 cells), and this edge of the nearest ring matters more than that of a middle ring (3–5 cells): Spearman's partial correlation with next year's knowledge growth, own knowledge held fixed, positive and larger for the near ring than the middle one. Geographic decay only: the inverted U in cognitive distance needs knowledge positions, which the panel does not record",
-        source: "Jaffe, Trajtenberg & Henderson 1993, QJE 108; Audretsch & Feldman 1996, AER 86",
+        name: "spillovers decay with distance and cognitive distance (inverted U)",
+        criterion: "given its own knowledge, a firm grows its knowledge faster where its nearest neighbours (within 2 cells) know more than the wider area (6–10 cells), and this edge of the nearest ring matters more than that of a middle ring (3–5 cells): Spearman's partial correlation with next year's knowledge growth, own knowledge held fixed, positive and larger for the near ring than the middle one. And learning peaks at an intermediate cognitive distance: knowledge growth, regressed on the gap-weighted mean cognitive distance to the nearest neighbours who know more and its square, each times the total gap (own knowledge and the total gap held fixed), rises at the low end of the distances observed and falls at the high end (Lind & Mehlum 2010's test of an inverted U)",
+        source: "Jaffe, Trajtenberg & Henderson 1993, QJE 108; Audretsch & Feldman 1996, AER 86; Nooteboom et al. 2007, Res. Policy 36; Lind & Mehlum 2010, Oxford Bull. Econ. Stat. 72",
         statistics: &[
             judged(
                 "near_lead_spearman",
@@ -450,8 +450,26 @@ pub const FACTS: &[FactSpec] = &[
                 Test::Above(0.0),
                 "> 0: they fall with distance",
             ),
+            judged(
+                "cognitive_slope_low",
+                "the slope b₁ + 2b₂·c at c the 10th percentile of c̄, from ln(K_{y+1} / K_y) = b₀ + G(b₁c̄ + b₂c̄²) + b₃ ln K_y + b₄ G by least squares (learning in proportion to the gaps, times what the distance lets through), c̄ = Σ g_j c_j / Σ g_j the gap-weighted mean cognitive distance (circular distance of knowledge positions, in [0, 0.5]) to the other firms within 2 cells, g_j = max(K_j − K_y, 0), G = Σ g_j; firms present in both years with a neighbour who knows more, per year, mean over the years",
+                Test::Above(0.0),
+                "> 0: learning rises with cognitive distance at first",
+            ),
+            judged(
+                "cognitive_slope_high",
+                "the same slope at the 90th percentile of c̄",
+                Test::Below(0.0),
+                "< 0: and falls beyond an optimum (Nooteboom et al. 2007)",
+            ),
+            judged(
+                "cognitive_peak",
+                "the cognitive distance of the fitted peak, −b₁ / (2b₂), per year, mean over the years",
+                Test::Reported,
+                "inside the observed range",
+            ),
         ],
-    },
+        },
 ];
 
 /// A run's data as the facts read it: the firm panel, the time series (when there is one)
@@ -1332,8 +1350,13 @@ fn agglomeration(d: &RunData) -> Measured {
     })
 }
 
+/// The cells around a firm (Chebyshev distance) whose firms' cognitive distance F13 reads:
+/// the nearest ring of its geographic part.
+const COGNITIVE_RADIUS: i64 = 2;
+
 /// F13: the edge in knowledge of a firm's nearest ring of neighbours over the wider area, and
-/// of a middle ring, against its knowledge growth (see [`FACTS`]).
+/// of a middle ring, against its knowledge growth; then the inverted U in cognitive distance
+/// (see [`FACTS`]).
 fn spillover_decay(d: &RunData) -> Measured {
     let (w, h) = d.extent;
     if (w as usize).saturating_mul(h as usize) > 1 << 26 {
@@ -1387,8 +1410,103 @@ fn spillover_decay(d: &RunData) -> Measured {
             decays.push(rho_near - rho_middle);
         }
     }
-    Measured::new(vec![mean_of(&near_rhos), mean_of(&decays)])
-        .explain(|_| Some("no year with ten continuing firms with neighbours in every ring".into()))
+    let mut values = vec![mean_of(&near_rhos), mean_of(&decays)];
+    let cognitive = cognitive_distance(d);
+    values.extend(cognitive.values);
+    let why = cognitive.why;
+    Measured::new(values).explain(|i| {
+        if i < 2 {
+            Some("no year with ten continuing firms with neighbours in every ring".into())
+        } else {
+            why
+        }
+    })
+}
+
+/// F13's inverted U in cognitive distance (Nooteboom et al. 2007): per year, the regression of
+/// knowledge growth on the gap-weighted mean cognitive distance to the neighbours within
+/// [`COGNITIVE_RADIUS`] cells who know more and its square, each times the total gap, own log
+/// knowledge and the total gap;
+/// its slopes at the 10th and 90th percentiles of the distance, and its peak (Lind & Mehlum
+/// 2010). Neighbours are read from a cell index of the year's firms, clipped at the region's
+/// edges as [`CellSums`] is.
+fn cognitive_distance(d: &RunData) -> Measured {
+    let p = &d.panel;
+    if p.position.len() != p.firm.len() {
+        return Measured::none(
+            3,
+            "the panel has no knowledge positions (written before 3 December 2026): the cognitive distance is not measured",
+        );
+    }
+    let (w, h) = d.extent;
+    let (w, h) = (w as usize, h as usize);
+    if w.saturating_mul(h) > 1 << 26 {
+        return Measured::none(3, "the region is too large to index its cells");
+    }
+    const EMPTY: u32 = u32::MAX;
+    let mut cell = vec![EMPTY; w * h];
+    let r = COGNITIVE_RADIUS;
+    let (mut low, mut high, mut peak) = (Vec::new(), Vec::new(), Vec::new());
+    for y in d.assessed().start..d.years.len() - 1 {
+        for &row in &d.years[y] {
+            cell[p.y[row as usize] as usize * w + p.x[row as usize] as usize] = row;
+        }
+        let (mut growth, mut distance, mut own, mut gap) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (&row, m) in d.years[y].iter().zip(d.matched(y, y + 1)) {
+            let Some(row1) = m else { continue };
+            let i = row as usize;
+            let (k0, k1) = (p.knowledge[i], p.knowledge[row1 as usize]);
+            if !(k0 > 0.0 && k1 > 0.0) {
+                continue;
+            }
+            let (cx, cy) = (p.x[i], p.y[i]);
+            let (mut weight, mut weighted) = (0.0, 0.0);
+            for ny in (cy - r).max(0)..=(cy + r).min(h as i64 - 1) {
+                for nx in (cx - r).max(0)..=(cx + r).min(w as i64 - 1) {
+                    let j = cell[ny as usize * w + nx as usize];
+                    if j == EMPTY || j == row {
+                        continue;
+                    }
+                    let j = j as usize;
+                    let g = (p.knowledge[j] - k0).max(0.0);
+                    let c = (p.position[j] - p.position[i]).rem_euclid(1.0);
+                    weight += g;
+                    weighted += g * c.min(1.0 - c);
+                }
+            }
+            if weight > 0.0 {
+                growth.push((k1 / k0).ln());
+                distance.push(weighted / weight);
+                own.push(k0.ln());
+                gap.push(weight);
+            }
+        }
+        for &row in &d.years[y] {
+            cell[p.y[row as usize] as usize * w + p.x[row as usize] as usize] = EMPTY;
+        }
+        if growth.len() < MIN_FIRMS {
+            continue;
+        }
+        // Learning is the sum of the gaps times what the distance lets through: the distance
+        // enters multiplied by the total gap, `G(b₁c̄ + b₂c̄²)`.
+        let ones = vec![1.0; growth.len()];
+        let by_gap: Vec<f64> = distance.iter().zip(&gap).map(|(c, g)| g * c).collect();
+        let squared: Vec<f64> = by_gap.iter().zip(&distance).map(|(gc, c)| gc * c).collect();
+        let Some(b) = fd::least_squares(&[&ones, &by_gap, &squared, &own, &gap], &growth) else {
+            continue;
+        };
+        let at = sorted(distance);
+        let slope = |c: f64| b[1] + 2.0 * b[2] * c;
+        low.push(slope(quantile(&at, 0.1)));
+        high.push(slope(quantile(&at, 0.9)));
+        peak.push(-b[1] / (2.0 * b[2]));
+    }
+    Measured::new(vec![mean_of(&low), mean_of(&high), mean_of(&peak)]).explain(|_| {
+        Some(format!(
+            "no year with {MIN_FIRMS} continuing firms that have a neighbour who knows more"
+        ))
+    })
 }
 
 /// Spearman's partial correlation of `a` and `b` given `c`: the rank correlations' partial,
@@ -2005,6 +2123,7 @@ mod tests {
         unit_cost: f64,
         margin: f64,
         knowledge: f64,
+        position: f64,
         rd: f64,
         ties: i64,
         x: i64,
@@ -2021,6 +2140,7 @@ mod tests {
                 unit_cost: 1.0,
                 margin: 0.2,
                 knowledge: 1.0,
+                position: 0.0,
                 rd: 0.0,
                 ties: 0,
                 x: 0,
@@ -2045,6 +2165,7 @@ mod tests {
             p.profit.push(0.0);
             p.capital.push(1.0);
             p.knowledge.push(r.knowledge);
+            p.position.push(r.position);
             p.rd_spending.push(r.rd);
             p.absorptive_capacity.push(0.5);
             p.ties.push(r.ties);
@@ -2508,6 +2629,105 @@ mod tests {
         assert!(
             unrelated[0].abs() < 0.1 && unrelated[1].abs() < 0.1,
             "{unrelated:?}"
+        );
+    }
+
+    /// F13's inverted U: knowledge growth from the neighbours within 2 cells who know more,
+    /// each in proportion to its gap times Nooteboom's `N(c) = c(2D − c)/D²` at cognitive
+    /// distance `c` (D = 0.25), gives a rising slope at the low end of the distances and a
+    /// falling one at the high end, with the fitted peak near D; growth rising with distance
+    /// throughout (gap × c) has no falling end, and growth from the gaps alone has neither
+    /// slope far from zero.
+    #[test]
+    fn learning_that_peaks_at_an_intermediate_cognitive_distance_is_an_inverted_u() {
+        let side = 40i64;
+        let run = |effect: fn(f64) -> f64| {
+            let mut g = SplitMix64::new(11);
+            // Neighbours' positions close on the left of the region, far apart on the right:
+            // the spread of knowledge positions grows with the column.
+            let position: Vec<f64> = (0..side * side)
+                .map(|i| {
+                    (0.5 + (g.next_f64() - 0.5) * 1.2 * (i % side) as f64 / side as f64)
+                        .rem_euclid(1.0)
+                })
+                .collect();
+            let mut k: Vec<f64> = (0..side * side).map(|_| 1.0 + g.next_f64()).collect();
+            let mut s = Synth::default();
+            for y in 0..6 {
+                for (id, &kn) in k.iter().enumerate() {
+                    let mut r = Row::new(id as i64, y * 4);
+                    (r.x, r.y) = (id as i64 % side, id as i64 / side);
+                    r.knowledge = kn;
+                    r.position = position[id];
+                    s.push(r);
+                }
+                k = (0..side * side)
+                    .map(|i| {
+                        let (x, y) = (i % side, i / side);
+                        let own = k[i as usize];
+                        let mut learned = 0.0;
+                        for dy in -2..=2i64 {
+                            for dx in -2..=2i64 {
+                                let (nx, ny) = (x + dx, y + dy);
+                                if (dx, dy) == (0, 0)
+                                    || !(0..side).contains(&nx)
+                                    || !(0..side).contains(&ny)
+                                {
+                                    continue;
+                                }
+                                let j = (ny * side + nx) as usize;
+                                let c = (position[j] - position[i as usize]).rem_euclid(1.0);
+                                let c = c.min(1.0 - c);
+                                learned += (k[j] - own).max(0.0) * effect(c);
+                            }
+                        }
+                        own * (1.0 + 0.05 * learned + 0.002 * g.next_f64())
+                    })
+                    .collect();
+            }
+            values(&measure(&s.data(None)), "F13")[2..].to_vec()
+        };
+        let nooteboom = run(|c| c * (0.5 - c) / 0.0625);
+        let rising = run(|c| 4.0 * c);
+        let flat = run(|_| 1.0);
+        eprintln!("Nooteboom {nooteboom:?}, rising {rising:?}, flat {flat:?}");
+        assert!(nooteboom[0] > 0.0 && nooteboom[1] < 0.0, "{nooteboom:?}");
+        assert!((nooteboom[2] - 0.25).abs() < 0.05, "{nooteboom:?}");
+        assert!(rising[0] > 0.0 && rising[1] > 0.0, "{rising:?}");
+        assert!(
+            flat[0].abs() < 0.2 * nooteboom[0] && flat[1].abs() < 0.2 * nooteboom[0],
+            "{flat:?} against {nooteboom:?}"
+        );
+    }
+
+    /// A panel written before knowledge positions were recorded still gives F13's geographic
+    /// half; the cognitive half has no value, and the reason says why.
+    #[test]
+    fn a_panel_without_positions_leaves_the_cognitive_half_of_f13_unmeasured() {
+        let mut s = Synth::default();
+        let mut g = SplitMix64::new(3);
+        let mut k: Vec<f64> = (0..900).map(|_| 1.0 + g.next_f64()).collect();
+        for y in 0..6 {
+            for (id, k) in k.iter_mut().enumerate() {
+                let mut r = Row::new(id as i64, y * 4);
+                (r.x, r.y) = (id as i64 % 30, id as i64 / 30);
+                r.knowledge = *k;
+                s.push(r);
+                *k *= 1.0 + 0.1 * g.next_f64();
+            }
+        }
+        s.panel.position.clear();
+        let facts = measure(&s.data(None));
+        let f13 = facts.facts.iter().find(|f| f.id == "F13").unwrap();
+        assert!(f13.values[0].is_finite(), "{:?}", f13.values);
+        assert!(f13.values[2..].iter().all(|v| v.is_nan()));
+        assert!(
+            f13.why
+                .as_deref()
+                .unwrap_or("")
+                .contains("no knowledge positions"),
+            "{:?}",
+            f13.why
         );
     }
 

@@ -8,7 +8,7 @@
 //! (revenue over output: the mean price it sold at), `unit_cost`, `margin` ((revenue − variable
 //! cost) / revenue, exports bearing the trade cost,
 //! 0 when it sold nothing), `profit` (market profit of the step), `capital`, `knowledge`,
-//! `rd_spending`, `absorptive_capacity`, `ties`, `technologies` (how many it holds), `entry`
+//! `position` (its knowledge position on the unit circle, S9), `rd_spending`, `absorptive_capacity`, `ties`, `technologies` (how many it holds), `entry`
 //! (1 when it was not among the previous record's firms: it entered since), `exit` (1 when it
 //! is gone by the next recorded step: its last row). `age` counts the steps a firm has lived
 //! through, its entry step included (an entrant of step t has age 1 at t). A row's exit is known one record later, so each record is
@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::io::Write;
 
 /// The panel's column names, in order.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "firm",
     "step",
     "age",
@@ -34,6 +34,7 @@ pub const COLUMNS: [&str; 19] = [
     "profit",
     "capital",
     "knowledge",
+    "position",
     "rd_spending",
     "absorptive_capacity",
     "ties",
@@ -73,6 +74,9 @@ pub struct PanelColumns {
     pub capital: Vec<f64>,
     /// Knowledge stock.
     pub knowledge: Vec<f64>,
+    /// Knowledge position on the unit circle (what the firm knows about, S9); empty when read
+    /// from a panel written before the column existed.
+    pub position: Vec<f64>,
     /// R&D spending of the step.
     pub rd_spending: Vec<f64>,
     /// Absorptive capacity.
@@ -108,6 +112,7 @@ impl PanelColumns {
         self.profit.append(&mut other.profit);
         self.capital.append(&mut other.capital);
         self.knowledge.append(&mut other.knowledge);
+        self.position.append(&mut other.position);
         self.rd_spending.append(&mut other.rd_spending);
         self.absorptive_capacity
             .append(&mut other.absorptive_capacity);
@@ -133,6 +138,7 @@ impl PanelColumns {
             Column::Float(self.profit),
             Column::Float(self.capital),
             Column::Float(self.knowledge),
+            Column::Float(self.position),
             Column::Float(self.rd_spending),
             Column::Float(self.absorptive_capacity),
             Column::Int(self.ties),
@@ -181,6 +187,13 @@ impl PanelColumns {
             profit: floats("profit")?,
             capital: floats("capital")?,
             knowledge: floats("knowledge")?,
+            // Panels written before 3 December 2026 have no positions: F13's cognitive
+            // distance is then not measured.
+            position: if table.column("position").is_some() {
+                floats("position")?
+            } else {
+                Vec::new()
+            },
             rd_spending: floats("rd_spending")?,
             absorptive_capacity: floats("absorptive_capacity")?,
             ties: ints("ties")?,
@@ -255,6 +268,7 @@ impl Recorder {
             record.profit.push(f.profit[slot]);
             record.capital.push(f.capital[slot]);
             record.knowledge.push(f.knowledge[slot]);
+            record.position.push(f.position[slot]);
             record.rd_spending.push(f.rd_spending[slot]);
             record.absorptive_capacity.push(f.capacity[slot]);
             record

@@ -383,6 +383,62 @@ pub fn ols(x: &[f64], y: &[f64]) -> Option<Regression> {
     })
 }
 
+/// The coefficients `b` of `y ≈ Σ_k b_k x_k` by ordinary least squares, the regressors given as
+/// columns (a constant is a column of ones), over the rows where every value is finite: the
+/// normal equations `(XᵀX) b = Xᵀy` solved by Gaussian elimination with partial pivoting. `None`
+/// with fewer rows than regressors or collinear regressors (a pivot below `1e-12` of the
+/// largest diagonal element). NumPy: `numpy.linalg.lstsq`. For the few regressors of a fact's
+/// test; not for ill-conditioned designs.
+pub fn least_squares(columns: &[&[f64]], y: &[f64]) -> Option<Vec<f64>> {
+    let k = columns.len();
+    let rows: Vec<usize> = (0..y.len())
+        .filter(|&i| {
+            y[i].is_finite()
+                && columns
+                    .iter()
+                    .all(|c| c.get(i).is_some_and(|v| v.is_finite()))
+        })
+        .collect();
+    if k == 0 || rows.len() < k {
+        return None;
+    }
+    // The augmented normal equations [XᵀX | Xᵀy].
+    let mut a = vec![vec![0.0; k + 1]; k];
+    for &i in &rows {
+        for (row, column) in a.iter_mut().zip(columns) {
+            let xr = column[i];
+            for (cell, other) in row.iter_mut().zip(columns) {
+                *cell += xr * other[i];
+            }
+            row[k] += xr * y[i];
+        }
+    }
+    let scale = (0..k).map(|r| a[r][r].abs()).fold(0.0, f64::max);
+    if scale <= 0.0 {
+        return None;
+    }
+    for col in 0..k {
+        let pivot = (col..k).max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))?;
+        if a[pivot][col].abs() <= 1e-12 * scale {
+            return None;
+        }
+        a.swap(col, pivot);
+        let pivot_row = a[col].clone();
+        for row in a.iter_mut().skip(col + 1) {
+            let factor = row[col] / pivot_row[col];
+            for (cell, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                *cell -= factor * p;
+            }
+        }
+    }
+    let mut b = vec![0.0; k];
+    for r in (0..k).rev() {
+        let tail: f64 = (r + 1..k).map(|c| a[r][c] * b[c]).sum();
+        b[r] = (a[r][k] - tail) / a[r][r];
+    }
+    Some(b)
+}
+
 /// The slope of `ln y` on `ln x` (an elasticity; a power law's exponent) by [`ols`], over the
 /// pairs where both are positive.
 pub fn log_log_regression(x: &[f64], y: &[f64]) -> Option<Regression> {
@@ -774,6 +830,42 @@ mod tests {
         let r = log_log_regression(&x, &y).unwrap();
         assert!((r.slope + 0.2).abs() < 1e-12 && r.slope_se < 1e-12);
         assert!(ols(&[1.0, 1.0], &[1.0, 2.0]).is_none());
+    }
+
+    #[test]
+    fn least_squares_match_numpy_lstsq() {
+        // numpy.linalg.lstsq on i = 1…30, x1 = i, x2 = i² mod 7, x3 = sin i,
+        // y = 1.5 + 0.25 x1 − 0.75 x2 + 2 x3 + 0.1 cos 3i, with a constant.
+        let i: Vec<f64> = (1..=30).map(f64::from).collect();
+        let ones = vec![1.0; 30];
+        let x2: Vec<f64> = i.iter().map(|i| (i * i) % 7.0).collect();
+        let x3: Vec<f64> = i.iter().map(|i| i.sin()).collect();
+        let y: Vec<f64> = (0..30)
+            .map(|k| 1.5 + 0.25 * i[k] - 0.75 * x2[k] + 2.0 * x3[k] + 0.1 * (3.0 * i[k]).cos())
+            .collect();
+        let b = least_squares(&[&ones, &i, &x2, &x3], &y).unwrap();
+        let numpy = [
+            1.4925454084458423,
+            0.25021340312918433,
+            -0.7490971649949955,
+            2.0003519265389778,
+        ];
+        for (b, n) in b.iter().zip(numpy) {
+            assert!(close(*b, n, 1e-10), "{b} against {n}");
+        }
+        // One regressor and a constant: the simple regression.
+        let r = ols(&i, &y).unwrap();
+        let b = least_squares(&[&ones, &i], &y).unwrap();
+        assert!(close(b[0], r.intercept, 1e-10) && close(b[1], r.slope, 1e-10));
+        // Collinear regressors, too few rows, a row with a NaN left out.
+        let twice: Vec<f64> = i.iter().map(|v| 2.0 * v).collect();
+        assert!(least_squares(&[&ones, &i, &twice], &y).is_none());
+        assert!(least_squares(&[&ones[..1], &i[..1]], &y[..1]).is_none());
+        let mut holed = y.clone();
+        holed[0] = f64::NAN;
+        let b = least_squares(&[&ones, &i], &holed).unwrap();
+        let r = ols(&i[1..], &y[1..]).unwrap();
+        assert!(close(b[1], r.slope, 1e-10));
     }
 
     #[test]
