@@ -145,16 +145,7 @@ pub struct Migrant {
     pub technologies: Vec<String>,
 }
 
-/// The capacity level of capacity `a` in [0, 1]: `(a · 255).round()`, without the call into
-/// libm that `round` is on the baseline x86-64 (it has no rounding instruction). For `x` in
-/// [0, 255], `x − trunc(x)` is exact, so rounding half away from zero is the truncation plus
-/// one when that fraction is at least one half; NaN gives 0 either way.
-#[inline]
-pub(crate) fn level_of(a: f64) -> u8 {
-    let x = a.clamp(0.0, 1.0) * 255.0;
-    let t = x as u8;
-    t + u8::from(x - f64::from(t) >= 0.5)
-}
+pub(crate) use crate::diffusion::level_of;
 
 impl World {
     /// Memory a world of this shape needs, in bytes, at most (validation refuses what the

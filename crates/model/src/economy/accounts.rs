@@ -304,7 +304,7 @@ impl Economy {
             .zip(f.rd_stock.par_iter().zip(f.sales_stock.par_iter()))
             .for_each(|(((a, level), &a0), (&s, &y))| {
                 *a = capacity(a0, xi_r, s, y, mean_sales);
-                *level = crate::world::level_of(*a);
+                *level = crate::diffusion::level_of(*a);
             });
     }
 }
